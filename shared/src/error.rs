@@ -1,0 +1,164 @@
+//! Every failure a route can answer, mapped to SPEC.md's envelope codes in one place.
+
+use lambda_http::http::StatusCode;
+
+/// Language of human messages, chosen from `Accept-Language`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    ZhCn,
+}
+
+impl Lang {
+    pub fn from_accept_language(header: Option<&str>) -> Self {
+        match header {
+            Some(value) if value.trim_start().to_ascii_lowercase().starts_with("zh") => Lang::ZhCn,
+            _ => Lang::En,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    #[error("{what} not found")]
+    NotFound { what: &'static str },
+    #[error("missing or invalid token")]
+    Unauthorized,
+    #[error("this route needs role {needed}")]
+    Forbidden { needed: &'static str },
+    #[error("internal error: {0}")]
+    Internal(String),
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    #[error("{field}: {rule}")]
+    Invalid { field: String, rule: String },
+    #[error("cannot {action} an order that is {from}")]
+    StateConflict { action: String, from: String },
+    #[error("SKU {sku_id} is out of stock")]
+    OutOfStock { sku_id: String },
+    #[error("Idempotency-Key was used with another body")]
+    IdempotencyMismatch,
+    #[error("signature invalid: {0}")]
+    SignatureInvalid(String),
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        ApiError::Invalid { field: field.into(), rule: rule.into() }
+    }
+
+    pub fn code(&self) -> u32 {
+        match self {
+            ApiError::NotFound { .. } => 10001,
+            ApiError::Unauthorized => 10002,
+            ApiError::Forbidden { .. } => 10003,
+            ApiError::Internal(_) | ApiError::Unavailable(_) => 10004,
+            ApiError::Invalid { .. } => 10005,
+            ApiError::StateConflict { .. } => 10007,
+            ApiError::OutOfStock { .. } => 10008,
+            ApiError::IdempotencyMismatch => 10009,
+            ApiError::SignatureInvalid(_) => 10010,
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Invalid { .. } | ApiError::SignatureInvalid(_) => StatusCode::BAD_REQUEST,
+            ApiError::StateConflict { .. } | ApiError::OutOfStock { .. } => StatusCode::CONFLICT,
+            ApiError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    /// Seconds a client should wait before retrying, when retrying can help.
+    pub fn retry_after(&self) -> Option<u32> {
+        matches!(self, ApiError::Unavailable(_)).then_some(1)
+    }
+
+    /// The message shown to the caller. Internal details stay in the logs.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ApiError::NotFound { what }, Lang::En) => format!("{what} does not exist"),
+            (ApiError::NotFound { what }, Lang::ZhCn) => format!("{}不存在", zh_noun(what)),
+            (ApiError::Unauthorized, Lang::En) => "missing or invalid bearer token".into(),
+            (ApiError::Unauthorized, Lang::ZhCn) => "未登录或令牌无效".into(),
+            (ApiError::Forbidden { needed }, Lang::En) => format!("this route needs role {needed}"),
+            (ApiError::Forbidden { needed }, Lang::ZhCn) => format!("权限不足：需要角色 {needed}"),
+            (ApiError::Internal(_), Lang::En) => "internal error".into(),
+            (ApiError::Internal(_), Lang::ZhCn) => "系统错误".into(),
+            (ApiError::Unavailable(_), Lang::En) => "service temporarily unavailable, retry later".into(),
+            (ApiError::Unavailable(_), Lang::ZhCn) => "服务暂不可用，请稍后重试".into(),
+            (ApiError::Invalid { field, rule }, Lang::En) => format!("parameter {field} is invalid: {rule}"),
+            (ApiError::Invalid { field, rule }, Lang::ZhCn) => format!("参数 {field} 不合法：{rule}"),
+            (ApiError::StateConflict { action, from }, Lang::En) => {
+                format!("cannot {action} an order whose status is {from}")
+            }
+            (ApiError::StateConflict { action, from }, Lang::ZhCn) => {
+                format!("订单当前状态为 {from}，不能执行 {action}")
+            }
+            (ApiError::OutOfStock { sku_id }, Lang::En) => format!("SKU {sku_id} is out of stock"),
+            (ApiError::OutOfStock { sku_id }, Lang::ZhCn) => format!("商品 {sku_id} 库存不足"),
+            (ApiError::IdempotencyMismatch, Lang::En) => {
+                "Idempotency-Key was already used with a different request body".into()
+            }
+            (ApiError::IdempotencyMismatch, Lang::ZhCn) => "幂等键已用于不同的请求内容".into(),
+            (ApiError::SignatureInvalid(_), Lang::En) => "payment notification signature or content is invalid".into(),
+            (ApiError::SignatureInvalid(_), Lang::ZhCn) => "支付通知签名或内容无效".into(),
+        }
+    }
+}
+
+fn zh_noun(what: &str) -> &'static str {
+    match what {
+        "order" => "订单",
+        "sku" => "商品",
+        "address" => "地址",
+        "route" => "接口",
+        _ => "对象",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_spec_code_and_status() {
+        let cases = [
+            (ApiError::NotFound { what: "order" }, 10001, 404),
+            (ApiError::Unauthorized, 10002, 401),
+            (ApiError::Forbidden { needed: "seller" }, 10003, 403),
+            (ApiError::Internal("x".into()), 10004, 500),
+            (ApiError::Unavailable("x".into()), 10004, 503),
+            (ApiError::invalid("items", "x"), 10005, 400),
+            (ApiError::StateConflict { action: "cancel".into(), from: "paid".into() }, 10007, 409),
+            (ApiError::OutOfStock { sku_id: "s".into() }, 10008, 409),
+            (ApiError::IdempotencyMismatch, 10009, 422),
+            (ApiError::SignatureInvalid("x".into()), 10010, 400),
+        ];
+        for (error, code, status) in cases {
+            assert_eq!(error.code(), code, "{error:?}");
+            assert_eq!(error.status().as_u16(), status, "{error:?}");
+            assert!(!error.message(Lang::En).is_empty());
+            assert_ne!(error.message(Lang::En), error.message(Lang::ZhCn));
+        }
+    }
+
+    #[test]
+    fn internal_details_never_reach_the_message() {
+        let error = ApiError::Internal("secret table name".into());
+        assert!(!error.message(Lang::En).contains("secret"));
+    }
+
+    #[test]
+    fn accept_language_picks_chinese_only_for_zh() {
+        assert_eq!(Lang::from_accept_language(Some("zh-CN,zh;q=0.9")), Lang::ZhCn);
+        assert_eq!(Lang::from_accept_language(Some("en-US")), Lang::En);
+        assert_eq!(Lang::from_accept_language(None), Lang::En);
+    }
+}

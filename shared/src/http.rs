@@ -1,0 +1,247 @@
+//! HTTP plumbing shared by every function: the envelope, claims from the JWT authorizer, the
+//! request id, body and query parsing.
+
+use crate::error::{ApiError, Lang};
+use lambda_http::http::{header, HeaderValue, StatusCode};
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::future::Future;
+
+/// Bodies above this are refused before parsing.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Buyer,
+    Seller,
+    Admin,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Buyer => "buyer",
+            Role::Seller => "seller",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// Who is calling, as the API Gateway HTTP API JWT authorizer passed it on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claims {
+    pub user_id: String,
+    pub role: Role,
+    pub seller_id: Option<String>,
+}
+
+impl Claims {
+    /// Reads `sub`, `role` (default buyer) and `seller_id` from the authorizer context.
+    pub fn from_request(request: &Request) -> Option<Claims> {
+        let Some(RequestContext::ApiGatewayV2(context)) = request.request_context_ref() else {
+            return None;
+        };
+        let claims = &context.authorizer.as_ref()?.jwt.as_ref()?.claims;
+        let user_id = claims.get("sub").filter(|sub| !sub.is_empty())?.clone();
+        let role = match claims.get("role").map(String::as_str) {
+            None | Some("") | Some("buyer") => Role::Buyer,
+            Some("seller") => Role::Seller,
+            Some("admin") => Role::Admin,
+            Some(_) => return None,
+        };
+        let seller_id = claims.get("seller_id").filter(|id| !id.is_empty()).cloned();
+        Some(Claims { user_id, role, seller_id })
+    }
+}
+
+/// Per-request facts every handler needs.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub request_id: String,
+    pub lang: Lang,
+    claims: Option<Claims>,
+}
+
+impl Ctx {
+    pub fn from_request(request: &Request) -> Ctx {
+        let request_id = match request.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(context)) => context.request_id.clone(),
+            _ => None,
+        }
+        .or_else(|| request.lambda_context_ref().map(|context| context.request_id.clone()))
+        .unwrap_or_default();
+        let lang = Lang::from_accept_language(
+            request.headers().get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok()),
+        );
+        Ctx { request_id, lang, claims: Claims::from_request(request) }
+    }
+
+    pub fn claims(&self) -> Result<&Claims, ApiError> {
+        self.claims.as_ref().ok_or(ApiError::Unauthorized)
+    }
+
+    /// The caller's buyer id; buyers only.
+    pub fn buyer(&self) -> Result<&str, ApiError> {
+        let claims = self.claims()?;
+        match claims.role {
+            Role::Buyer => Ok(&claims.user_id),
+            _ => Err(ApiError::Forbidden { needed: "buyer" }),
+        }
+    }
+
+    /// The caller's shop id; sellers with a `seller_id` claim only.
+    pub fn seller(&self) -> Result<&str, ApiError> {
+        let claims = self.claims()?;
+        match (claims.role, &claims.seller_id) {
+            (Role::Seller, Some(seller_id)) => Ok(seller_id),
+            _ => Err(ApiError::Forbidden { needed: "seller" }),
+        }
+    }
+}
+
+/// A successful answer: status and the `data` of the envelope.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub data: Value,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl Reply {
+    pub fn ok(data: impl Serialize) -> Result<Reply, ApiError> {
+        Reply::with_status(StatusCode::OK, data)
+    }
+
+    pub fn created(data: impl Serialize) -> Result<Reply, ApiError> {
+        Reply::with_status(StatusCode::CREATED, data)
+    }
+
+    pub fn with_status(status: StatusCode, data: impl Serialize) -> Result<Reply, ApiError> {
+        let data = serde_json::to_value(data).map_err(|error| ApiError::Internal(error.to_string()))?;
+        Ok(Reply { status, data, headers: Vec::new() })
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+/// Runs a route: builds the context, calls `route`, wraps its result in the envelope and logs
+/// the outcome (never the token or the body, which may hold addresses).
+pub async fn serve<F, Fut>(request: Request, route: F) -> Response<Body>
+where
+    F: FnOnce(Ctx, Request) -> Fut,
+    Fut: Future<Output = Result<Reply, ApiError>>,
+{
+    let ctx = Ctx::from_request(&request);
+    let method = request.method().clone();
+    let path = request.raw_http_path().to_string();
+    let lang = ctx.lang;
+    let request_id = ctx.request_id.clone();
+    let result = route(ctx, request).await;
+    match &result {
+        Ok(reply) => tracing::info!(%request_id, %method, %path, status = reply.status.as_u16(), "handled"),
+        Err(error @ (ApiError::Internal(_) | ApiError::Unavailable(_))) => {
+            tracing::error!(%request_id, %method, %path, code = error.code(), error = %error, "failed")
+        }
+        Err(error) => tracing::info!(%request_id, %method, %path, code = error.code(), "refused: {}", error.message(Lang::En)),
+    }
+    match result {
+        Ok(reply) => {
+            let body = json!({"code": 0, "msg": "ok", "data": reply.data, "request_id": request_id});
+            let mut response = json_response(reply.status, &body);
+            for (name, value) in reply.headers {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    response.headers_mut().insert(name, value);
+                }
+            }
+            response
+        }
+        Err(error) => error_response(&error, lang, &request_id),
+    }
+}
+
+/// The envelope of an error, as every route and the dev server answer it.
+pub fn error_response(error: &ApiError, lang: Lang, request_id: &str) -> Response<Body> {
+    let body = json!({"code": error.code(), "msg": error.message(lang), "data": null, "request_id": request_id});
+    let mut response = json_response(error.status(), &body);
+    if let Some(seconds) = error.retry_after() {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
+    let mut response = Response::new(Body::Text(body.to_string()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    response
+}
+
+/// Parses a JSON body into `T`, naming the offending field on failure.
+pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> {
+    let bytes: &[u8] = match request.body() {
+        Body::Empty => b"",
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => b"",
+    };
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::invalid("body", format!("must be at most {MAX_BODY_BYTES} bytes")));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::invalid("body", "a JSON object is required"));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            ApiError::invalid("body", format!("malformed JSON: {inner}"))
+        } else {
+            let field = if path == "." { "body".to_string() } else { path };
+            ApiError::invalid(field, strip_position(&inner.to_string()))
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|error| ApiError::invalid("body", format!("malformed JSON: {error}")))?;
+    Ok(value)
+}
+
+/// serde_json appends " at line 1 column 20"; the field name already says where.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A path parameter that the route template guarantees.
+pub fn path_param(request: &Request, name: &str) -> Result<String, ApiError> {
+    request
+        .path_parameters_ref()
+        .and_then(|params| params.first(name))
+        .map(str::to_string)
+        .ok_or_else(|| ApiError::invalid(name, "is required in the path"))
+}
+
+/// A query parameter, if present and not empty.
+pub fn query_param(request: &Request, name: &str) -> Option<String> {
+    request
+        .query_string_parameters_ref()
+        .and_then(|params| params.first(name))
+        .filter(|value| !value.is_empty())
+        .map(str::to_string)
+}
+
+/// A header as text, if present.
+pub fn header_value(request: &Request, name: &str) -> Option<String> {
+    request.headers().get(name).and_then(|value| value.to_str().ok()).map(str::to_string)
+}

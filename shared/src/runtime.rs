@@ -1,0 +1,66 @@
+//! What every function's `main.rs` wires: JSON tracing, one DynamoDB client built before the
+//! runtime loop and reused by every invocation, and the handler.
+
+use crate::config::Config;
+use crate::store::Store;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::BehaviorVersion;
+use lambda_http::{service_fn, Body, Request, Response};
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The dependencies a handler needs. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub store: Store,
+    pub config: Arc<Config>,
+}
+
+impl App {
+    pub fn new(client: aws_sdk_dynamodb::Client, config: Config) -> App {
+        App { store: Store::new(client, config.table_name.clone()), config: Arc::new(config) }
+    }
+}
+
+/// A DynamoDB client from the environment (`AWS_ENDPOINT_URL_DYNAMODB` points it at DynamoDB
+/// Local). Short timeouts: a Lambda should answer 503 quickly rather than hang.
+pub async fn dynamodb_client() -> aws_sdk_dynamodb::Client {
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .operation_attempt_timeout(Duration::from_secs(3))
+        .operation_timeout(Duration::from_secs(8))
+        .build();
+    let shared = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts).load().await;
+    aws_sdk_dynamodb::Client::new(&shared)
+}
+
+/// JSON logs in Lambda (CloudWatch), level from `RUST_LOG` (default info).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(false)
+        .without_time()
+        .with_target(false)
+        .try_init();
+}
+
+/// Runs `handler` as a Lambda function: build everything once, then serve invocations.
+pub async fn run<F, Fut>(handler: F) -> Result<(), lambda_http::Error>
+where
+    F: Fn(App, Request) -> Fut,
+    Fut: Future<Output = Response<Body>> + Send + 'static,
+{
+    init_tracing();
+    let config = Config::from_env()?;
+    let app = App::new(dynamodb_client().await, config);
+    lambda_http::run(service_fn(|request: Request| {
+        let response = handler(app.clone(), request);
+        async move { Ok::<_, Infallible>(response.await) }
+    }))
+    .await
+}

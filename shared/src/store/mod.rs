@@ -1,0 +1,92 @@
+//! The DynamoDB store: one table, the layout of `keys`. Each request makes the fewest round
+//! trips: reads are one GetItem/Query/BatchGetItem, state changes one conditional write or one
+//! TransactWriteItems.
+
+mod addresses;
+pub mod keys;
+mod orders;
+mod skus;
+pub use skus::CheckoutReads;
+
+pub use addresses::AddressBook;
+pub use orders::{CommitError, Counts, CreateOutcome, IdempotencyClaim, OrderPage, OrderQuery, Partition};
+
+use crate::error::ApiError;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::Client;
+use std::collections::HashMap;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// Handle to the orders table. Cheap to clone; build it once per process.
+#[derive(Clone, Debug)]
+pub struct Store {
+    client: Client,
+    table: String,
+}
+
+impl Store {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Store { client, table: table.into() }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+}
+
+pub(crate) fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+pub(crate) fn n(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+pub(crate) fn key(pk: String, sk: impl Into<String>) -> Item {
+    HashMap::from([(keys::PK.to_string(), s(pk)), (keys::SK.to_string(), s(sk))])
+}
+
+/// Maps SDK failures: an unreachable, throttled or failing store is 503 (retry), anything else
+/// is a 500 with the detail kept for the log.
+pub(crate) fn store_error<E, R>(error: SdkError<E, R>) -> ApiError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    const RETRYABLE: [&str; 7] = [
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionInProgressException",
+        "TransactionConflictException",
+    ];
+    match &error {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            ApiError::Unavailable(format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&error)))
+        }
+        SdkError::ServiceError(service) if service.err().code().is_some_and(|code| RETRYABLE.contains(&code)) => {
+            ApiError::Unavailable(format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&error)))
+        }
+        _ => ApiError::Internal(format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&error))),
+    }
+}
+
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, ApiError> {
+    serde_dynamo::from_item(item).map_err(|error| ApiError::Internal(format!("corrupt item: {error}")))
+}
+
+pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Result<Item, ApiError> {
+    serde_dynamo::to_item(value).map_err(|error| ApiError::Internal(format!("cannot encode item: {error}")))
+}
+
+pub(crate) fn build_error(error: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(format!("request build: {error}"))
+}

@@ -1,0 +1,296 @@
+//! Property tests: no sequence of operations breaks the order's invariants, and counters moved
+//! by `bucket_delta` always equal a recount.
+
+use orders_shared::catalog::Sku;
+use orders_shared::checkout::{build_orders, AddressSource, ValidCheckout};
+use orders_shared::money::Money;
+use orders_shared::order::{
+    Actor, Address, CloseReason, Order, OrderStatus, Payment, RefundKind, RefundLine, ReturnShipment, Shipment,
+    TrackingEvent,
+};
+use orders_shared::state::{apply, bucket_delta, buckets, Action, Bucket, Viewer};
+use orders_shared::time::Timestamp;
+use orders_shared::ApiError;
+use proptest::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone)]
+enum Op {
+    Pay,
+    Ship,
+    Track,
+    Receipt,
+    AutoConfirm,
+    Cancel,
+    Timeout,
+    SellerClose,
+    Apply { return_goods: bool, share: u8, with_lines: bool },
+    Withdraw,
+    Reject,
+    Approve { with_address: bool },
+    ShipReturn,
+    ConfirmReturn,
+    Review,
+    Delete,
+    Wait { days: u8 },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        Just(Op::Pay),
+        Just(Op::Ship),
+        Just(Op::Track),
+        Just(Op::Receipt),
+        Just(Op::AutoConfirm),
+        Just(Op::Cancel),
+        Just(Op::Timeout),
+        Just(Op::SellerClose),
+        (any::<bool>(), 1u8..=100, any::<bool>())
+            .prop_map(|(return_goods, share, with_lines)| Op::Apply { return_goods, share, with_lines }),
+        Just(Op::Withdraw),
+        Just(Op::Reject),
+        any::<bool>().prop_map(|with_address| Op::Approve { with_address }),
+        Just(Op::ShipReturn),
+        Just(Op::ConfirmReturn),
+        Just(Op::Review),
+        Just(Op::Delete),
+        (0u8..20).prop_map(|days| Op::Wait { days }),
+    ]
+}
+
+fn address() -> Address {
+    Address {
+        name: "Li Lei".into(),
+        phone: "13800000000".into(),
+        province: "Sichuan".into(),
+        city: "Chengdu".into(),
+        district: "Wuhou".into(),
+        detail: "1 Renmin Rd".into(),
+    }
+}
+
+fn new_order(now: Timestamp, quantities: &[u32]) -> Order {
+    let mut skus = BTreeMap::new();
+    let mut items = Vec::new();
+    for (index, quantity) in quantities.iter().enumerate() {
+        let sku_id = format!("sku-{index}");
+        skus.insert(
+            sku_id.clone(),
+            Sku {
+                sku_id: sku_id.clone(),
+                seller_id: "shop".into(),
+                name: format!("Tea {index}"),
+                properties: String::new(),
+                pic: String::new(),
+                price: Money(1999 + index as i64),
+                points_price: None,
+                stock: 100,
+                freight_template_id: None,
+                updated_at: now,
+            },
+        );
+        items.push((sku_id, *quantity));
+    }
+    let checkout = ValidCheckout {
+        items,
+        address: AddressSource::Inline(address()),
+        remark: String::new(),
+        fingerprint: String::new(),
+    };
+    let mut orders = build_orders("buyer", &checkout, &skus, &address(), now, 1800).expect("valid checkout");
+    orders.remove(0)
+}
+
+fn action_for(op: &Op, order: &Order, now: Timestamp) -> Option<Action> {
+    Some(match op {
+        Op::Pay => Action::Pay(Payment { channel: "alipay".into(), trade_no: "T1".into(), paid_at: now }),
+        Op::Ship => Action::Ship {
+            shipment: Shipment {
+                carrier_code: "SF".into(),
+                carrier_name: "SF Express".into(),
+                tracking_no: "SF1".into(),
+                shipped_at: now,
+            },
+            auto_confirm_at: now.plus_seconds(10 * 86400),
+        },
+        Op::Track => Action::AddTrackingEvent(TrackingEvent { at: now, description: "in transit".into(), location: String::new() }),
+        Op::Receipt => Action::ConfirmReceipt,
+        Op::AutoConfirm => Action::AutoConfirm,
+        Op::Cancel => Action::Cancel { reason: "changed my mind".into() },
+        Op::Timeout => Action::Timeout,
+        Op::SellerClose => Action::SellerClose { reason: "no stock".into() },
+        Op::Apply { return_goods, share, with_lines } => {
+            let amount = Money((order.refundable().0 * i64::from(*share)).div_euclid(100).max(1));
+            let lines = if *with_lines {
+                order.lines.iter().take(1).map(|line| RefundLine { sku_id: line.sku_id.clone(), quantity: 1 }).collect()
+            } else {
+                Vec::new()
+            };
+            Action::ApplyRefund {
+                kind: if *return_goods { RefundKind::ReturnAndRefund } else { RefundKind::RefundOnly },
+                amount,
+                reason: "broken".into(),
+                remark: String::new(),
+                lines,
+                vouchers: Vec::new(),
+            }
+        }
+        Op::Withdraw => Action::WithdrawRefund,
+        Op::Reject => Action::RejectRefund { reason: "used".into() },
+        Op::Approve { with_address } => Action::ApproveRefund { return_address: with_address.then(address) },
+        Op::ShipReturn => Action::ShipReturn(ReturnShipment {
+            carrier_code: "YTO".into(),
+            carrier_name: "YTO".into(),
+            tracking_no: "Y1".into(),
+            vouchers: Vec::new(),
+            shipped_at: now,
+        }),
+        Op::ConfirmReturn => Action::ConfirmReturn,
+        Op::Review => Action::Review,
+        Op::Delete => Action::Delete,
+        Op::Wait { .. } => return None,
+    })
+}
+
+fn check_invariants(order: &Order) -> Result<(), TestCaseError> {
+    prop_assert_eq!(order.version as usize, order.timeline.len(), "one timeline entry per version");
+    prop_assert!(order.amounts.refunded <= order.amounts.paid, "never refund more than was paid");
+    prop_assert!(order.amounts.paid == Money::ZERO || order.amounts.paid == order.amounts.payable);
+    if order.deleted {
+        prop_assert!(matches!(order.status, OrderStatus::Closed | OrderStatus::Completed));
+        prop_assert!(!order.has_open_refund());
+    }
+    if order.reviewed {
+        prop_assert!(order.completed_at.is_some(), "only completed orders are reviewed");
+    }
+    if order.has_open_refund() {
+        prop_assert!(matches!(order.status, OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed));
+    }
+    match order.status {
+        OrderStatus::PendingPayment => {
+            prop_assert!(order.expires_at.is_some() && order.payment.is_none() && order.amounts.paid == Money::ZERO)
+        }
+        OrderStatus::Shipped => prop_assert!(order.shipment.is_some() && order.auto_confirm_at.is_some()),
+        OrderStatus::Completed => prop_assert!(order.completed_at.is_some() && order.auto_confirm_at.is_none()),
+        OrderStatus::Closed => {
+            let refunded_fully = order.amounts.paid > Money::ZERO && order.amounts.refunded == order.amounts.paid;
+            prop_assert_eq!(order.close_reason == Some(CloseReason::Refunded), refunded_fully);
+        }
+        OrderStatus::Paid => prop_assert!(order.payment.is_some()),
+    }
+    for line in &order.lines {
+        prop_assert!(line.refunded_quantity <= line.quantity);
+        prop_assert!(line.refunded_amount <= line.line_total);
+    }
+    Ok(())
+}
+
+fn recount(orders: &[Order], viewer: Viewer) -> HashMap<Bucket, i64> {
+    let mut counts = HashMap::new();
+    for order in orders {
+        for bucket in buckets(order, viewer) {
+            *counts.entry(bucket).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+fn normalized(counts: &HashMap<Bucket, i64>) -> BTreeMap<Bucket, i64> {
+    counts.iter().filter(|(_, n)| **n != 0).map(|(b, n)| (*b, *n)).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn no_sequence_breaks_the_invariants(
+        quantities in prop::collection::vec(1u32..5, 1..4),
+        steps in prop::collection::vec((0usize..3, op()), 0..60),
+    ) {
+        let mut now = Timestamp::from_millis(1_764_000_000_000);
+        let mut orders: Vec<Order> = (0..3).map(|_| new_order(now, &quantities)).collect();
+        let mut buyer_counts: HashMap<Bucket, i64> = HashMap::new();
+        let mut seller_counts: HashMap<Bucket, i64> = HashMap::new();
+        for order in &orders {
+            check_invariants(order)?;
+            for (bucket, delta) in bucket_delta(None, order, Viewer::Buyer) {
+                *buyer_counts.entry(bucket).or_insert(0) += delta;
+            }
+            for (bucket, delta) in bucket_delta(None, order, Viewer::Seller) {
+                *seller_counts.entry(bucket).or_insert(0) += delta;
+            }
+        }
+        for (target, op) in steps {
+            if let Op::Wait { days } = op {
+                now = now.plus_seconds(i64::from(days) * 86400);
+                continue;
+            }
+            now = now.plus_seconds(1);
+            let before = orders[target].clone();
+            let Some(action) = action_for(&op, &before, now) else { continue };
+            match apply(&before, action, Actor::Buyer, now) {
+                Ok((after, effects)) => {
+                    check_invariants(&after)?;
+                    prop_assert_eq!(after.version, before.version + 1);
+                    prop_assert!(before.status != OrderStatus::Closed || after.status == OrderStatus::Closed,
+                        "a closed order stays closed");
+                    prop_assert!(after.status != OrderStatus::PendingPayment || before.status == OrderStatus::PendingPayment,
+                        "nothing goes back to pending_payment");
+                    let closed_unpaid = before.status == OrderStatus::PendingPayment && after.status == OrderStatus::Closed;
+                    prop_assert_eq!(!effects.restore_stock.is_empty(), closed_unpaid,
+                        "stock comes back exactly when an unpaid order closes");
+                    if closed_unpaid {
+                        let restored: u32 = effects.restore_stock.iter().map(|(_, q)| q).sum();
+                        let ordered: u32 = before.lines.iter().map(|line| line.quantity).sum();
+                        prop_assert_eq!(restored, ordered);
+                    }
+                    for (bucket, delta) in bucket_delta(Some(&before), &after, Viewer::Buyer) {
+                        *buyer_counts.entry(bucket).or_insert(0) += delta;
+                    }
+                    for (bucket, delta) in bucket_delta(Some(&before), &after, Viewer::Seller) {
+                        *seller_counts.entry(bucket).or_insert(0) += delta;
+                    }
+                    orders[target] = after;
+                }
+                Err(error) => {
+                    prop_assert!(
+                        matches!(error, ApiError::StateConflict { .. } | ApiError::Invalid { .. }),
+                        "unexpected error {:?}", error
+                    );
+                }
+            }
+            prop_assert_eq!(normalized(&buyer_counts), normalized(&recount(&orders, Viewer::Buyer)));
+            prop_assert_eq!(normalized(&seller_counts), normalized(&recount(&orders, Viewer::Seller)));
+            prop_assert!(buyer_counts.values().all(|count| *count >= 0));
+        }
+    }
+}
+
+#[test]
+fn the_happy_path_and_the_refund_paths_are_reachable() {
+    let now = Timestamp::from_millis(1_764_000_000_000);
+    let order = new_order(now, &[2]);
+    let step = |order: &Order, op: Op| {
+        let action = action_for(&op, order, now).expect("an action");
+        apply(order, action, Actor::Buyer, now).expect("allowed").0
+    };
+    let paid = step(&order, Op::Pay);
+    let shipped = step(&paid, Op::Ship);
+    let completed = step(&shipped, Op::Receipt);
+    let reviewed = step(&completed, Op::Review);
+    assert!(reviewed.reviewed);
+    let deleted = step(&reviewed, Op::Delete);
+    assert!(deleted.deleted);
+    assert!(buckets(&deleted, Viewer::Buyer).is_empty());
+
+    let returning = step(&step(&step(&shipped, Op::Apply { return_goods: true, share: 100, with_lines: false }), Op::Approve { with_address: true }), Op::ShipReturn);
+    let refunded = step(&returning, Op::ConfirmReturn);
+    assert_eq!(refunded.status, OrderStatus::Closed);
+    assert_eq!(refunded.close_reason, Some(CloseReason::Refunded));
+
+    let partial = step(&step(&paid, Op::Apply { return_goods: false, share: 50, with_lines: true }), Op::Approve { with_address: false });
+    assert_eq!(partial.status, OrderStatus::Paid, "a partial refund does not close the order");
+
+    let conflict = apply(&paid, Action::Cancel { reason: String::new() }, Actor::Buyer, now);
+    assert!(matches!(conflict, Err(ApiError::StateConflict { .. })));
+}
