@@ -5,7 +5,9 @@ use crate::address::AddressInput;
 use crate::catalog::{validate_id, validate_text, Sku};
 use crate::error::ApiError;
 use crate::money::Money;
-use crate::order::{Actor, Address, Amounts, Order, OrderLine, OrderStatus, OrderType, TimelineEntry};
+use crate::order::{
+    Actor, Address, Amounts, Order, OrderLine, OrderStatus, OrderType, TimelineEntry,
+};
 use crate::order_no;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -64,15 +66,26 @@ pub struct ValidCheckout {
 
 impl CreateOrderRequest {
     pub fn validate(self) -> Result<ValidCheckout, ApiError> {
-        let fingerprint = hex::encode(Sha256::digest(serde_json::to_vec(&self).unwrap_or_default()));
+        let fingerprint = hex::encode(Sha256::digest(
+            serde_json::to_vec(&self).unwrap_or_default(),
+        ));
         if self.from_cart {
-            return Err(ApiError::invalid("from_cart", "the cart is not available yet; send items"));
+            return Err(ApiError::invalid(
+                "from_cart",
+                "the cart is not available yet; send items",
+            ));
         }
         if self.order_type == OrderType::Points {
-            return Err(ApiError::invalid("order_type", "points orders are not available yet"));
+            return Err(ApiError::invalid(
+                "order_type",
+                "points orders are not available yet",
+            ));
         }
         if self.points_to_use != 0 {
-            return Err(ApiError::invalid("points_to_use", "paying with points is not available yet"));
+            return Err(ApiError::invalid(
+                "points_to_use",
+                "paying with points is not available yet",
+            ));
         }
         if self.items.is_empty() {
             return Err(ApiError::invalid("items", "must list at least one item"));
@@ -88,7 +101,10 @@ impl CreateOrderRequest {
         for (index, item) in self.items.into_iter().enumerate() {
             validate_id(&format!("items[{index}].sku_id"), &item.sku_id)?;
             if !(1..=MAX_QUANTITY).contains(&item.quantity) {
-                return Err(ApiError::invalid(format!("items[{index}].quantity"), format!("must be 1..={MAX_QUANTITY}")));
+                return Err(ApiError::invalid(
+                    format!("items[{index}].quantity"),
+                    format!("must be 1..={MAX_QUANTITY}"),
+                ));
             }
             if !seen.insert(item.sku_id.clone()) {
                 return Err(ApiError::invalid(
@@ -99,8 +115,18 @@ impl CreateOrderRequest {
             items.push((item.sku_id, item.quantity as u32));
         }
         let address = match (self.address_id, self.address) {
-            (Some(_), Some(_)) => return Err(ApiError::invalid("address", "send address_id or address, not both")),
-            (None, None) => return Err(ApiError::invalid("address_id", "address_id or address is required")),
+            (Some(_), Some(_)) => {
+                return Err(ApiError::invalid(
+                    "address",
+                    "send address_id or address, not both",
+                ))
+            }
+            (None, None) => {
+                return Err(ApiError::invalid(
+                    "address_id",
+                    "address_id or address is required",
+                ))
+            }
             (Some(id), None) => {
                 validate_id("address_id", &id)?;
                 AddressSource::Book(id)
@@ -108,7 +134,12 @@ impl CreateOrderRequest {
             (None, Some(address)) => AddressSource::Inline(address.validate("address.")?),
         };
         validate_text("remark", &self.remark, 0, 200)?;
-        Ok(ValidCheckout { items, address, remark: self.remark, fingerprint })
+        Ok(ValidCheckout {
+            items,
+            address,
+            remark: self.remark,
+            fingerprint,
+        })
     }
 }
 
@@ -124,23 +155,28 @@ pub fn build_orders(
 ) -> Result<Vec<Order>, ApiError> {
     let mut by_seller: BTreeMap<&str, Vec<OrderLine>> = BTreeMap::new();
     for (sku_id, quantity) in &checkout.items {
-        let sku = skus.get(sku_id).ok_or(ApiError::NotFound { what: "sku" })?;
+        let sku = skus
+            .get(sku_id)
+            .ok_or_else(|| ApiError::not_found("SKU", sku_id.clone()))?;
         let line_total = sku
             .price
             .checked_mul(i64::from(*quantity))
             .ok_or_else(|| ApiError::invalid("items", "order total is too large"))?;
-        by_seller.entry(&sku.seller_id).or_default().push(OrderLine {
-            sku_id: sku.sku_id.clone(),
-            product_name: sku.name.clone(),
-            properties: sku.properties.clone(),
-            pic: sku.pic.clone(),
-            unit_price: sku.price,
-            unit_points: 0,
-            quantity: *quantity,
-            line_total,
-            refunded_quantity: 0,
-            refunded_amount: Money::ZERO,
-        });
+        by_seller
+            .entry(&sku.seller_id)
+            .or_default()
+            .push(OrderLine {
+                sku_id: sku.sku_id.clone(),
+                product_name: sku.name.clone(),
+                properties: sku.properties.clone(),
+                pic: sku.pic.clone(),
+                unit_price: sku.price,
+                unit_points: 0,
+                quantity: *quantity,
+                line_total,
+                refunded_quantity: 0,
+                refunded_amount: Money::ZERO,
+            });
     }
     let mut orders = Vec::with_capacity(by_seller.len());
     for (seller_id, lines) in by_seller {
@@ -159,7 +195,11 @@ pub fn build_orders(
             lines,
             address: address.clone(),
             remark: checkout.remark.clone(),
-            amounts: Amounts { goods, payable: goods, ..Amounts::default() },
+            amounts: Amounts {
+                goods,
+                payable: goods,
+                ..Amounts::default()
+            },
             payment: None,
             shipment: None,
             tracking_events: Vec::new(),

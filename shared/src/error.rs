@@ -21,8 +21,8 @@ impl Lang {
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum ApiError {
-    #[error("{what} not found")]
-    NotFound { what: &'static str },
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
     #[error("missing or invalid token")]
     Unauthorized,
     #[error("this route needs role {needed}")]
@@ -45,7 +45,17 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Self {
-        ApiError::Invalid { field: field.into(), rule: rule.into() }
+        ApiError::Invalid {
+            field: field.into(),
+            rule: rule.into(),
+        }
+    }
+
+    pub fn not_found(what: &'static str, id: impl Into<String>) -> Self {
+        ApiError::NotFound {
+            what,
+            id: id.into(),
+        }
     }
 
     pub fn code(&self) -> u32 {
@@ -83,18 +93,24 @@ impl ApiError {
     /// The message shown to the caller. Internal details stay in the logs.
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (ApiError::NotFound { what }, Lang::En) => format!("{what} does not exist"),
-            (ApiError::NotFound { what }, Lang::ZhCn) => format!("{}不存在", zh_noun(what)),
+            (ApiError::NotFound { what, id }, Lang::En) => format!("{what} {id} does not exist"),
+            (ApiError::NotFound { what, id }, Lang::ZhCn) => format!("{}{id}不存在", zh_noun(what)),
             (ApiError::Unauthorized, Lang::En) => "missing or invalid bearer token".into(),
             (ApiError::Unauthorized, Lang::ZhCn) => "未登录或令牌无效".into(),
             (ApiError::Forbidden { needed }, Lang::En) => format!("this route needs role {needed}"),
             (ApiError::Forbidden { needed }, Lang::ZhCn) => format!("权限不足：需要角色 {needed}"),
             (ApiError::Internal(_), Lang::En) => "internal error".into(),
             (ApiError::Internal(_), Lang::ZhCn) => "系统错误".into(),
-            (ApiError::Unavailable(_), Lang::En) => "service temporarily unavailable, retry later".into(),
+            (ApiError::Unavailable(_), Lang::En) => {
+                "service temporarily unavailable, retry later".into()
+            }
             (ApiError::Unavailable(_), Lang::ZhCn) => "服务暂不可用，请稍后重试".into(),
-            (ApiError::Invalid { field, rule }, Lang::En) => format!("parameter {field} is invalid: {rule}"),
-            (ApiError::Invalid { field, rule }, Lang::ZhCn) => format!("参数 {field} 不合法：{rule}"),
+            (ApiError::Invalid { field, rule }, Lang::En) => {
+                format!("parameter {field} is invalid: {rule}")
+            }
+            (ApiError::Invalid { field, rule }, Lang::ZhCn) => {
+                format!("参数 {field} 不合法：{rule}")
+            }
             (ApiError::StateConflict { action, from }, Lang::En) => {
                 format!("cannot {action} an order whose status is {from}")
             }
@@ -107,7 +123,9 @@ impl ApiError {
                 "Idempotency-Key was already used with a different request body".into()
             }
             (ApiError::IdempotencyMismatch, Lang::ZhCn) => "幂等键已用于不同的请求内容".into(),
-            (ApiError::SignatureInvalid(_), Lang::En) => "payment notification signature or content is invalid".into(),
+            (ApiError::SignatureInvalid(_), Lang::En) => {
+                "payment notification signature or content is invalid".into()
+            }
             (ApiError::SignatureInvalid(_), Lang::ZhCn) => "支付通知签名或内容无效".into(),
         }
     }
@@ -117,6 +135,7 @@ fn zh_noun(what: &str) -> &'static str {
     match what {
         "order" => "订单",
         "sku" => "商品",
+        "SKU" => "商品",
         "address" => "地址",
         "route" => "接口",
         _ => "对象",
@@ -130,13 +149,20 @@ mod tests {
     #[test]
     fn every_error_has_spec_code_and_status() {
         let cases = [
-            (ApiError::NotFound { what: "order" }, 10001, 404),
+            (ApiError::not_found("order", "1"), 10001, 404),
             (ApiError::Unauthorized, 10002, 401),
             (ApiError::Forbidden { needed: "seller" }, 10003, 403),
             (ApiError::Internal("x".into()), 10004, 500),
             (ApiError::Unavailable("x".into()), 10004, 503),
             (ApiError::invalid("items", "x"), 10005, 400),
-            (ApiError::StateConflict { action: "cancel".into(), from: "paid".into() }, 10007, 409),
+            (
+                ApiError::StateConflict {
+                    action: "cancel".into(),
+                    from: "paid".into(),
+                },
+                10007,
+                409,
+            ),
             (ApiError::OutOfStock { sku_id: "s".into() }, 10008, 409),
             (ApiError::IdempotencyMismatch, 10009, 422),
             (ApiError::SignatureInvalid("x".into()), 10010, 400),
@@ -157,7 +183,10 @@ mod tests {
 
     #[test]
     fn accept_language_picks_chinese_only_for_zh() {
-        assert_eq!(Lang::from_accept_language(Some("zh-CN,zh;q=0.9")), Lang::ZhCn);
+        assert_eq!(
+            Lang::from_accept_language(Some("zh-CN,zh;q=0.9")),
+            Lang::ZhCn
+        );
         assert_eq!(Lang::from_accept_language(Some("en-US")), Lang::En);
         assert_eq!(Lang::from_accept_language(None), Lang::En);
     }

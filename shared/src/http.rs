@@ -53,7 +53,11 @@ impl Claims {
             Some(_) => return None,
         };
         let seller_id = claims.get("seller_id").filter(|id| !id.is_empty()).cloned();
-        Some(Claims { user_id, role, seller_id })
+        Some(Claims {
+            user_id,
+            role,
+            seller_id,
+        })
     }
 }
 
@@ -71,12 +75,23 @@ impl Ctx {
             Some(RequestContext::ApiGatewayV2(context)) => context.request_id.clone(),
             _ => None,
         }
-        .or_else(|| request.lambda_context_ref().map(|context| context.request_id.clone()))
+        .or_else(|| {
+            request
+                .lambda_context_ref()
+                .map(|context| context.request_id.clone())
+        })
         .unwrap_or_default();
         let lang = Lang::from_accept_language(
-            request.headers().get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok()),
+            request
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok()),
         );
-        Ctx { request_id, lang, claims: Claims::from_request(request) }
+        Ctx {
+            request_id,
+            lang,
+            claims: Claims::from_request(request),
+        }
     }
 
     pub fn claims(&self) -> Result<&Claims, ApiError> {
@@ -120,8 +135,13 @@ impl Reply {
     }
 
     pub fn with_status(status: StatusCode, data: impl Serialize) -> Result<Reply, ApiError> {
-        let data = serde_json::to_value(data).map_err(|error| ApiError::Internal(error.to_string()))?;
-        Ok(Reply { status, data, headers: Vec::new() })
+        let data =
+            serde_json::to_value(data).map_err(|error| ApiError::Internal(error.to_string()))?;
+        Ok(Reply {
+            status,
+            data,
+            headers: Vec::new(),
+        })
     }
 
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
@@ -144,15 +164,20 @@ where
     let request_id = ctx.request_id.clone();
     let result = route(ctx, request).await;
     match &result {
-        Ok(reply) => tracing::info!(%request_id, %method, %path, status = reply.status.as_u16(), "handled"),
+        Ok(reply) => {
+            tracing::info!(%request_id, %method, %path, status = reply.status.as_u16(), "handled")
+        }
         Err(error @ (ApiError::Internal(_) | ApiError::Unavailable(_))) => {
             tracing::error!(%request_id, %method, %path, code = error.code(), error = %error, "failed")
         }
-        Err(error) => tracing::info!(%request_id, %method, %path, code = error.code(), "refused: {}", error.message(Lang::En)),
+        Err(error) => {
+            tracing::info!(%request_id, %method, %path, code = error.code(), "refused: {}", error.message(Lang::En))
+        }
     }
     match result {
         Ok(reply) => {
-            let body = json!({"code": 0, "msg": "ok", "data": reply.data, "request_id": request_id});
+            let body =
+                json!({"code": 0, "msg": "ok", "data": reply.data, "request_id": request_id});
             let mut response = json_response(reply.status, &body);
             for (name, value) in reply.headers {
                 if let Ok(value) = HeaderValue::from_str(&value) {
@@ -170,7 +195,9 @@ pub fn error_response(error: &ApiError, lang: Lang, request_id: &str) -> Respons
     let body = json!({"code": error.code(), "msg": error.message(lang), "data": null, "request_id": request_id});
     let mut response = json_response(error.status(), &body);
     if let Some(seconds) = error.retry_after() {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
 }
@@ -178,9 +205,10 @@ pub fn error_response(error: &ApiError, lang: Lang, request_id: &str) -> Respons
 fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
     let mut response = Response::new(Body::Text(body.to_string()));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     response
 }
 
@@ -193,7 +221,10 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
         _ => b"",
     };
     if bytes.len() > MAX_BODY_BYTES {
-        return Err(ApiError::invalid("body", format!("must be at most {MAX_BODY_BYTES} bytes")));
+        return Err(ApiError::invalid(
+            "body",
+            format!("must be at most {MAX_BODY_BYTES} bytes"),
+        ));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::invalid("body", "a JSON object is required"));
@@ -205,7 +236,11 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
         if inner.is_syntax() || inner.is_eof() {
             ApiError::invalid("body", format!("malformed JSON: {inner}"))
         } else {
-            let field = if path == "." { "body".to_string() } else { path };
+            let field = if path == "." {
+                "body".to_string()
+            } else {
+                path
+            };
             ApiError::invalid(field, strip_position(&inner.to_string()))
         }
     })?;
@@ -243,5 +278,9 @@ pub fn query_param(request: &Request, name: &str) -> Option<String> {
 
 /// A header as text, if present.
 pub fn header_value(request: &Request, name: &str) -> Option<String> {
-    request.headers().get(name).and_then(|value| value.to_str().ok()).map(str::to_string)
+    request
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod listing;
 pub mod money;
+pub mod ops;
 pub mod order;
 pub mod order_no;
 pub mod runtime;

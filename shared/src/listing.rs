@@ -30,13 +30,18 @@ pub struct ListParams {
 
 impl ListParams {
     pub fn from_request(request: &Request) -> Result<ListParams, ApiError> {
-        let mut params = ListParams { limit: DEFAULT_LIMIT, ..ListParams::default() };
+        let mut params = ListParams {
+            limit: DEFAULT_LIMIT,
+            ..ListParams::default()
+        };
         if let Some(limit) = query_param(request, "limit") {
             params.limit = limit
                 .parse::<usize>()
                 .ok()
                 .filter(|limit| (1..=MAX_LIMIT).contains(limit))
-                .ok_or_else(|| ApiError::invalid("limit", format!("must be a whole number 1..={MAX_LIMIT}")))?;
+                .ok_or_else(|| {
+                    ApiError::invalid("limit", format!("must be a whole number 1..={MAX_LIMIT}"))
+                })?;
         }
         if let Some(statuses) = query_param(request, "status") {
             for name in statuses.split(',').map(str::trim) {
@@ -64,30 +69,46 @@ impl ListParams {
         if let Some(ids) = query_param(request, "ids") {
             for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
                 if !order_no::is_valid(id) {
-                    return Err(ApiError::invalid("ids", format!("{id:?} is not an 18-digit order number")));
+                    return Err(ApiError::invalid(
+                        "ids",
+                        format!("{id:?} is not an 18-digit order number"),
+                    ));
                 }
                 if !params.ids.iter().any(|known| known == id) {
                     params.ids.push(id.to_string());
                 }
             }
             if params.ids.len() > MAX_LIMIT {
-                return Err(ApiError::invalid("ids", format!("at most {MAX_LIMIT} order numbers")));
+                return Err(ApiError::invalid(
+                    "ids",
+                    format!("at most {MAX_LIMIT} order numbers"),
+                ));
             }
         }
         if let Some(name) = query_param(request, "product_name") {
             if name.chars().count() > 50 {
-                return Err(ApiError::invalid("product_name", "must be at most 50 characters"));
+                return Err(ApiError::invalid(
+                    "product_name",
+                    "must be at most 50 characters",
+                ));
             }
             params.product_name = Some(name.to_lowercase());
         }
-        for (field, slot) in [("created_from", &mut params.created_from), ("created_to", &mut params.created_to)] {
+        for (field, slot) in [
+            ("created_from", &mut params.created_from),
+            ("created_to", &mut params.created_to),
+        ] {
             if let Some(text) = query_param(request, field) {
-                *slot = Some(Timestamp::parse(&text).map_err(|rule| ApiError::invalid(field, rule))?);
+                *slot =
+                    Some(Timestamp::parse(&text).map_err(|rule| ApiError::invalid(field, rule))?);
             }
         }
         if let (Some(from), Some(to)) = (params.created_from, params.created_to) {
             if from > to {
-                return Err(ApiError::invalid("created_from", "must not be after created_to"));
+                return Err(ApiError::invalid(
+                    "created_from",
+                    "must not be after created_to",
+                ));
             }
         }
         params.cursor = query_param(request, "cursor");
@@ -98,16 +119,26 @@ impl ListParams {
     fn canonical(&self) -> String {
         format!(
             "s={:?};no={:?};ids={:?};p={:?};f={:?};t={:?}",
-            self.statuses, self.order_no, self.ids, self.product_name, self.created_from, self.created_to
+            self.statuses,
+            self.order_no,
+            self.ids,
+            self.product_name,
+            self.created_from,
+            self.created_to
         )
     }
 
     fn keeps(&self, order: &Order) -> bool {
         (self.statuses.is_empty() || self.statuses.contains(&order.status))
             && self.product_name.as_ref().is_none_or(|needle| {
-                order.lines.iter().any(|line| line.product_name.to_lowercase().contains(needle.as_str()))
+                order
+                    .lines
+                    .iter()
+                    .any(|line| line.product_name.to_lowercase().contains(needle.as_str()))
             })
-            && self.created_from.is_none_or(|from| order.created_at >= from)
+            && self
+                .created_from
+                .is_none_or(|from| order.created_at >= from)
             && self.created_to.is_none_or(|to| order.created_at <= to)
     }
 
@@ -125,18 +156,36 @@ impl ListParams {
         if self.statuses.is_empty() {
             return Some(counts.get(Bucket::All));
         }
-        Some(self.statuses.iter().map(|status| counts.get(Bucket::of_status(*status))).sum())
+        Some(
+            self.statuses
+                .iter()
+                .map(|status| counts.get(Bucket::of_status(*status)))
+                .sum(),
+        )
     }
 }
 
 /// A page of a buyer's orders as the API answers it: `{items, next_cursor, total}`.
-pub async fn list_buyer_orders(store: &Store, buyer_id: &str, params: &ListParams) -> Result<Value, ApiError> {
+pub async fn list_buyer_orders(
+    store: &Store,
+    buyer_id: &str,
+    params: &ListParams,
+) -> Result<Value, ApiError> {
     let scope = cursor::scope(&format!("buyer:{buyer_id}"), &params.canonical());
-    let start = params.cursor.as_deref().map(|text| cursor::decode(text, &scope)).transpose()?;
+    let start = params
+        .cursor
+        .as_deref()
+        .map(|text| cursor::decode(text, &scope))
+        .transpose()?;
 
     // Order numbers asked for by name: read them directly.
     if params.order_no.is_some() || !params.ids.is_empty() {
-        let wanted: Vec<String> = params.order_no.iter().chain(params.ids.iter()).cloned().collect();
+        let wanted: Vec<String> = params
+            .order_no
+            .iter()
+            .chain(params.ids.iter())
+            .cloned()
+            .collect();
         let mut orders: Vec<Order> = store
             .get_orders(buyer_id, &wanted)
             .await?
@@ -157,7 +206,11 @@ pub async fn list_buyer_orders(store: &Store, buyer_id: &str, params: &ListParam
     let query = OrderQuery {
         partition,
         order_no_range: created_range(params),
-        statuses: if params.statuses.len() > 1 { params.statuses.clone() } else { Vec::new() },
+        statuses: if params.statuses.len() > 1 {
+            params.statuses.clone()
+        } else {
+            Vec::new()
+        },
         product_name: params.product_name.clone(),
         limit: params.limit,
         start,
@@ -180,6 +233,8 @@ fn created_range(params: &ListParams) -> Option<(String, String)> {
         return None;
     }
     let from = params.created_from.unwrap_or(Timestamp::from_millis(0));
-    let to = params.created_to.unwrap_or(Timestamp::from_millis(9_999_999_999_999));
+    let to = params
+        .created_to
+        .unwrap_or(Timestamp::from_millis(9_999_999_999_999));
     Some(order_no::range(from, to))
 }

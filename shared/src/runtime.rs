@@ -20,20 +20,30 @@ pub struct App {
 
 impl App {
     pub fn new(client: aws_sdk_dynamodb::Client, config: Config) -> App {
-        App { store: Store::new(client, config.table_name.clone()), config: Arc::new(config) }
+        App {
+            store: Store::new(client, config.table_name.clone()),
+            config: Arc::new(config),
+        }
     }
 }
 
 /// A DynamoDB client from the environment (`AWS_ENDPOINT_URL_DYNAMODB` points it at DynamoDB
 /// Local). Short timeouts: a Lambda should answer 503 quickly rather than hang.
 pub async fn dynamodb_client() -> aws_sdk_dynamodb::Client {
-    let timeouts = TimeoutConfig::builder()
+    let shared = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts())
+        .load()
+        .await;
+    aws_sdk_dynamodb::Client::new(&shared)
+}
+
+/// Timeouts for every DynamoDB call.
+pub fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(2))
         .operation_attempt_timeout(Duration::from_secs(3))
         .operation_timeout(Duration::from_secs(8))
-        .build();
-    let shared = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts).load().await;
-    aws_sdk_dynamodb::Client::new(&shared)
+        .build()
 }
 
 /// JSON logs in Lambda (CloudWatch), level from `RUST_LOG` (default info).

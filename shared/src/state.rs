@@ -5,8 +5,8 @@
 use crate::error::ApiError;
 use crate::money::Money;
 use crate::order::{
-    Actor, Address, CloseReason, Order, OrderStatus, Payment, Refund, RefundKind, RefundLine, RefundState,
-    ReturnShipment, Shipment, TimelineEntry, TrackingEvent,
+    Actor, Address, CloseReason, Order, OrderStatus, Payment, Refund, RefundKind, RefundLine,
+    RefundState, ReturnShipment, Shipment, TimelineEntry, TrackingEvent,
 };
 use crate::time::Timestamp;
 
@@ -16,13 +16,20 @@ pub const AFTER_SALES_WINDOW_SECONDS: i64 = 15 * 24 * 3600;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Pay(Payment),
-    Ship { shipment: Shipment, auto_confirm_at: Timestamp },
+    Ship {
+        shipment: Shipment,
+        auto_confirm_at: Timestamp,
+    },
     AddTrackingEvent(TrackingEvent),
     ConfirmReceipt,
     AutoConfirm,
-    Cancel { reason: String },
+    Cancel {
+        reason: String,
+    },
     Timeout,
-    SellerClose { reason: String },
+    SellerClose {
+        reason: String,
+    },
     ApplyRefund {
         kind: RefundKind,
         amount: Money,
@@ -32,8 +39,12 @@ pub enum Action {
         vouchers: Vec<String>,
     },
     WithdrawRefund,
-    RejectRefund { reason: String },
-    ApproveRefund { return_address: Option<Address> },
+    RejectRefund {
+        reason: String,
+    },
+    ApproveRefund {
+        return_address: Option<Address>,
+    },
     ShipReturn(ReturnShipment),
     ConfirmReturn,
     Review,
@@ -72,12 +83,23 @@ pub struct SideEffects {
 }
 
 fn conflict(order: &Order, action: &Action) -> ApiError {
-    let from = match order.refund.as_ref().filter(|refund| refund.state.is_open()) {
-        Some(refund) => format!("{} with an after-sales case {}", order.status.as_str(), refund_state_name(refund.state)),
+    let from = match order
+        .refund
+        .as_ref()
+        .filter(|refund| refund.state.is_open())
+    {
+        Some(refund) => format!(
+            "{} with an after-sales case {}",
+            order.status.as_str(),
+            refund_state_name(refund.state)
+        ),
         None if order.deleted => format!("{} (deleted)", order.status.as_str()),
         None => order.status.as_str().to_string(),
     };
-    ApiError::StateConflict { action: action.name().to_string(), from }
+    ApiError::StateConflict {
+        action: action.name().to_string(),
+        from,
+    }
 }
 
 fn refund_state_name(state: RefundState) -> &'static str {
@@ -92,7 +114,12 @@ fn refund_state_name(state: RefundState) -> &'static str {
 
 /// Applies `action` by `actor` at `now`. On success the returned order has `version + 1`, a new
 /// timeline entry and `updated_at = now`; on failure nothing changed.
-pub fn apply(order: &Order, action: Action, actor: Actor, now: Timestamp) -> Result<(Order, SideEffects), ApiError> {
+pub fn apply(
+    order: &Order,
+    action: Action,
+    actor: Actor,
+    now: Timestamp,
+) -> Result<(Order, SideEffects), ApiError> {
     let mut next = order.clone();
     let mut effects = SideEffects::default();
     let open_refund = order.has_open_refund();
@@ -112,7 +139,13 @@ pub fn apply(order: &Order, action: Action, actor: Actor, now: Timestamp) -> Res
             next.expires_at = None;
             label = "paid".into();
         }
-        (Action::Ship { shipment, auto_confirm_at }, OrderStatus::Paid) if !open_refund => {
+        (
+            Action::Ship {
+                shipment,
+                auto_confirm_at,
+            },
+            OrderStatus::Paid,
+        ) if !open_refund => {
             next.status = OrderStatus::Shipped;
             next.shipment = Some(shipment.clone());
             next.auto_confirm_at = Some(*auto_confirm_at);
@@ -149,13 +182,20 @@ pub fn apply(order: &Order, action: Action, actor: Actor, now: Timestamp) -> Res
             label = "closed".into();
         }
         (
-            Action::ApplyRefund { kind, amount, reason, remark, lines, vouchers },
+            Action::ApplyRefund {
+                kind,
+                amount,
+                reason,
+                remark,
+                lines,
+                vouchers,
+            },
             OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed,
         ) if !open_refund => {
             if order.status == OrderStatus::Completed {
-                let window_open = order
-                    .completed_at
-                    .is_some_and(|completed| now <= completed.plus_seconds(AFTER_SALES_WINDOW_SECONDS));
+                let window_open = order.completed_at.is_some_and(|completed| {
+                    now <= completed.plus_seconds(AFTER_SALES_WINDOW_SECONDS)
+                });
                 if !window_open {
                     return Err(ApiError::StateConflict {
                         action: action.name().into(),
@@ -166,17 +206,33 @@ pub fn apply(order: &Order, action: Action, actor: Actor, now: Timestamp) -> Res
             if amount.0 <= 0 || *amount > order.refundable() {
                 return Err(ApiError::invalid(
                     "amount",
-                    format!("must be more than 0.00 and at most the refundable {}", order.refundable()),
+                    format!(
+                        "must be more than 0.00 and at most the refundable {}",
+                        order.refundable()
+                    ),
                 ));
             }
             for line in lines {
-                let Some(ordered) = order.lines.iter().find(|ordered| ordered.sku_id == line.sku_id) else {
-                    return Err(ApiError::invalid("lines", format!("SKU {} is not in this order", line.sku_id)));
-                };
-                if line.quantity == 0 || line.quantity > ordered.quantity - ordered.refunded_quantity {
+                let Some(ordered) = order
+                    .lines
+                    .iter()
+                    .find(|ordered| ordered.sku_id == line.sku_id)
+                else {
                     return Err(ApiError::invalid(
                         "lines",
-                        format!("quantity for SKU {} must be 1..={}", line.sku_id, ordered.quantity - ordered.refunded_quantity),
+                        format!("SKU {} is not in this order", line.sku_id),
+                    ));
+                };
+                if line.quantity == 0
+                    || line.quantity > ordered.quantity - ordered.refunded_quantity
+                {
+                    return Err(ApiError::invalid(
+                        "lines",
+                        format!(
+                            "quantity for SKU {} must be 1..={}",
+                            line.sku_id,
+                            ordered.quantity - ordered.refunded_quantity
+                        ),
                     ));
                 }
             }
@@ -208,11 +264,16 @@ pub fn apply(order: &Order, action: Action, actor: Actor, now: Timestamp) -> Res
             comment = reason.clone();
             label = "refund_rejected".into();
         }
-        (Action::ApproveRefund { return_address }, _) if refund_state == Some(RefundState::Requested) => {
+        (Action::ApproveRefund { return_address }, _)
+            if refund_state == Some(RefundState::Requested) =>
+        {
             let kind = order.refund.as_ref().map(|refund| refund.kind);
             if kind == Some(RefundKind::ReturnAndRefund) {
                 let Some(address) = return_address else {
-                    return Err(ApiError::invalid("return_address", "is required to approve a return"));
+                    return Err(ApiError::invalid(
+                        "return_address",
+                        "is required to approve a return",
+                    ));
                 };
                 if let Some(refund) = next.refund.as_mut() {
                     refund.state = RefundState::AwaitingReturn;
@@ -249,7 +310,12 @@ pub fn apply(order: &Order, action: Action, actor: Actor, now: Timestamp) -> Res
 
     next.version = order.version + 1;
     next.updated_at = now;
-    next.timeline.push(TimelineEntry { at: now, status: label, actor, comment });
+    next.timeline.push(TimelineEntry {
+        at: now,
+        status: label,
+        actor,
+        comment,
+    });
     Ok((next, effects))
 }
 
@@ -263,25 +329,39 @@ fn close(order: &mut Order, reason: CloseReason, effects: &mut SideEffects) {
     order.status = OrderStatus::Closed;
     order.close_reason = Some(reason);
     order.expires_at = None;
-    effects.restore_stock = order.lines.iter().map(|line| (line.sku_id.clone(), line.quantity)).collect();
+    effects.restore_stock = order
+        .lines
+        .iter()
+        .map(|line| (line.sku_id.clone(), line.quantity))
+        .collect();
 }
 
 /// Money goes back; a refund of everything paid closes the order.
 fn settle_refund(order: &mut Order, _effects: &mut SideEffects) {
-    let Some(refund) = order.refund.as_mut() else { return };
+    let Some(refund) = order.refund.as_mut() else {
+        return;
+    };
     refund.state = RefundState::Refunded;
     let amount = refund.amount;
     let lines = refund.lines.clone();
     order.amounts.refunded = Money(order.amounts.refunded.0 + amount.0);
     for refunded in &lines {
-        if let Some(line) = order.lines.iter_mut().find(|line| line.sku_id == refunded.sku_id) {
+        if let Some(line) = order
+            .lines
+            .iter_mut()
+            .find(|line| line.sku_id == refunded.sku_id)
+        {
             line.refunded_quantity += refunded.quantity;
         }
     }
     // Spread the money over the named lines in order, capped by each line's total.
     let mut left = amount.0;
     for refunded in &lines {
-        if let Some(line) = order.lines.iter_mut().find(|line| line.sku_id == refunded.sku_id) {
+        if let Some(line) = order
+            .lines
+            .iter_mut()
+            .find(|line| line.sku_id == refunded.sku_id)
+        {
             let room = line.line_total.0 - line.refunded_amount.0;
             let take = left.min(room).max(0);
             line.refunded_amount = Money(line.refunded_amount.0 + take);
@@ -369,7 +449,9 @@ pub fn buckets(order: &Order, viewer: Viewer) -> Vec<Bucket> {
 
 /// Counter changes between two versions of an order (or from nothing, for a new order).
 pub fn bucket_delta(before: Option<&Order>, after: &Order, viewer: Viewer) -> Vec<(Bucket, i64)> {
-    let old = before.map(|order| buckets(order, viewer)).unwrap_or_default();
+    let old = before
+        .map(|order| buckets(order, viewer))
+        .unwrap_or_default();
     let new = buckets(after, viewer);
     Bucket::ALL
         .into_iter()

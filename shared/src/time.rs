@@ -27,9 +27,12 @@ impl Timestamp {
     }
 
     pub fn parse(text: &str) -> Result<Self, String> {
-        let parsed = OffsetDateTime::parse(text, &Rfc3339)
-            .map_err(|_| format!("must be an RFC 3339 time like 2026-01-31T08:00:00Z (got {text:?})"))?;
-        Ok(Timestamp((parsed.unix_timestamp_nanos() / 1_000_000) as i64))
+        let parsed = OffsetDateTime::parse(text, &Rfc3339).map_err(|_| {
+            format!("must be an RFC 3339 time like 2026-01-31T08:00:00Z (got {text:?})")
+        })?;
+        Ok(Timestamp(
+            (parsed.unix_timestamp_nanos() / 1_000_000) as i64,
+        ))
     }
 }
 

@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 pub fn order_view(order: &Order) -> Value {
     let mut value = serde_json::to_value(order).unwrap_or(Value::Null);
     if let Some(amounts) = value.get_mut("amounts").and_then(Value::as_object_mut) {
-        for field in ["goods", "shipping", "discount", "payable", "paid", "refunded"] {
+        for field in [
+            "goods", "shipping", "discount", "payable", "paid", "refunded",
+        ] {
             fen_to_string(amounts, field);
         }
     }

@@ -54,7 +54,9 @@ pub const SELLER_COUNTS_PREFIX: &str = "COUNTS#";
 
 /// The shard of a seller counter an order moves: stable per order, spread across orders.
 pub fn seller_counter_shard(order_no: &str) -> u32 {
-    let tail: u32 = order_no.bytes().rev().take(4).fold(0, |acc, byte| acc * 10 + u32::from(byte.wrapping_sub(b'0') % 10));
+    let tail: u32 = order_no.bytes().rev().take(4).fold(0, |acc, byte| {
+        acc * 10 + u32::from(byte.wrapping_sub(b'0') % 10)
+    });
     tail % SELLER_COUNTER_SHARDS
 }
 

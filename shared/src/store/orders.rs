@@ -53,7 +53,10 @@ impl Counts {
     }
 
     fn from_items<'a>(items: impl IntoIterator<Item = &'a Item>) -> Counts {
-        let mut counts: BTreeMap<&'static str, i64> = Bucket::ALL.iter().map(|bucket| (bucket.name(), 0)).collect();
+        let mut counts: BTreeMap<&'static str, i64> = Bucket::ALL
+            .iter()
+            .map(|bucket| (bucket.name(), 0))
+            .collect();
         for item in items {
             for bucket in Bucket::ALL {
                 if let Some(AttributeValue::N(value)) = item.get(bucket.name()) {
@@ -99,12 +102,18 @@ fn order_item(order: &Order) -> Result<Item, ApiError> {
     item.insert(PK.into(), s(buyer_pk(&order.buyer_id)));
     item.insert(SK.into(), s(order_sk(&order.order_no)));
     if !order.deleted {
-        item.insert(BUYER_STATUS_PK.into(), s(buyer_status_pk(&order.buyer_id, order.status.as_str())));
+        item.insert(
+            BUYER_STATUS_PK.into(),
+            s(buyer_status_pk(&order.buyer_id, order.status.as_str())),
+        );
         item.insert(BUYER_STATUS_SK.into(), s(order.order_no.clone()));
     }
     item.insert(SELLER_PK.into(), s(seller_pk(&order.seller_id)));
     item.insert(SELLER_SK.into(), s(order.order_no.clone()));
-    item.insert(SELLER_STATUS_PK.into(), s(seller_status_pk(&order.seller_id, order.status.as_str())));
+    item.insert(
+        SELLER_STATUS_PK.into(),
+        s(seller_status_pk(&order.seller_id, order.status.as_str())),
+    );
     item.insert(SELLER_STATUS_SK.into(), s(order.order_no.clone()));
     let due = match (order.status, order.expires_at, order.auto_confirm_at) {
         (OrderStatus::PendingPayment, Some(at), _) => Some(("pay", at)),
@@ -115,13 +124,21 @@ fn order_item(order: &Order) -> Result<Item, ApiError> {
         item.insert(DUE_PK.into(), s(due_pk(kind)));
         item.insert(DUE_SK.into(), s(due_sk(at.millis(), &order.order_no)));
     }
-    let search: Vec<String> = order.lines.iter().map(|line| line.product_name.to_lowercase()).collect();
+    let search: Vec<String> = order
+        .lines
+        .iter()
+        .map(|line| line.product_name.to_lowercase())
+        .collect();
     item.insert("search".into(), s(search.join("\n")));
     Ok(item)
 }
 
 /// `ADD` of counter deltas to one counter item; None when nothing moves.
-fn counter_update(table: &str, counter_key: Item, deltas: &[(Bucket, i64)]) -> Result<Option<TransactWriteItem>, ApiError> {
+fn counter_update(
+    table: &str,
+    counter_key: Item,
+    deltas: &[(Bucket, i64)],
+) -> Result<Option<TransactWriteItem>, ApiError> {
     if deltas.is_empty() {
         return Ok(None);
     }
@@ -152,7 +169,12 @@ fn sum_deltas(deltas: impl IntoIterator<Item = (Bucket, i64)>) -> Vec<(Bucket, i
     sums.into_iter().filter(|(_, delta)| *delta != 0).collect()
 }
 
-fn stock_update(table: &str, sku_id: &str, delta: i64, reserve: bool) -> Result<TransactWriteItem, ApiError> {
+fn stock_update(
+    table: &str,
+    sku_id: &str,
+    delta: i64,
+    reserve: bool,
+) -> Result<TransactWriteItem, ApiError> {
     let mut builder = Update::builder()
         .table_name(table)
         .set_key(Some(key(sku_pk(sku_id), SKU_SK)))
@@ -162,9 +184,13 @@ fn stock_update(table: &str, sku_id: &str, delta: i64, reserve: bool) -> Result<
             .update_expression("SET stock = stock - :q")
             .condition_expression("attribute_exists(PK) AND stock >= :q")
     } else {
-        builder.update_expression("SET stock = stock + :q").condition_expression("attribute_exists(PK)")
+        builder
+            .update_expression("SET stock = stock + :q")
+            .condition_expression("attribute_exists(PK)")
     };
-    Ok(TransactWriteItem::builder().update(builder.build().map_err(build_error)?).build())
+    Ok(TransactWriteItem::builder()
+        .update(builder.build().map_err(build_error)?)
+        .build())
 }
 
 fn put(table: &str, item: Item, condition: &str) -> Result<TransactWriteItem, ApiError> {
@@ -199,7 +225,11 @@ enum Step {
 }
 
 impl Store {
-    pub async fn get_order(&self, buyer_id: &str, order_no: &str) -> Result<Option<Order>, ApiError> {
+    pub async fn get_order(
+        &self,
+        buyer_id: &str,
+        order_no: &str,
+    ) -> Result<Option<Order>, ApiError> {
         let output = self
             .client
             .get_item()
@@ -213,8 +243,15 @@ impl Store {
     }
 
     /// Several orders of one buyer in one BatchGetItem; missing ones are left out.
-    pub async fn get_orders(&self, buyer_id: &str, order_nos: &[String]) -> Result<Vec<Order>, ApiError> {
-        let keys: Vec<Item> = order_nos.iter().map(|no| key(buyer_pk(buyer_id), order_sk(no))).collect();
+    pub async fn get_orders(
+        &self,
+        buyer_id: &str,
+        order_nos: &[String],
+    ) -> Result<Vec<Order>, ApiError> {
+        let keys: Vec<Item> = order_nos
+            .iter()
+            .map(|no| key(buyer_pk(buyer_id), order_sk(no)))
+            .collect();
         let items = self.batch_get(keys).await?;
         items.into_iter().map(decode).collect()
     }
@@ -248,7 +285,9 @@ impl Store {
                     .and_then(|mut unprocessed| unprocessed.remove(&self.table))
                     .filter(|rest| !rest.keys.is_empty());
                 if pending.is_some() && attempts >= 5 {
-                    return Err(ApiError::Unavailable("batch get kept leaving keys unprocessed".into()));
+                    return Err(ApiError::Unavailable(
+                        "batch get kept leaving keys unprocessed".into(),
+                    ));
                 }
             }
         }
@@ -279,7 +318,11 @@ impl Store {
             steps.push(Step::Stock(sku_id.to_string()));
         }
         for order in orders {
-            actions.push(put(&self.table, order_item(order)?, "attribute_not_exists(PK)")?);
+            actions.push(put(
+                &self.table,
+                order_item(order)?,
+                "attribute_not_exists(PK)",
+            )?);
             steps.push(Step::Order);
             let mut claim = key(order_no_pk(&order.order_no), ORDER_NO_SK);
             claim.insert("buyer_id".into(), s(order.buyer_id.clone()));
@@ -288,13 +331,25 @@ impl Store {
             steps.push(Step::Order);
             let shard = seller_counter_shard(&order.order_no);
             let seller_key = key(seller_pk(&order.seller_id), seller_counts_sk(shard));
-            if let Some(update) = counter_update(&self.table, seller_key, &bucket_delta(None, order, Viewer::Seller))? {
+            if let Some(update) = counter_update(
+                &self.table,
+                seller_key,
+                &bucket_delta(None, order, Viewer::Seller),
+            )? {
                 actions.push(update);
                 steps.push(Step::Other);
             }
         }
-        let buyer_deltas = sum_deltas(orders.iter().flat_map(|order| bucket_delta(None, order, Viewer::Buyer)));
-        if let Some(update) = counter_update(&self.table, key(buyer_pk(buyer_id), COUNTS_SK), &buyer_deltas)? {
+        let buyer_deltas = sum_deltas(
+            orders
+                .iter()
+                .flat_map(|order| bucket_delta(None, order, Viewer::Buyer)),
+        );
+        if let Some(update) = counter_update(
+            &self.table,
+            key(buyer_pk(buyer_id), COUNTS_SK),
+            &buyer_deltas,
+        )? {
             actions.push(update);
             steps.push(Step::Other);
         }
@@ -303,10 +358,18 @@ impl Store {
             record.insert("fingerprint".into(), s(claim.fingerprint));
             record.insert(
                 "order_nos".into(),
-                AttributeValue::L(orders.iter().map(|order| s(order.order_no.clone())).collect()),
+                AttributeValue::L(
+                    orders
+                        .iter()
+                        .map(|order| s(order.order_no.clone()))
+                        .collect(),
+                ),
             );
             record.insert("created_at".into(), s(now.to_string()));
-            record.insert("ttl".into(), n(now.millis() / 1000 + IDEMPOTENCY_TTL_SECONDS));
+            record.insert(
+                "ttl".into(),
+                n(now.millis() / 1000 + IDEMPOTENCY_TTL_SECONDS),
+            );
             actions.push(put(&self.table, record, "attribute_not_exists(PK)")?);
             steps.push(Step::Idempotency);
         }
@@ -329,7 +392,10 @@ impl Store {
             return Err(store_error(error));
         }
         // Precedence: a replay answers with the first result even if stock has run out since.
-        if failed.iter().any(|index| matches!(steps.get(*index), Some(Step::Idempotency))) {
+        if failed
+            .iter()
+            .any(|index| matches!(steps.get(*index), Some(Step::Idempotency)))
+        {
             if let Some(claim) = idempotency {
                 return self.idempotency_outcome(buyer_id, claim).await;
             }
@@ -339,14 +405,23 @@ impl Store {
                 return Ok(CreateOutcome::OutOfStock(sku_id.clone()));
             }
         }
-        if failed.iter().any(|index| matches!(steps.get(*index), Some(Step::Order))) {
+        if failed
+            .iter()
+            .any(|index| matches!(steps.get(*index), Some(Step::Order)))
+        {
             return Ok(CreateOutcome::OrderNoTaken);
         }
-        Err(ApiError::Internal(format!("create transaction cancelled at actions {failed:?}")))
+        Err(ApiError::Internal(format!(
+            "create transaction cancelled at actions {failed:?}"
+        )))
     }
 
     /// The outcome for an Idempotency-Key that is already recorded.
-    pub async fn idempotency_outcome(&self, buyer_id: &str, claim: IdempotencyClaim<'_>) -> Result<CreateOutcome, ApiError> {
+    pub async fn idempotency_outcome(
+        &self,
+        buyer_id: &str,
+        claim: IdempotencyClaim<'_>,
+    ) -> Result<CreateOutcome, ApiError> {
         let output = self
             .client
             .get_item()
@@ -357,7 +432,9 @@ impl Store {
             .await
             .map_err(store_error)?;
         let Some(record) = output.item else {
-            return Err(ApiError::Unavailable("idempotency record not visible yet".into()));
+            return Err(ApiError::Unavailable(
+                "idempotency record not visible yet".into(),
+            ));
         };
         Ok(Self::read_idempotency_record(&record, claim.fingerprint))
     }
@@ -379,7 +456,12 @@ impl Store {
 
     /// Stores a transition: the new order under a condition on the version that was read, stock
     /// given back, counters moved, all in one write.
-    pub async fn commit_transition(&self, before: &Order, after: &Order, effects: &SideEffects) -> Result<(), CommitError> {
+    pub async fn commit_transition(
+        &self,
+        before: &Order,
+        after: &Order,
+        effects: &SideEffects,
+    ) -> Result<(), CommitError> {
         let item = order_item(after)?;
         let order_put = Put::builder()
             .table_name(&self.table)
@@ -391,14 +473,30 @@ impl Store {
             .map_err(build_error)?;
         let mut others = Vec::new();
         for (sku_id, quantity) in &effects.restore_stock {
-            others.push(stock_update(&self.table, sku_id, i64::from(*quantity), false)?);
+            others.push(stock_update(
+                &self.table,
+                sku_id,
+                i64::from(*quantity),
+                false,
+            )?);
         }
         let buyer_key = key(buyer_pk(&before.buyer_id), COUNTS_SK);
-        if let Some(update) = counter_update(&self.table, buyer_key, &bucket_delta(Some(before), after, Viewer::Buyer))? {
+        if let Some(update) = counter_update(
+            &self.table,
+            buyer_key,
+            &bucket_delta(Some(before), after, Viewer::Buyer),
+        )? {
             others.push(update);
         }
-        let seller_key = key(seller_pk(&before.seller_id), seller_counts_sk(seller_counter_shard(&before.order_no)));
-        if let Some(update) = counter_update(&self.table, seller_key, &bucket_delta(Some(before), after, Viewer::Seller))? {
+        let seller_key = key(
+            seller_pk(&before.seller_id),
+            seller_counts_sk(seller_counter_shard(&before.order_no)),
+        );
+        if let Some(update) = counter_update(
+            &self.table,
+            seller_key,
+            &bucket_delta(Some(before), after, Viewer::Seller),
+        )? {
             others.push(update);
         }
 
@@ -416,7 +514,11 @@ impl Store {
                 .await;
             return match result {
                 Ok(_) => Ok(()),
-                Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Err(error)
+                    if error
+                        .as_service_error()
+                        .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+                {
                     Err(CommitError::Stale)
                 }
                 Err(error) => Err(CommitError::Api(store_error(error))),
@@ -424,16 +526,27 @@ impl Store {
         }
         let mut actions = vec![TransactWriteItem::builder().put(order_put).build()];
         actions.extend(others);
-        match self.client.transact_write_items().set_transact_items(Some(actions)).send().await {
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(actions))
+            .send()
+            .await
+        {
             Ok(_) => Ok(()),
             Err(error) => {
-                let failed = error.as_service_error().map(failed_conditions).unwrap_or_default();
+                let failed = error
+                    .as_service_error()
+                    .map(failed_conditions)
+                    .unwrap_or_default();
                 if failed.contains(&0) {
                     Err(CommitError::Stale)
                 } else if failed.is_empty() {
                     Err(CommitError::Api(store_error(error)))
                 } else {
-                    Err(CommitError::Api(ApiError::Internal(format!("transition cancelled at actions {failed:?}"))))
+                    Err(CommitError::Api(ApiError::Internal(format!(
+                        "transition cancelled at actions {failed:?}"
+                    ))))
                 }
             }
         }
@@ -470,16 +583,37 @@ impl Store {
     pub async fn query_orders(&self, query: &OrderQuery) -> Result<OrderPage, ApiError> {
         let (index, pk_name, sk_name, pk_value, sk_prefixed) = match &query.partition {
             Partition::Buyer(buyer) => (None, PK, SK, buyer_pk(buyer), true),
-            Partition::BuyerStatus(buyer, status) => {
-                (Some(BUYER_STATUS_INDEX), BUYER_STATUS_PK, BUYER_STATUS_SK, buyer_status_pk(buyer, status.as_str()), false)
-            }
-            Partition::Seller(seller) => (Some(SELLER_INDEX), SELLER_PK, SELLER_SK, seller_pk(seller), false),
-            Partition::SellerStatus(seller, status) => {
-                (Some(SELLER_STATUS_INDEX), SELLER_STATUS_PK, SELLER_STATUS_SK, seller_status_pk(seller, status.as_str()), false)
+            Partition::BuyerStatus(buyer, status) => (
+                Some(BUYER_STATUS_INDEX),
+                BUYER_STATUS_PK,
+                BUYER_STATUS_SK,
+                buyer_status_pk(buyer, status.as_str()),
+                false,
+            ),
+            Partition::Seller(seller) => (
+                Some(SELLER_INDEX),
+                SELLER_PK,
+                SELLER_SK,
+                seller_pk(seller),
+                false,
+            ),
+            Partition::SellerStatus(seller, status) => (
+                Some(SELLER_STATUS_INDEX),
+                SELLER_STATUS_PK,
+                SELLER_STATUS_SK,
+                seller_status_pk(seller, status.as_str()),
+                false,
+            ),
+        };
+        let sort_value = |order_no: &str| {
+            if sk_prefixed {
+                order_sk(order_no)
+            } else {
+                order_no.to_string()
             }
         };
-        let sort_value = |order_no: &str| if sk_prefixed { order_sk(order_no) } else { order_no.to_string() };
-        let mut values: HashMap<String, AttributeValue> = HashMap::from([(":pk".to_string(), s(pk_value))]);
+        let mut values: HashMap<String, AttributeValue> =
+            HashMap::from([(":pk".to_string(), s(pk_value))]);
         let key_condition = match &query.order_no_range {
             Some((low, high)) => {
                 values.insert(":low".into(), s(sort_value(low)));
@@ -521,12 +655,16 @@ impl Store {
             None => vec![PK, SK],
             Some(_) => vec![PK, SK, pk_name, sk_name],
         };
-        let mut start: Option<Item> = query
-            .start
-            .as_ref()
-            .map(|position| position.iter().map(|(name, value)| (name.clone(), s(value.clone()))).collect());
+        let mut start: Option<Item> = query.start.as_ref().map(|position| {
+            position
+                .iter()
+                .map(|(name, value)| (name.clone(), s(value.clone())))
+                .collect()
+        });
         if let Some(position) = &start {
-            if key_names.iter().any(|name| !position.contains_key(*name)) || position.len() != key_names.len() {
+            if key_names.iter().any(|name| !position.contains_key(*name))
+                || position.len() != key_names.len()
+            {
                 return Err(ApiError::invalid("cursor", "does not belong to this list"));
             }
         }
@@ -559,7 +697,11 @@ impl Store {
         let position_of = |item: &Item| -> BTreeMap<String, String> {
             key_names
                 .iter()
-                .filter_map(|name| item.get(*name).and_then(|value| value.as_s().ok()).map(|value| (name.to_string(), value.clone())))
+                .filter_map(|name| {
+                    item.get(*name)
+                        .and_then(|value| value.as_s().ok())
+                        .map(|value| (name.to_string(), value.clone()))
+                })
                 .collect()
         };
         let next = if items.len() > query.limit {
@@ -569,11 +711,16 @@ impl Store {
             start.map(|position| {
                 position
                     .into_iter()
-                    .filter_map(|(name, value)| value.as_s().ok().map(|value| (name, value.clone())))
+                    .filter_map(|(name, value)| {
+                        value.as_s().ok().map(|value| (name, value.clone()))
+                    })
                     .collect()
             })
         };
-        let orders = items.into_iter().map(decode).collect::<Result<Vec<Order>, _>>()?;
+        let orders = items
+            .into_iter()
+            .map(decode)
+            .collect::<Result<Vec<Order>, _>>()?;
         Ok(OrderPage { orders, next })
     }
 

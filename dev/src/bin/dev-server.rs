@@ -1,0 +1,107 @@
+//! `make dev`: DynamoDB Local with data under `.data/`, the table from template.yaml, a demo
+//! shop, and every function on 127.0.0.1:3000. Ctrl-C stops all of it.
+
+use orders_dev::local_db::{self, LocalDynamo};
+use orders_dev::{auth, repo_root, seed, server, template, template_path};
+use orders_shared::config::Config;
+use orders_shared::runtime::{init_tracing, App};
+use std::process::ExitCode;
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.is_empty())
+        .unwrap_or_else(|| default.to_string())
+}
+
+fn port_var(name: &str, default: u16) -> Result<u16, String> {
+    env_or(name, &default.to_string())
+        .parse()
+        .map_err(|_| format!("{name} must be a port number"))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_tracing();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("dev server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let port = port_var("ORDERS_DEV_PORT", 3000)?;
+    let dynamo_port = port_var("ORDERS_DEV_DYNAMODB_PORT", 8000)?;
+    let secret = env_or("ORDERS_DEV_JWT_SECRET", auth::DEFAULT_DEV_SECRET);
+    let table = env_or("TABLE_NAME", "orders");
+    let data_dir = repo_root().join(".data/dynamodb");
+
+    // Bind first so a busy port fails before anything is started.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|error| {
+            format!("cannot listen on 127.0.0.1:{port}: {error} (set ORDERS_DEV_PORT)")
+        })?;
+
+    eprintln!(
+        "starting DynamoDB Local on port {dynamo_port} (data in {})...",
+        data_dir.display()
+    );
+    let dynamo = LocalDynamo::start(dynamo_port, Some(&data_dir))?;
+    let client = local_db::client(&dynamo.endpoint());
+    if template::create_table(&client, &table, &template_path()).await? {
+        eprintln!("created table {table} from template.yaml");
+    }
+    let mut config = Config::for_table(&table);
+    if let Ok(from_env) = Config::from_env() {
+        config = Config {
+            table_name: table.clone(),
+            ..from_env
+        };
+    }
+    let app = App::new(client, config);
+    let added = seed::seed_demo_shop(&app.store)
+        .await
+        .map_err(|error| format!("seeding failed: {error}"))?;
+    if added > 0 {
+        eprintln!("seeded the demo shop ({added} SKUs)");
+    }
+
+    let buyer = auth::mint(&secret, seed::DEMO_BUYER, "buyer", None, 30);
+    let seller = auth::mint(
+        &secret,
+        seed::DEMO_SELLER_USER,
+        "seller",
+        Some(seed::DEMO_SELLER),
+        30,
+    );
+    println!();
+    println!(
+        "Order service on http://127.0.0.1:{port}  (DynamoDB Local: {}, table {table})",
+        dynamo.endpoint()
+    );
+    println!("Tokens (HS256, ORDERS_DEV_JWT_SECRET, 30 days):");
+    println!("  export BUYER_TOKEN={buyer}");
+    println!("  export SELLER_TOKEN={seller}");
+    println!("Try:");
+    println!(
+        "  curl -s -X POST http://127.0.0.1:{port}/api/v1/orders -H \"Authorization: Bearer $BUYER_TOKEN\" \
+         -H 'Content-Type: application/json' -d '{{\"items\":[{{\"sku_id\":\"tea-longjing-250g\",\"quantity\":1}}],\
+         \"address\":{{\"name\":\"Li Lei\",\"phone\":\"13800000000\",\"province\":\"Sichuan\",\"city\":\"Chengdu\",\
+         \"district\":\"Wuhou\",\"detail\":\"1 Renmin Rd\"}}}}'"
+    );
+    println!("Ctrl-C stops the server and DynamoDB Local.");
+    println!();
+
+    let state = server::DevState::new(app, secret);
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        eprintln!("stopping...");
+    };
+    let served = server::serve(listener, state, shutdown).await;
+    drop(dynamo);
+    served.map_err(|error| format!("server failed: {error}"))
+}

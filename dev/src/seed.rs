@@ -1,0 +1,73 @@
+//! A demo shop for local work: two sellers, a few SKUs with stock, a buyer.
+
+use orders_shared::catalog::Sku;
+use orders_shared::money::Money;
+use orders_shared::store::Store;
+use orders_shared::time::Timestamp;
+use orders_shared::ApiError;
+
+pub const DEMO_BUYER: &str = "buyer-demo";
+pub const DEMO_SELLER_USER: &str = "seller-demo-user";
+pub const DEMO_SELLER: &str = "shop-demo";
+pub const OTHER_SELLER: &str = "shop-clay";
+
+/// (sku_id, seller, name, properties, price in fen, stock)
+const DEMO_SKUS: [(&str, &str, &str, &str, i64, i64); 4] = [
+    (
+        "tea-longjing-250g",
+        DEMO_SELLER,
+        "West Lake Longjing tea 250g",
+        "grade:AA",
+        12800,
+        100,
+    ),
+    (
+        "cup-celadon",
+        DEMO_SELLER,
+        "Celadon tea cup",
+        "colour:green",
+        3990,
+        50,
+    ),
+    (
+        "tray-bamboo",
+        DEMO_SELLER,
+        "Bamboo tea tray",
+        "size:M",
+        8900,
+        20,
+    ),
+    (
+        "pot-yixing",
+        OTHER_SELLER,
+        "Yixing clay teapot",
+        "volume:200ml",
+        26800,
+        10,
+    ),
+];
+
+/// Adds the demo SKUs that are missing; existing ones (and their stock) are left alone.
+pub async fn seed_demo_shop(store: &Store) -> Result<usize, ApiError> {
+    let mut added = 0;
+    for (sku_id, seller_id, name, properties, price, stock) in DEMO_SKUS {
+        if store.get_sku(sku_id).await?.is_some() {
+            continue;
+        }
+        let sku = Sku {
+            sku_id: sku_id.into(),
+            seller_id: seller_id.into(),
+            name: name.into(),
+            properties: properties.into(),
+            pic: format!("https://example.com/img/{sku_id}.jpg"),
+            price: Money(price),
+            points_price: None,
+            stock,
+            freight_template_id: None,
+            updated_at: Timestamp::now(),
+        };
+        store.put_sku(&sku).await?;
+        added += 1;
+    }
+    Ok(added)
+}

@@ -1,0 +1,187 @@
+//! Reads template.yaml, the one source of truth for the table and the routes.
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType,
+};
+use serde_yaml::Value;
+use std::path::Path;
+
+/// The logical id of the table resource.
+pub const TABLE_RESOURCE: &str = "OrdersTable";
+
+pub fn load(path: &Path) -> Result<Value, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    serde_yaml::from_str(&text)
+        .map_err(|error| format!("{} is not valid YAML: {error}", path.display()))
+}
+
+/// One `HttpApi` event of a function.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TemplateRoute {
+    pub method: String,
+    pub path: String,
+    pub function: String,
+    /// False where the event sets `Auth: Authorizer: NONE`.
+    pub needs_token: bool,
+}
+
+fn text<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    value.get(key).and_then(Value::as_str)
+}
+
+/// Every HttpApi event of every function, with the function's binary name.
+pub fn routes(template: &Value) -> Vec<TemplateRoute> {
+    let mut out = Vec::new();
+    let Some(resources) = template.get("Resources").and_then(Value::as_mapping) else {
+        return out;
+    };
+    for resource in resources.values() {
+        if text(resource, "Type") != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let binary = resource
+            .get("Metadata")
+            .and_then(|metadata| metadata.get("BuildProperties"))
+            .and_then(|properties| text(properties, "Binary"))
+            .unwrap_or_default()
+            .to_string();
+        let events = resource
+            .get("Properties")
+            .and_then(|p| p.get("Events"))
+            .and_then(Value::as_mapping);
+        for event in events.into_iter().flat_map(|events| events.values()) {
+            if text(event, "Type") != Some("HttpApi") {
+                continue;
+            }
+            let Some(properties) = event.get("Properties") else {
+                continue;
+            };
+            let needs_token = properties
+                .get("Auth")
+                .and_then(|auth| text(auth, "Authorizer"))
+                .is_none_or(|authorizer| authorizer != "NONE");
+            out.push(TemplateRoute {
+                method: text(properties, "Method")
+                    .unwrap_or_default()
+                    .to_uppercase(),
+                path: text(properties, "Path").unwrap_or_default().to_string(),
+                function: binary.clone(),
+                needs_token,
+            });
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The table's key schema, attributes and indexes, as CreateTable takes them.
+pub struct TableDefinition {
+    pub attributes: Vec<AttributeDefinition>,
+    pub key_schema: Vec<KeySchemaElement>,
+    pub indexes: Vec<GlobalSecondaryIndex>,
+}
+
+fn key_schema(list: Option<&Value>) -> Result<Vec<KeySchemaElement>, String> {
+    list.and_then(Value::as_sequence)
+        .ok_or("KeySchema is missing")?
+        .iter()
+        .map(|element| {
+            KeySchemaElement::builder()
+                .attribute_name(text(element, "AttributeName").unwrap_or_default())
+                .key_type(KeyType::from(text(element, "KeyType").unwrap_or_default()))
+                .build()
+                .map_err(|error| error.to_string())
+        })
+        .collect()
+}
+
+pub fn table_definition(template: &Value) -> Result<TableDefinition, String> {
+    let properties = template
+        .get("Resources")
+        .and_then(|resources| resources.get(TABLE_RESOURCE))
+        .and_then(|table| table.get("Properties"))
+        .ok_or_else(|| format!("template has no Resources.{TABLE_RESOURCE}.Properties"))?;
+    let attributes = properties
+        .get("AttributeDefinitions")
+        .and_then(Value::as_sequence)
+        .ok_or("AttributeDefinitions is missing")?
+        .iter()
+        .map(|attribute| {
+            AttributeDefinition::builder()
+                .attribute_name(text(attribute, "AttributeName").unwrap_or_default())
+                .attribute_type(ScalarAttributeType::from(
+                    text(attribute, "AttributeType").unwrap_or_default(),
+                ))
+                .build()
+                .map_err(|error| error.to_string())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let indexes = properties
+        .get("GlobalSecondaryIndexes")
+        .and_then(Value::as_sequence)
+        .map(|indexes| {
+            indexes
+                .iter()
+                .map(|index| {
+                    let projection = index
+                        .get("Projection")
+                        .and_then(|projection| text(projection, "ProjectionType"))
+                        .unwrap_or("ALL");
+                    GlobalSecondaryIndex::builder()
+                        .index_name(text(index, "IndexName").unwrap_or_default())
+                        .set_key_schema(Some(key_schema(index.get("KeySchema"))?))
+                        .projection(
+                            Projection::builder()
+                                .projection_type(ProjectionType::from(projection))
+                                .build(),
+                        )
+                        .build()
+                        .map_err(|error| error.to_string())
+                })
+                .collect::<Result<Vec<_>, String>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    Ok(TableDefinition {
+        attributes,
+        key_schema: key_schema(properties.get("KeySchema"))?,
+        indexes,
+    })
+}
+
+/// Creates `table_name` from the template's definition, unless it exists. Returns true if created.
+pub async fn create_table(
+    client: &aws_sdk_dynamodb::Client,
+    table_name: &str,
+    template_path: &Path,
+) -> Result<bool, String> {
+    let definition = table_definition(&load(template_path)?)?;
+    let existing = client
+        .list_tables()
+        .send()
+        .await
+        .map_err(|error| format!("cannot reach DynamoDB: {error}"))?;
+    if existing.table_names().iter().any(|name| name == table_name) {
+        return Ok(false);
+    }
+    client
+        .create_table()
+        .table_name(table_name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .set_attribute_definitions(Some(definition.attributes))
+        .set_key_schema(Some(definition.key_schema))
+        .set_global_secondary_indexes(
+            (!definition.indexes.is_empty()).then_some(definition.indexes),
+        )
+        .send()
+        .await
+        .map_err(|error| {
+            format!(
+                "cannot create table {table_name}: {}",
+                aws_sdk_dynamodb::error::DisplayErrorContext(error)
+            )
+        })?;
+    Ok(true)
+}

@@ -1,0 +1,17 @@
+//! `GET /api/v1/addresses`: the buyer's address book, default first.
+
+use orders_shared::http::{serve, Ctx, Reply};
+use orders_shared::lambda_http::{Body, Request, Response};
+use orders_shared::runtime::App;
+use orders_shared::ApiError;
+use serde_json::json;
+
+pub async fn handle(app: App, request: Request) -> Response<Body> {
+    serve(request, |ctx, _request| list(app, ctx)).await
+}
+
+async fn list(app: App, ctx: Ctx) -> Result<Reply, ApiError> {
+    let buyer_id = ctx.buyer()?;
+    let items = app.store.list_addresses(buyer_id).await?;
+    Reply::ok(json!({"items": items, "total": items.len()}))
+}
