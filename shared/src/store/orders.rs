@@ -646,8 +646,9 @@ impl Store {
             filters.push(format!("#status IN ({})", placeholders.join(", ")));
         }
         if let Some(needle) = &query.product_name {
+            names.insert("#search".into(), "search".into());
             values.insert(":needle".into(), s(needle.clone()));
-            filters.push("contains(search, :needle)".to_string());
+            filters.push("contains(#search, :needle)".to_string());
         }
         let filter = (!filters.is_empty()).then(|| filters.join(" AND "));
 

