@@ -61,7 +61,6 @@ impl TestApi {
     }
 
     pub async fn start_on(endpoint: &str) -> TestApi {
-        orders_shared::runtime::init_tracing();
         let client = local_db::client(endpoint);
         let table = unique_table();
         template::create_table(&client, &table, &template_path())
