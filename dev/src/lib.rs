@@ -13,7 +13,8 @@ use std::path::PathBuf;
 
 /// The repository root (where template.yaml lives).
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    root.canonicalize().unwrap_or(root)
 }
 
 pub fn template_path() -> PathBuf {
