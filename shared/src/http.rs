@@ -284,3 +284,93 @@ pub fn header_value(request: &Request, name: &str) -> Option<String> {
         .and_then(|value| value.to_str().ok())
         .map(str::to_string)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    fn request(claims: Option<serde_json::Value>, body: &str) -> Request {
+        let mut context = json!({
+            "http": {"method": "POST", "path": "/api/v1/orders", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "t"},
+            "requestId": "req-1", "routeKey": "POST /api/v1/orders", "stage": "$default", "timeEpoch": 0
+        });
+        if let Some(claims) = claims {
+            context["authorizer"] = json!({"jwt": {"claims": claims, "scopes": null}});
+        }
+        let event = json!({
+            "version": "2.0", "routeKey": "POST /api/v1/orders", "rawPath": "/api/v1/orders", "rawQueryString": "",
+            "headers": {"accept-language": "zh-CN"}, "requestContext": context, "body": body, "isBase64Encoded": false
+        });
+        lambda_http::request::from_str(&event.to_string()).expect("a v2 event")
+    }
+
+    #[test]
+    fn claims_come_from_the_jwt_authorizer_context() {
+        let buyer = Ctx::from_request(&request(Some(json!({"sub": "u1"})), ""));
+        assert_eq!(buyer.buyer(), Ok("u1"), "role defaults to buyer");
+        assert_eq!(buyer.request_id, "req-1");
+        assert_eq!(buyer.lang, Lang::ZhCn);
+        assert_eq!(
+            buyer.seller(),
+            Err(ApiError::Forbidden { needed: "seller" })
+        );
+
+        let seller = Ctx::from_request(&request(
+            Some(json!({"sub": "u2", "role": "seller", "seller_id": "shop"})),
+            "",
+        ));
+        assert_eq!(seller.seller(), Ok("shop"));
+        assert_eq!(seller.buyer(), Err(ApiError::Forbidden { needed: "buyer" }));
+
+        let seller_without_shop =
+            Ctx::from_request(&request(Some(json!({"sub": "u3", "role": "seller"})), ""));
+        assert!(seller_without_shop.seller().is_err());
+        let unknown_role =
+            Ctx::from_request(&request(Some(json!({"sub": "u4", "role": "root"})), ""));
+        assert_eq!(unknown_role.claims(), Err(ApiError::Unauthorized));
+        let anonymous = Ctx::from_request(&request(None, ""));
+        assert_eq!(anonymous.buyer(), Err(ApiError::Unauthorized));
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Sample {
+        count: u32,
+    }
+
+    #[test]
+    fn body_errors_name_the_field() {
+        let field_of = |body: &str| match json_body::<Sample>(&request(None, body)) {
+            Err(ApiError::Invalid { field, .. }) => field,
+            other => panic!("expected Invalid, got {other:?}"),
+        };
+        assert_eq!(field_of(r#"{"count": "x"}"#), "count");
+        assert_eq!(field_of(r#"{"count": 1"#), "body");
+        assert_eq!(field_of("[1]"), "body");
+        assert_eq!(field_of(""), "body");
+        assert_eq!(field_of(r#"{"count": 1} trailing"#), "body");
+        assert!(json_body::<Sample>(&request(None, r#"{"count": 3}"#)).is_ok());
+    }
+
+    #[test]
+    fn errors_keep_the_envelope() {
+        let response = error_response(&ApiError::Unavailable("down".into()), Lang::En, "r1");
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
+            Some("1")
+        );
+        let Body::Text(text) = response.body() else {
+            panic!("text body")
+        };
+        let body: Value = serde_json::from_str(text).expect("json");
+        assert_eq!(body["code"], 10004);
+        assert_eq!(body["data"], Value::Null);
+        assert_eq!(body["request_id"], "r1");
+        assert!(!text.contains("down"), "internal detail stays in the log");
+    }
+}
