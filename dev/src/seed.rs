@@ -13,38 +13,10 @@ pub const OTHER_SELLER: &str = "shop-clay";
 
 /// (sku_id, seller, name, properties, price in fen, stock)
 const DEMO_SKUS: [(&str, &str, &str, &str, i64, i64); 4] = [
-    (
-        "tea-longjing-250g",
-        DEMO_SELLER,
-        "West Lake Longjing tea 250g",
-        "grade:AA",
-        12800,
-        100,
-    ),
-    (
-        "cup-celadon",
-        DEMO_SELLER,
-        "Celadon tea cup",
-        "colour:green",
-        3990,
-        50,
-    ),
-    (
-        "tray-bamboo",
-        DEMO_SELLER,
-        "Bamboo tea tray",
-        "size:M",
-        8900,
-        20,
-    ),
-    (
-        "pot-yixing",
-        OTHER_SELLER,
-        "Yixing clay teapot",
-        "volume:200ml",
-        26800,
-        10,
-    ),
+    ("tea-longjing-250g", DEMO_SELLER, "West Lake Longjing tea 250g", "grade:AA", 12800, 100),
+    ("cup-celadon", DEMO_SELLER, "Celadon tea cup", "colour:green", 3990, 50),
+    ("tray-bamboo", DEMO_SELLER, "Bamboo tea tray", "size:M", 8900, 20),
+    ("pot-yixing", OTHER_SELLER, "Yixing clay teapot", "volume:200ml", 26800, 10),
 ];
 
 /// Adds the demo SKUs that are missing; existing ones (and their stock) are left alone.

@@ -27,12 +27,7 @@ pub struct DevState {
 
 impl DevState {
     pub fn new(app: App, jwt_secret: impl Into<String>) -> Arc<DevState> {
-        Arc::new(DevState {
-            app,
-            jwt_secret: jwt_secret.into(),
-            routes: routes::table(),
-            counter: AtomicU64::new(0),
-        })
+        Arc::new(DevState { app, jwt_secret: jwt_secret.into(), routes: routes::table(), counter: AtomicU64::new(0) })
     }
 }
 
@@ -46,9 +41,7 @@ pub async fn serve(
     state: Arc<DevState>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }
 
 fn into_axum(response: lambda_http::Response<Body>) -> axum::response::Response {
@@ -61,41 +54,23 @@ fn into_axum(response: lambda_http::Response<Body>) -> axum::response::Response 
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-async fn dispatch(
-    State(state): State<Arc<DevState>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+async fn dispatch(State(state): State<Arc<DevState>>, request: axum::extract::Request) -> axum::response::Response {
     let sequence = state.counter.fetch_add(1, Ordering::Relaxed);
     let request_id = format!("dev-{}-{sequence}", std::process::id());
-    let lang = Lang::from_accept_language(
-        request
-            .headers()
-            .get("accept-language")
-            .and_then(|v| v.to_str().ok()),
-    );
+    let lang = Lang::from_accept_language(request.headers().get("accept-language").and_then(|v| v.to_str().ok()));
     let method = request.method().as_str().to_string();
     let path = request.uri().path().to_string();
     let raw_query = request.uri().query().unwrap_or_default().to_string();
 
     let matched = state.routes.iter().find_map(|route| {
-        (route.method == method)
-            .then(|| routes::match_path(route.path, &path))
-            .flatten()
-            .map(|params| (route, params))
+        (route.method == method).then(|| routes::match_path(route.path, &path)).flatten().map(|params| (route, params))
     });
     let Some((route, params)) = matched else {
-        return into_axum(error_response(
-            &ApiError::not_found("route", format!("{method} {path}")),
-            lang,
-            &request_id,
-        ));
+        return into_axum(error_response(&ApiError::not_found("route", format!("{method} {path}")), lang, &request_id));
     };
 
     let claims = if route.needs_token {
-        let authorization = request
-            .headers()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok());
+        let authorization = request.headers().get("authorization").and_then(|v| v.to_str().ok());
         match auth::verify(&state.jwt_secret, authorization) {
             Some(claims) => Some(claims),
             None => return into_axum(error_response(&ApiError::Unauthorized, lang, &request_id)),
@@ -118,8 +93,7 @@ async fn dispatch(
     let body = match to_bytes(request.into_body(), MAX_PAYLOAD_BYTES).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            let error =
-                ApiError::invalid("body", format!("must be at most {MAX_PAYLOAD_BYTES} bytes"));
+            let error = ApiError::invalid("body", format!("must be at most {MAX_PAYLOAD_BYTES} bytes"));
             return into_axum(error_response(&error, lang, &request_id));
         }
     };
@@ -160,9 +134,7 @@ struct EventParts<'a> {
 fn event(parts: &EventParts<'_>) -> Value {
     let route_key = format!("{} {}", parts.method, parts.route_path);
     let mut query: Map<String, Value> = Map::new();
-    for (name, value) in
-        serde_urlencoded::from_str::<Vec<(String, String)>>(parts.raw_query).unwrap_or_default()
-    {
+    for (name, value) in serde_urlencoded::from_str::<Vec<(String, String)>>(parts.raw_query).unwrap_or_default() {
         // API Gateway joins repeated parameters with commas.
         match query.get_mut(&name) {
             Some(Value::String(existing)) => {
@@ -174,25 +146,16 @@ fn event(parts: &EventParts<'_>) -> Value {
             }
         }
     }
-    let params: Map<String, Value> = parts
-        .params
-        .iter()
-        .map(|(name, value)| (name.clone(), Value::String(value.clone())))
-        .collect();
+    let params: Map<String, Value> =
+        parts.params.iter().map(|(name, value)| (name.clone(), Value::String(value.clone()))).collect();
     let (body, base64) = match std::str::from_utf8(parts.body) {
         Ok(text) => (text.to_string(), false),
         Err(_) => {
             use base64::Engine;
-            (
-                base64::engine::general_purpose::STANDARD.encode(parts.body),
-                true,
-            )
+            (base64::engine::general_purpose::STANDARD.encode(parts.body), true)
         }
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or(0);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
     let mut context = json!({
         "accountId": "000000000000",
         "apiId": "local",

@@ -1,8 +1,8 @@
 //! Reads template.yaml, the one source of truth for the table and the routes.
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType,
 };
 use serde_yaml::Value;
 use std::path::Path;
@@ -11,10 +11,8 @@ use std::path::Path;
 pub const TABLE_RESOURCE: &str = "OrdersTable";
 
 pub fn load(path: &Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-    serde_yaml::from_str(&text)
-        .map_err(|error| format!("{} is not valid YAML: {error}", path.display()))
+    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    serde_yaml::from_str(&text).map_err(|error| format!("{} is not valid YAML: {error}", path.display()))
 }
 
 /// One `HttpApi` event of a function.
@@ -47,10 +45,7 @@ pub fn routes(template: &Value) -> Vec<TemplateRoute> {
             .and_then(|properties| text(properties, "Binary"))
             .unwrap_or_default()
             .to_string();
-        let events = resource
-            .get("Properties")
-            .and_then(|p| p.get("Events"))
-            .and_then(Value::as_mapping);
+        let events = resource.get("Properties").and_then(|p| p.get("Events")).and_then(Value::as_mapping);
         for event in events.into_iter().flat_map(|events| events.values()) {
             if text(event, "Type") != Some("HttpApi") {
                 continue;
@@ -63,9 +58,7 @@ pub fn routes(template: &Value) -> Vec<TemplateRoute> {
                 .and_then(|auth| text(auth, "Authorizer"))
                 .is_none_or(|authorizer| authorizer != "NONE");
             out.push(TemplateRoute {
-                method: text(properties, "Method")
-                    .unwrap_or_default()
-                    .to_uppercase(),
+                method: text(properties, "Method").unwrap_or_default().to_uppercase(),
                 path: text(properties, "Path").unwrap_or_default().to_string(),
                 function: binary.clone(),
                 needs_token,
@@ -111,9 +104,7 @@ pub fn table_definition(template: &Value) -> Result<TableDefinition, String> {
         .map(|attribute| {
             AttributeDefinition::builder()
                 .attribute_name(text(attribute, "AttributeName").unwrap_or_default())
-                .attribute_type(ScalarAttributeType::from(
-                    text(attribute, "AttributeType").unwrap_or_default(),
-                ))
+                .attribute_type(ScalarAttributeType::from(text(attribute, "AttributeType").unwrap_or_default()))
                 .build()
                 .map_err(|error| error.to_string())
         })
@@ -132,11 +123,7 @@ pub fn table_definition(template: &Value) -> Result<TableDefinition, String> {
                     GlobalSecondaryIndex::builder()
                         .index_name(text(index, "IndexName").unwrap_or_default())
                         .set_key_schema(Some(key_schema(index.get("KeySchema"))?))
-                        .projection(
-                            Projection::builder()
-                                .projection_type(ProjectionType::from(projection))
-                                .build(),
-                        )
+                        .projection(Projection::builder().projection_type(ProjectionType::from(projection)).build())
                         .build()
                         .map_err(|error| error.to_string())
                 })
@@ -144,11 +131,7 @@ pub fn table_definition(template: &Value) -> Result<TableDefinition, String> {
         })
         .transpose()?
         .unwrap_or_default();
-    Ok(TableDefinition {
-        attributes,
-        key_schema: key_schema(properties.get("KeySchema"))?,
-        indexes,
-    })
+    Ok(TableDefinition { attributes, key_schema: key_schema(properties.get("KeySchema"))?, indexes })
 }
 
 /// Creates `table_name` from the template's definition, unless it exists. Returns true if created.
@@ -158,11 +141,7 @@ pub async fn create_table(
     template_path: &Path,
 ) -> Result<bool, String> {
     let definition = table_definition(&load(template_path)?)?;
-    let existing = client
-        .list_tables()
-        .send()
-        .await
-        .map_err(|error| format!("cannot reach DynamoDB: {error}"))?;
+    let existing = client.list_tables().send().await.map_err(|error| format!("cannot reach DynamoDB: {error}"))?;
     if existing.table_names().iter().any(|name| name == table_name) {
         return Ok(false);
     }
@@ -172,16 +151,11 @@ pub async fn create_table(
         .billing_mode(BillingMode::PayPerRequest)
         .set_attribute_definitions(Some(definition.attributes))
         .set_key_schema(Some(definition.key_schema))
-        .set_global_secondary_indexes(
-            (!definition.indexes.is_empty()).then_some(definition.indexes),
-        )
+        .set_global_secondary_indexes((!definition.indexes.is_empty()).then_some(definition.indexes))
         .send()
         .await
         .map_err(|error| {
-            format!(
-                "cannot create table {table_name}: {}",
-                aws_sdk_dynamodb::error::DisplayErrorContext(error)
-            )
+            format!("cannot create table {table_name}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(error))
         })?;
     Ok(true)
 }

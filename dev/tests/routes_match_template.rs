@@ -12,14 +12,7 @@ fn dev_routes_and_template_events_are_the_same_set() {
         .collect();
     let served: BTreeSet<(String, String, String, bool)> = routes::table()
         .into_iter()
-        .map(|route| {
-            (
-                route.method.to_string(),
-                route.path.to_string(),
-                route.function.to_string(),
-                route.needs_token,
-            )
-        })
+        .map(|route| (route.method.to_string(), route.path.to_string(), route.function.to_string(), route.needs_token))
         .collect();
     assert!(!deployed.is_empty());
     assert_eq!(served, deployed);
@@ -28,28 +21,18 @@ fn dev_routes_and_template_events_are_the_same_set() {
 #[test]
 fn every_function_crate_is_deployed_once_and_has_an_event_sample() {
     let template = template::load(&template_path()).expect("template.yaml");
-    let functions: Vec<String> = template::routes(&template)
-        .into_iter()
-        .map(|route| route.function)
-        .collect();
+    let functions: Vec<String> = template::routes(&template).into_iter().map(|route| route.function).collect();
     let crates: BTreeSet<String> = std::fs::read_dir(orders_dev::repo_root().join("functions"))
         .expect("functions/")
-        .filter_map(|entry| {
-            entry
-                .ok()
-                .map(|entry| entry.file_name().to_string_lossy().to_string())
-        })
+        .filter_map(|entry| entry.ok().map(|entry| entry.file_name().to_string_lossy().to_string()))
         .collect();
     assert_eq!(functions.iter().cloned().collect::<BTreeSet<_>>(), crates);
     assert_eq!(functions.len(), crates.len(), "one route per function");
     for function in &crates {
         let path = orders_dev::repo_root().join(format!("events/{function}.json"));
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|_| panic!("{} is missing", path.display()));
-        let request =
-            orders_shared::lambda_http::request::from_str(&text).unwrap_or_else(|error| {
-                panic!("{} is not an HTTP API v2 event: {error}", path.display())
-            });
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
+        let request = orders_shared::lambda_http::request::from_str(&text)
+            .unwrap_or_else(|error| panic!("{} is not an HTTP API v2 event: {error}", path.display()));
         assert!(!request.uri().path().is_empty());
     }
 }
@@ -58,14 +41,8 @@ fn every_function_crate_is_deployed_once_and_has_an_event_sample() {
 fn the_table_definition_has_the_spec_indexes() {
     let template = template::load(&template_path()).expect("template.yaml");
     let table = template::table_definition(&template).expect("table definition");
-    let names: BTreeSet<String> = table
-        .indexes
-        .iter()
-        .map(|index| index.index_name().to_string())
-        .collect();
-    let expected: BTreeSet<String> = ["buyer-status", "seller-orders", "seller-status", "due"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let names: BTreeSet<String> = table.indexes.iter().map(|index| index.index_name().to_string()).collect();
+    let expected: BTreeSet<String> =
+        ["buyer-status", "seller-orders", "seller-status", "due"].iter().map(|s| s.to_string()).collect();
     assert_eq!(names, expected);
 }

@@ -26,15 +26,9 @@ impl AddressInput {
         let field = |name: &str| format!("{prefix}{name}");
         validate_text(&field("name"), &self.name, 1, 50)?;
         let phone_ok = (5..=20).contains(&self.phone.len())
-            && self
-                .phone
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b == b'+' || b == b'-' || b == b' ');
+            && self.phone.bytes().all(|b| b.is_ascii_digit() || b == b'+' || b == b'-' || b == b' ');
         if !phone_ok {
-            return Err(ApiError::invalid(
-                field("phone"),
-                "must be 5 to 20 digits, '+', '-' or spaces",
-            ));
+            return Err(ApiError::invalid(field("phone"), "must be 5 to 20 digits, '+', '-' or spaces"));
         }
         validate_text(&field("province"), &self.province, 1, 50)?;
         validate_text(&field("city"), &self.city, 1, 50)?;

@@ -46,34 +46,22 @@ pub struct PutSkuRequest {
 
 /// Ids in paths and keys: letters, digits, `-` and `_`, 1 to 64 of them.
 pub fn validate_id(field: &str, id: &str) -> Result<(), ApiError> {
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let ok =
+        !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
-        Err(ApiError::invalid(
-            field,
-            "must be 1 to 64 letters, digits, '-' or '_'",
-        ))
+        Err(ApiError::invalid(field, "must be 1 to 64 letters, digits, '-' or '_'"))
     }
 }
 
 pub fn validate_text(field: &str, text: &str, min: usize, max: usize) -> Result<(), ApiError> {
     let chars = text.chars().count();
     if chars < min || chars > max {
-        return Err(ApiError::invalid(
-            field,
-            format!("must be {min} to {max} characters"),
-        ));
+        return Err(ApiError::invalid(field, format!("must be {min} to {max} characters")));
     }
     if text.chars().any(char::is_control) {
-        return Err(ApiError::invalid(
-            field,
-            "must not contain control characters",
-        ));
+        return Err(ApiError::invalid(field, "must not contain control characters"));
     }
     Ok(())
 }
@@ -89,17 +77,11 @@ impl PutSkuRequest {
         }
         if let Some(points) = self.points_price {
             if !(1..=MAX_STOCK).contains(&points) {
-                return Err(ApiError::invalid(
-                    "points_price",
-                    format!("must be 1..={MAX_STOCK} when given"),
-                ));
+                return Err(ApiError::invalid("points_price", format!("must be 1..={MAX_STOCK} when given")));
             }
         }
         if !(0..=MAX_STOCK).contains(&self.stock) {
-            return Err(ApiError::invalid(
-                "stock",
-                format!("must be 0..={MAX_STOCK}"),
-            ));
+            return Err(ApiError::invalid("stock", format!("must be 0..={MAX_STOCK}")));
         }
         if let Some(template) = &self.freight_template_id {
             validate_id("freight_template_id", template)?;

@@ -13,8 +13,7 @@ pub struct Config {
 
 impl Config {
     pub fn from_env() -> Result<Config, String> {
-        let table_name =
-            std::env::var("TABLE_NAME").map_err(|_| "TABLE_NAME is not set".to_string())?;
+        let table_name = std::env::var("TABLE_NAME").map_err(|_| "TABLE_NAME is not set".to_string())?;
         Ok(Config {
             table_name,
             payment_window_seconds: number_var("PAYMENT_WINDOW_SECONDS", 1800)?,
@@ -23,11 +22,7 @@ impl Config {
     }
 
     pub fn for_table(table_name: impl Into<String>) -> Config {
-        Config {
-            table_name: table_name.into(),
-            payment_window_seconds: 1800,
-            auto_confirm_days: 10,
-        }
+        Config { table_name: table_name.into(), payment_window_seconds: 1800, auto_confirm_days: 10 }
     }
 }
 
@@ -35,9 +30,7 @@ fn number_var(name: &str, default: i64) -> Result<i64, String> {
     match std::env::var(name) {
         Ok(text) => match text.parse::<i64>() {
             Ok(value) if value > 0 => Ok(value),
-            _ => Err(format!(
-                "{name} must be a positive whole number, got {text:?}"
-            )),
+            _ => Err(format!("{name} must be a positive whole number, got {text:?}")),
         },
         Err(_) => Ok(default),
     }

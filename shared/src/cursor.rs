@@ -23,24 +23,14 @@ pub fn scope(owner: &str, filter: &str) -> String {
 }
 
 pub fn encode(scope: &str, position: BTreeMap<String, String>) -> String {
-    let payload = Payload {
-        s: scope.to_string(),
-        k: position,
-    };
+    let payload = Payload { s: scope.to_string(), k: position };
     let json = serde_json::to_vec(&payload).unwrap_or_default();
     URL_SAFE_NO_PAD.encode(json)
 }
 
 pub fn decode(cursor: &str, scope: &str) -> Result<BTreeMap<String, String>, ApiError> {
-    let invalid = || {
-        ApiError::invalid(
-            "cursor",
-            "is not a cursor this list gave out for this caller and filter",
-        )
-    };
-    let bytes = URL_SAFE_NO_PAD
-        .decode(cursor.as_bytes())
-        .map_err(|_| invalid())?;
+    let invalid = || ApiError::invalid("cursor", "is not a cursor this list gave out for this caller and filter");
+    let bytes = URL_SAFE_NO_PAD.decode(cursor.as_bytes()).map_err(|_| invalid())?;
     let payload: Payload = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
     if payload.s != scope || payload.k.is_empty() {
         return Err(invalid());

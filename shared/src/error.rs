@@ -45,17 +45,11 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Self {
-        ApiError::Invalid {
-            field: field.into(),
-            rule: rule.into(),
-        }
+        ApiError::Invalid { field: field.into(), rule: rule.into() }
     }
 
     pub fn not_found(what: &'static str, id: impl Into<String>) -> Self {
-        ApiError::NotFound {
-            what,
-            id: id.into(),
-        }
+        ApiError::NotFound { what, id: id.into() }
     }
 
     pub fn code(&self) -> u32 {
@@ -101,9 +95,7 @@ impl ApiError {
             (ApiError::Forbidden { needed }, Lang::ZhCn) => format!("权限不足：需要角色 {needed}"),
             (ApiError::Internal(_), Lang::En) => "internal error".into(),
             (ApiError::Internal(_), Lang::ZhCn) => "系统错误".into(),
-            (ApiError::Unavailable(_), Lang::En) => {
-                "service temporarily unavailable, retry later".into()
-            }
+            (ApiError::Unavailable(_), Lang::En) => "service temporarily unavailable, retry later".into(),
             (ApiError::Unavailable(_), Lang::ZhCn) => "服务暂不可用，请稍后重试".into(),
             (ApiError::Invalid { field, rule }, Lang::En) => {
                 format!("parameter {field} is invalid: {rule}")
@@ -123,9 +115,7 @@ impl ApiError {
                 "Idempotency-Key was already used with a different request body".into()
             }
             (ApiError::IdempotencyMismatch, Lang::ZhCn) => "幂等键已用于不同的请求内容".into(),
-            (ApiError::SignatureInvalid(_), Lang::En) => {
-                "payment notification signature or content is invalid".into()
-            }
+            (ApiError::SignatureInvalid(_), Lang::En) => "payment notification signature or content is invalid".into(),
             (ApiError::SignatureInvalid(_), Lang::ZhCn) => "支付通知签名或内容无效".into(),
         }
     }
@@ -155,14 +145,7 @@ mod tests {
             (ApiError::Internal("x".into()), 10004, 500),
             (ApiError::Unavailable("x".into()), 10004, 503),
             (ApiError::invalid("items", "x"), 10005, 400),
-            (
-                ApiError::StateConflict {
-                    action: "cancel".into(),
-                    from: "paid".into(),
-                },
-                10007,
-                409,
-            ),
+            (ApiError::StateConflict { action: "cancel".into(), from: "paid".into() }, 10007, 409),
             (ApiError::OutOfStock { sku_id: "s".into() }, 10008, 409),
             (ApiError::IdempotencyMismatch, 10009, 422),
             (ApiError::SignatureInvalid("x".into()), 10010, 400),
@@ -183,10 +166,7 @@ mod tests {
 
     #[test]
     fn accept_language_picks_chinese_only_for_zh() {
-        assert_eq!(
-            Lang::from_accept_language(Some("zh-CN,zh;q=0.9")),
-            Lang::ZhCn
-        );
+        assert_eq!(Lang::from_accept_language(Some("zh-CN,zh;q=0.9")), Lang::ZhCn);
         assert_eq!(Lang::from_accept_language(Some("en-US")), Lang::En);
         assert_eq!(Lang::from_accept_language(None), Lang::En);
     }

@@ -53,11 +53,7 @@ impl Claims {
             Some(_) => return None,
         };
         let seller_id = claims.get("seller_id").filter(|id| !id.is_empty()).cloned();
-        Some(Claims {
-            user_id,
-            role,
-            seller_id,
-        })
+        Some(Claims { user_id, role, seller_id })
     }
 }
 
@@ -75,23 +71,12 @@ impl Ctx {
             Some(RequestContext::ApiGatewayV2(context)) => context.request_id.clone(),
             _ => None,
         }
-        .or_else(|| {
-            request
-                .lambda_context_ref()
-                .map(|context| context.request_id.clone())
-        })
+        .or_else(|| request.lambda_context_ref().map(|context| context.request_id.clone()))
         .unwrap_or_default();
         let lang = Lang::from_accept_language(
-            request
-                .headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|value| value.to_str().ok()),
+            request.headers().get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok()),
         );
-        Ctx {
-            request_id,
-            lang,
-            claims: Claims::from_request(request),
-        }
+        Ctx { request_id, lang, claims: Claims::from_request(request) }
     }
 
     pub fn claims(&self) -> Result<&Claims, ApiError> {
@@ -135,13 +120,8 @@ impl Reply {
     }
 
     pub fn with_status(status: StatusCode, data: impl Serialize) -> Result<Reply, ApiError> {
-        let data =
-            serde_json::to_value(data).map_err(|error| ApiError::Internal(error.to_string()))?;
-        Ok(Reply {
-            status,
-            data,
-            headers: Vec::new(),
-        })
+        let data = serde_json::to_value(data).map_err(|error| ApiError::Internal(error.to_string()))?;
+        Ok(Reply { status, data, headers: Vec::new() })
     }
 
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
@@ -176,8 +156,7 @@ where
     }
     match result {
         Ok(reply) => {
-            let body =
-                json!({"code": 0, "msg": "ok", "data": reply.data, "request_id": request_id});
+            let body = json!({"code": 0, "msg": "ok", "data": reply.data, "request_id": request_id});
             let mut response = json_response(reply.status, &body);
             for (name, value) in reply.headers {
                 if let Ok(value) = HeaderValue::from_str(&value) {
@@ -195,9 +174,7 @@ pub fn error_response(error: &ApiError, lang: Lang, request_id: &str) -> Respons
     let body = json!({"code": error.code(), "msg": error.message(lang), "data": null, "request_id": request_id});
     let mut response = json_response(error.status(), &body);
     if let Some(seconds) = error.retry_after() {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
 }
@@ -205,10 +182,7 @@ pub fn error_response(error: &ApiError, lang: Lang, request_id: &str) -> Respons
 fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
     let mut response = Response::new(Body::Text(body.to_string()));
     *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
     response
 }
 
@@ -221,10 +195,7 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
         _ => b"",
     };
     if bytes.len() > MAX_BODY_BYTES {
-        return Err(ApiError::invalid(
-            "body",
-            format!("must be at most {MAX_BODY_BYTES} bytes"),
-        ));
+        return Err(ApiError::invalid("body", format!("must be at most {MAX_BODY_BYTES} bytes")));
     }
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(ApiError::invalid("body", "must be a JSON object"));
@@ -236,17 +207,11 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
         if inner.is_syntax() || inner.is_eof() {
             ApiError::invalid("body", format!("malformed JSON: {inner}"))
         } else {
-            let field = if path == "." {
-                "body".to_string()
-            } else {
-                path
-            };
+            let field = if path == "." { "body".to_string() } else { path };
             ApiError::invalid(field, strip_position(&inner.to_string()))
         }
     })?;
-    deserializer
-        .end()
-        .map_err(|error| ApiError::invalid("body", format!("malformed JSON: {error}")))?;
+    deserializer.end().map_err(|error| ApiError::invalid("body", format!("malformed JSON: {error}")))?;
     Ok(value)
 }
 
@@ -278,11 +243,7 @@ pub fn query_param(request: &Request, name: &str) -> Option<String> {
 
 /// A header as text, if present.
 pub fn header_value(request: &Request, name: &str) -> Option<String> {
-    request
-        .headers()
-        .get(name)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_string)
+    request.headers().get(name).and_then(|value| value.to_str().ok()).map(str::to_string)
 }
 
 #[cfg(test)]
@@ -311,23 +272,15 @@ mod tests {
         assert_eq!(buyer.buyer(), Ok("u1"), "role defaults to buyer");
         assert_eq!(buyer.request_id, "req-1");
         assert_eq!(buyer.lang, Lang::ZhCn);
-        assert_eq!(
-            buyer.seller(),
-            Err(ApiError::Forbidden { needed: "seller" })
-        );
+        assert_eq!(buyer.seller(), Err(ApiError::Forbidden { needed: "seller" }));
 
-        let seller = Ctx::from_request(&request(
-            Some(json!({"sub": "u2", "role": "seller", "seller_id": "shop"})),
-            "",
-        ));
+        let seller = Ctx::from_request(&request(Some(json!({"sub": "u2", "role": "seller", "seller_id": "shop"})), ""));
         assert_eq!(seller.seller(), Ok("shop"));
         assert_eq!(seller.buyer(), Err(ApiError::Forbidden { needed: "buyer" }));
 
-        let seller_without_shop =
-            Ctx::from_request(&request(Some(json!({"sub": "u3", "role": "seller"})), ""));
+        let seller_without_shop = Ctx::from_request(&request(Some(json!({"sub": "u3", "role": "seller"})), ""));
         assert!(seller_without_shop.seller().is_err());
-        let unknown_role =
-            Ctx::from_request(&request(Some(json!({"sub": "u4", "role": "root"})), ""));
+        let unknown_role = Ctx::from_request(&request(Some(json!({"sub": "u4", "role": "root"})), ""));
         assert_eq!(unknown_role.claims(), Err(ApiError::Unauthorized));
         let anonymous = Ctx::from_request(&request(None, ""));
         assert_eq!(anonymous.buyer(), Err(ApiError::Unauthorized));
@@ -357,16 +310,8 @@ mod tests {
     fn errors_keep_the_envelope() {
         let response = error_response(&ApiError::Unavailable("down".into()), Lang::En, "r1");
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-        assert_eq!(
-            response
-                .headers()
-                .get(header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok()),
-            Some("1")
-        );
-        let Body::Text(text) = response.body() else {
-            panic!("text body")
-        };
+        assert_eq!(response.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()), Some("1"));
+        let Body::Text(text) = response.body() else { panic!("text body") };
         let body: Value = serde_json::from_str(text).expect("json");
         assert_eq!(body["code"], 10004);
         assert_eq!(body["data"], Value::Null);

@@ -2,6 +2,7 @@
 //! store, and the HTTP plumbing every function shares.
 
 pub mod address;
+pub mod alipay;
 pub mod catalog;
 pub mod checkout;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod order_no;
 pub mod runtime;
 pub mod state;
 pub mod store;
+pub mod sweep;
 pub mod time;
 pub mod view;
 

@@ -35,9 +35,7 @@ impl OrderStatus {
     }
 
     pub fn parse(name: &str) -> Option<OrderStatus> {
-        OrderStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == name)
+        OrderStatus::ALL.into_iter().find(|status| status.as_str() == name)
     }
 }
 
@@ -87,10 +85,7 @@ pub enum RefundState {
 impl RefundState {
     /// A case the seller or buyer still has to act on.
     pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            RefundState::Requested | RefundState::AwaitingReturn | RefundState::Returning
-        )
+        matches!(self, RefundState::Requested | RefundState::AwaitingReturn | RefundState::Returning)
     }
 }
 
@@ -261,9 +256,7 @@ pub struct Order {
 
 impl Order {
     pub fn has_open_refund(&self) -> bool {
-        self.refund
-            .as_ref()
-            .is_some_and(|refund| refund.state.is_open())
+        self.refund.as_ref().is_some_and(|refund| refund.state.is_open())
     }
 
     /// Money that can still be refunded.

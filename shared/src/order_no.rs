@@ -14,10 +14,7 @@ pub fn is_valid(text: &str) -> bool {
 
 /// The smallest and largest order numbers created within `[from, to]`.
 pub fn range(from: Timestamp, to: Timestamp) -> (String, String) {
-    (
-        format!("{:013}00000", from.millis().max(0)),
-        format!("{:013}99999", to.millis().max(0)),
-    )
+    (format!("{:013}00000", from.millis().max(0)), format!("{:013}99999", to.millis().max(0)))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! What every function's `main.rs` wires: JSON tracing, one DynamoDB client built before the
 //! runtime loop and reused by every invocation, and the handler.
 
+use crate::alipay::AlipayConfig;
 use crate::config::Config;
 use crate::store::Store;
 use aws_config::timeout::TimeoutConfig;
@@ -16,24 +17,42 @@ use std::time::Duration;
 pub struct App {
     pub store: Store,
     pub config: Arc<Config>,
+    /// Alipay merchant settings, where configured.
+    pub alipay: Option<Arc<AlipayConfig>>,
 }
 
 impl App {
     pub fn new(client: aws_sdk_dynamodb::Client, config: Config) -> App {
-        App {
-            store: Store::new(client, config.table_name.clone()),
-            config: Arc::new(config),
+        App { store: Store::new(client, config.table_name.clone()), config: Arc::new(config), alipay: None }
+    }
+
+    pub fn with_alipay(mut self, alipay: AlipayConfig) -> App {
+        self.alipay = Some(Arc::new(alipay));
+        self
+    }
+
+    /// The Alipay settings, or a 500 that says what is missing.
+    pub fn alipay(&self) -> Result<&AlipayConfig, crate::ApiError> {
+        self.alipay
+            .as_deref()
+            .ok_or_else(|| crate::ApiError::Internal("ALIPAY_APP_ID and its keys are not configured".into()))
+    }
+
+    /// Everything a function needs, from the environment.
+    pub async fn from_env() -> Result<App, lambda_http::Error> {
+        let config = Config::from_env()?;
+        let mut app = App::new(dynamodb_client().await, config);
+        if let Some(alipay) = AlipayConfig::from_env()? {
+            app = app.with_alipay(alipay);
         }
+        Ok(app)
     }
 }
 
 /// A DynamoDB client from the environment (`AWS_ENDPOINT_URL_DYNAMODB` points it at DynamoDB
 /// Local). Short timeouts: a Lambda should answer 503 quickly rather than hang.
 pub async fn dynamodb_client() -> aws_sdk_dynamodb::Client {
-    let shared = aws_config::defaults(BehaviorVersion::latest())
-        .timeout_config(timeouts())
-        .load()
-        .await;
+    let shared = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts()).load().await;
     aws_sdk_dynamodb::Client::new(&shared)
 }
 
@@ -66,11 +85,26 @@ where
     Fut: Future<Output = Response<Body>> + Send + 'static,
 {
     init_tracing();
-    let config = Config::from_env()?;
-    let app = App::new(dynamodb_client().await, config);
+    let app = App::from_env().await?;
     lambda_http::run(service_fn(|request: Request| {
         let response = handler(app.clone(), request);
         async move { Ok::<_, Infallible>(response.await) }
+    }))
+    .await
+}
+
+/// Runs `job` as a scheduled (EventBridge) function: the event carries nothing it needs.
+pub async fn run_scheduled<F, Fut, T>(job: F) -> Result<(), lambda_http::Error>
+where
+    F: Fn(App) -> Fut,
+    Fut: Future<Output = Result<T, crate::ApiError>> + Send + 'static,
+    T: serde::Serialize,
+{
+    init_tracing();
+    let app = App::from_env().await?;
+    lambda_http::lambda_runtime::run(service_fn(|_event: lambda_http::LambdaEvent<serde_json::Value>| {
+        let run = job(app.clone());
+        async move { run.await.map_err(|error| lambda_http::Error::from(error.to_string())) }
     }))
     .await
 }

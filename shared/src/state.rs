@@ -5,8 +5,8 @@
 use crate::error::ApiError;
 use crate::money::Money;
 use crate::order::{
-    Actor, Address, CloseReason, Order, OrderStatus, Payment, Refund, RefundKind, RefundLine,
-    RefundState, ReturnShipment, Shipment, TimelineEntry, TrackingEvent,
+    Actor, Address, CloseReason, Order, OrderStatus, Payment, Refund, RefundKind, RefundLine, RefundState,
+    ReturnShipment, Shipment, TimelineEntry, TrackingEvent,
 };
 use crate::time::Timestamp;
 
@@ -80,26 +80,36 @@ impl Action {
 pub struct SideEffects {
     /// Stock to give back to SKUs: (sku_id, quantity).
     pub restore_stock: Vec<(String, u32)>,
+    /// Points to give back to the buyer.
+    pub restore_points: i64,
+}
+
+/// An unpaid order past its payment deadline is closed, whether or not the sweeper has
+/// written that yet.
+pub fn is_expired(order: &Order, now: Timestamp) -> bool {
+    order.status == OrderStatus::PendingPayment && order.expires_at.is_some_and(|deadline| now >= deadline)
+}
+
+/// The order as every read shows it at `now`: an expired unpaid order appears closed.
+pub fn effective(order: &Order, now: Timestamp) -> std::borrow::Cow<'_, Order> {
+    if !is_expired(order, now) {
+        return std::borrow::Cow::Borrowed(order);
+    }
+    let mut closed = order.clone();
+    closed.status = OrderStatus::Closed;
+    closed.close_reason = Some(CloseReason::PaymentTimeout);
+    std::borrow::Cow::Owned(closed)
 }
 
 fn conflict(order: &Order, action: &Action) -> ApiError {
-    let from = match order
-        .refund
-        .as_ref()
-        .filter(|refund| refund.state.is_open())
-    {
-        Some(refund) => format!(
-            "{} with an after-sales case {}",
-            order.status.as_str(),
-            refund_state_name(refund.state)
-        ),
+    let from = match order.refund.as_ref().filter(|refund| refund.state.is_open()) {
+        Some(refund) => {
+            format!("{} with an after-sales case {}", order.status.as_str(), refund_state_name(refund.state))
+        }
         None if order.deleted => format!("{} (deleted)", order.status.as_str()),
         None => order.status.as_str().to_string(),
     };
-    ApiError::StateConflict {
-        action: action.name().to_string(),
-        from,
-    }
+    ApiError::StateConflict { action: action.name().to_string(), from }
 }
 
 fn refund_state_name(state: RefundState) -> &'static str {
@@ -114,12 +124,7 @@ fn refund_state_name(state: RefundState) -> &'static str {
 
 /// Applies `action` by `actor` at `now`. On success the returned order has `version + 1`, a new
 /// timeline entry and `updated_at = now`; on failure nothing changed.
-pub fn apply(
-    order: &Order,
-    action: Action,
-    actor: Actor,
-    now: Timestamp,
-) -> Result<(Order, SideEffects), ApiError> {
+pub fn apply(order: &Order, action: Action, actor: Actor, now: Timestamp) -> Result<(Order, SideEffects), ApiError> {
     let mut next = order.clone();
     let mut effects = SideEffects::default();
     let open_refund = order.has_open_refund();
@@ -130,6 +135,23 @@ pub fn apply(
     if order.deleted {
         return Err(conflict(order, &action));
     }
+    let expired = is_expired(order, now);
+    match (&action, expired) {
+        (Action::Timeout, false) => {
+            return Err(ApiError::StateConflict {
+                action: action.name().into(),
+                from: "pending_payment, still within its payment window".into(),
+            })
+        }
+        (Action::Timeout, true) => {}
+        (_, true) => {
+            return Err(ApiError::StateConflict {
+                action: action.name().into(),
+                from: "closed (payment window expired)".into(),
+            })
+        }
+        (_, false) => {}
+    }
 
     match (&action, order.status) {
         (Action::Pay(payment), OrderStatus::PendingPayment) => {
@@ -139,13 +161,7 @@ pub fn apply(
             next.expires_at = None;
             label = "paid".into();
         }
-        (
-            Action::Ship {
-                shipment,
-                auto_confirm_at,
-            },
-            OrderStatus::Paid,
-        ) if !open_refund => {
+        (Action::Ship { shipment, auto_confirm_at }, OrderStatus::Paid) if !open_refund => {
             next.status = OrderStatus::Shipped;
             next.shipment = Some(shipment.clone());
             next.auto_confirm_at = Some(*auto_confirm_at);
@@ -182,20 +198,13 @@ pub fn apply(
             label = "closed".into();
         }
         (
-            Action::ApplyRefund {
-                kind,
-                amount,
-                reason,
-                remark,
-                lines,
-                vouchers,
-            },
+            Action::ApplyRefund { kind, amount, reason, remark, lines, vouchers },
             OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed,
         ) if !open_refund => {
             if order.status == OrderStatus::Completed {
-                let window_open = order.completed_at.is_some_and(|completed| {
-                    now <= completed.plus_seconds(AFTER_SALES_WINDOW_SECONDS)
-                });
+                let window_open = order
+                    .completed_at
+                    .is_some_and(|completed| now <= completed.plus_seconds(AFTER_SALES_WINDOW_SECONDS));
                 if !window_open {
                     return Err(ApiError::StateConflict {
                         action: action.name().into(),
@@ -206,26 +215,14 @@ pub fn apply(
             if amount.0 <= 0 || *amount > order.refundable() {
                 return Err(ApiError::invalid(
                     "amount",
-                    format!(
-                        "must be more than 0.00 and at most the refundable {}",
-                        order.refundable()
-                    ),
+                    format!("must be more than 0.00 and at most the refundable {}", order.refundable()),
                 ));
             }
             for line in lines {
-                let Some(ordered) = order
-                    .lines
-                    .iter()
-                    .find(|ordered| ordered.sku_id == line.sku_id)
-                else {
-                    return Err(ApiError::invalid(
-                        "lines",
-                        format!("SKU {} is not in this order", line.sku_id),
-                    ));
+                let Some(ordered) = order.lines.iter().find(|ordered| ordered.sku_id == line.sku_id) else {
+                    return Err(ApiError::invalid("lines", format!("SKU {} is not in this order", line.sku_id)));
                 };
-                if line.quantity == 0
-                    || line.quantity > ordered.quantity - ordered.refunded_quantity
-                {
+                if line.quantity == 0 || line.quantity > ordered.quantity - ordered.refunded_quantity {
                     return Err(ApiError::invalid(
                         "lines",
                         format!(
@@ -264,16 +261,11 @@ pub fn apply(
             comment = reason.clone();
             label = "refund_rejected".into();
         }
-        (Action::ApproveRefund { return_address }, _)
-            if refund_state == Some(RefundState::Requested) =>
-        {
+        (Action::ApproveRefund { return_address }, _) if refund_state == Some(RefundState::Requested) => {
             let kind = order.refund.as_ref().map(|refund| refund.kind);
             if kind == Some(RefundKind::ReturnAndRefund) {
                 let Some(address) = return_address else {
-                    return Err(ApiError::invalid(
-                        "return_address",
-                        "is required to approve a return",
-                    ));
+                    return Err(ApiError::invalid("return_address", "is required to approve a return"));
                 };
                 if let Some(refund) = next.refund.as_mut() {
                     refund.state = RefundState::AwaitingReturn;
@@ -310,12 +302,7 @@ pub fn apply(
 
     next.version = order.version + 1;
     next.updated_at = now;
-    next.timeline.push(TimelineEntry {
-        at: now,
-        status: label,
-        actor,
-        comment,
-    });
+    next.timeline.push(TimelineEntry { at: now, status: label, actor, comment });
     Ok((next, effects))
 }
 
@@ -329,15 +316,11 @@ fn close(order: &mut Order, reason: CloseReason, effects: &mut SideEffects) {
     order.status = OrderStatus::Closed;
     order.close_reason = Some(reason);
     order.expires_at = None;
-    effects.restore_stock = order
-        .lines
-        .iter()
-        .map(|line| (line.sku_id.clone(), line.quantity))
-        .collect();
+    effects.restore_stock = order.lines.iter().map(|line| (line.sku_id.clone(), line.quantity)).collect();
 }
 
 /// Money goes back; a refund of everything paid closes the order.
-fn settle_refund(order: &mut Order, _effects: &mut SideEffects) {
+fn settle_refund(order: &mut Order, effects: &mut SideEffects) {
     let Some(refund) = order.refund.as_mut() else {
         return;
     };
@@ -346,22 +329,14 @@ fn settle_refund(order: &mut Order, _effects: &mut SideEffects) {
     let lines = refund.lines.clone();
     order.amounts.refunded = Money(order.amounts.refunded.0 + amount.0);
     for refunded in &lines {
-        if let Some(line) = order
-            .lines
-            .iter_mut()
-            .find(|line| line.sku_id == refunded.sku_id)
-        {
+        if let Some(line) = order.lines.iter_mut().find(|line| line.sku_id == refunded.sku_id) {
             line.refunded_quantity += refunded.quantity;
         }
     }
     // Spread the money over the named lines in order, capped by each line's total.
     let mut left = amount.0;
     for refunded in &lines {
-        if let Some(line) = order
-            .lines
-            .iter_mut()
-            .find(|line| line.sku_id == refunded.sku_id)
-        {
+        if let Some(line) = order.lines.iter_mut().find(|line| line.sku_id == refunded.sku_id) {
             let room = line.line_total.0 - line.refunded_amount.0;
             let take = left.min(room).max(0);
             line.refunded_amount = Money(line.refunded_amount.0 + take);
@@ -372,6 +347,8 @@ fn settle_refund(order: &mut Order, _effects: &mut SideEffects) {
         order.status = OrderStatus::Closed;
         order.close_reason = Some(CloseReason::Refunded);
         order.auto_confirm_at = None;
+        // A full refund gives back the points that paid part of the order too.
+        effects.restore_points = order.amounts.points_used;
     }
 }
 
@@ -449,9 +426,7 @@ pub fn buckets(order: &Order, viewer: Viewer) -> Vec<Bucket> {
 
 /// Counter changes between two versions of an order (or from nothing, for a new order).
 pub fn bucket_delta(before: Option<&Order>, after: &Order, viewer: Viewer) -> Vec<(Bucket, i64)> {
-    let old = before
-        .map(|order| buckets(order, viewer))
-        .unwrap_or_default();
+    let old = before.map(|order| buckets(order, viewer)).unwrap_or_default();
     let new = buckets(after, viewer);
     Bucket::ALL
         .into_iter()

@@ -27,19 +27,16 @@ impl Timestamp {
     }
 
     pub fn parse(text: &str) -> Result<Self, String> {
-        let parsed = OffsetDateTime::parse(text, &Rfc3339).map_err(|_| {
-            format!("must be an RFC 3339 time like 2026-01-31T08:00:00Z (got {text:?})")
-        })?;
-        Ok(Timestamp(
-            (parsed.unix_timestamp_nanos() / 1_000_000) as i64,
-        ))
+        let parsed = OffsetDateTime::parse(text, &Rfc3339)
+            .map_err(|_| format!("must be an RFC 3339 time like 2026-01-31T08:00:00Z (got {text:?})"))?;
+        Ok(Timestamp((parsed.unix_timestamp_nanos() / 1_000_000) as i64))
     }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let instant = OffsetDateTime::from_unix_timestamp_nanos(self.0 as i128 * 1_000_000)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let instant =
+            OffsetDateTime::from_unix_timestamp_nanos(self.0 as i128 * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH);
         // Fixed width with milliseconds, so the strings also sort by time.
         write!(
             f,

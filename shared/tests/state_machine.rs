@@ -5,8 +5,8 @@ use orders_shared::catalog::Sku;
 use orders_shared::checkout::{build_orders, AddressSource, ValidCheckout};
 use orders_shared::money::Money;
 use orders_shared::order::{
-    Actor, Address, CloseReason, Order, OrderStatus, Payment, RefundKind, RefundLine,
-    ReturnShipment, Shipment, TrackingEvent,
+    Actor, Address, CloseReason, Order, OrderStatus, Payment, RefundKind, RefundLine, ReturnShipment, Shipment,
+    TrackingEvent,
 };
 use orders_shared::state::{apply, bucket_delta, buckets, Action, Bucket, Viewer};
 use orders_shared::time::Timestamp;
@@ -24,23 +24,15 @@ enum Op {
     Cancel,
     Timeout,
     SellerClose,
-    Apply {
-        return_goods: bool,
-        share: u8,
-        with_lines: bool,
-    },
+    Apply { return_goods: bool, share: u8, with_lines: bool },
     Withdraw,
     Reject,
-    Approve {
-        with_address: bool,
-    },
+    Approve { with_address: bool },
     ShipReturn,
     ConfirmReturn,
     Review,
     Delete,
-    Wait {
-        days: u8,
-    },
+    Wait { days: u8 },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -53,13 +45,8 @@ fn op() -> impl Strategy<Value = Op> {
         Just(Op::Cancel),
         Just(Op::Timeout),
         Just(Op::SellerClose),
-        (any::<bool>(), 1u8..=100, any::<bool>()).prop_map(|(return_goods, share, with_lines)| {
-            Op::Apply {
-                return_goods,
-                share,
-                with_lines,
-            }
-        }),
+        (any::<bool>(), 1u8..=100, any::<bool>())
+            .prop_map(|(return_goods, share, with_lines)| { Op::Apply { return_goods, share, with_lines } }),
         Just(Op::Withdraw),
         Just(Op::Reject),
         any::<bool>().prop_map(|with_address| Op::Approve { with_address }),
@@ -106,22 +93,19 @@ fn new_order(now: Timestamp, quantities: &[u32]) -> Order {
     }
     let checkout = ValidCheckout {
         items,
+        order_type: orders_shared::order::OrderType::Standard,
+        points_to_use: 0,
         address: AddressSource::Inline(address()),
         remark: String::new(),
         fingerprint: String::new(),
     };
-    let mut orders =
-        build_orders("buyer", &checkout, &skus, &address(), now, 1800).expect("valid checkout");
+    let mut orders = build_orders("buyer", &checkout, &skus, &address(), now, 1800).expect("valid checkout");
     orders.remove(0)
 }
 
 fn action_for(op: &Op, order: &Order, now: Timestamp) -> Option<Action> {
     Some(match op {
-        Op::Pay => Action::Pay(Payment {
-            channel: "alipay".into(),
-            trade_no: "T1".into(),
-            paid_at: now,
-        }),
+        Op::Pay => Action::Pay(Payment { channel: "alipay".into(), trade_no: "T1".into(), paid_at: now }),
         Op::Ship => Action::Ship {
             shipment: Shipment {
                 carrier_code: "SF".into(),
@@ -138,42 +122,18 @@ fn action_for(op: &Op, order: &Order, now: Timestamp) -> Option<Action> {
         }),
         Op::Receipt => Action::ConfirmReceipt,
         Op::AutoConfirm => Action::AutoConfirm,
-        Op::Cancel => Action::Cancel {
-            reason: "changed my mind".into(),
-        },
+        Op::Cancel => Action::Cancel { reason: "changed my mind".into() },
         Op::Timeout => Action::Timeout,
-        Op::SellerClose => Action::SellerClose {
-            reason: "no stock".into(),
-        },
-        Op::Apply {
-            return_goods,
-            share,
-            with_lines,
-        } => {
-            let amount = Money(
-                (order.refundable().0 * i64::from(*share))
-                    .div_euclid(100)
-                    .max(1),
-            );
+        Op::SellerClose => Action::SellerClose { reason: "no stock".into() },
+        Op::Apply { return_goods, share, with_lines } => {
+            let amount = Money((order.refundable().0 * i64::from(*share)).div_euclid(100).max(1));
             let lines = if *with_lines {
-                order
-                    .lines
-                    .iter()
-                    .take(1)
-                    .map(|line| RefundLine {
-                        sku_id: line.sku_id.clone(),
-                        quantity: 1,
-                    })
-                    .collect()
+                order.lines.iter().take(1).map(|line| RefundLine { sku_id: line.sku_id.clone(), quantity: 1 }).collect()
             } else {
                 Vec::new()
             };
             Action::ApplyRefund {
-                kind: if *return_goods {
-                    RefundKind::ReturnAndRefund
-                } else {
-                    RefundKind::RefundOnly
-                },
+                kind: if *return_goods { RefundKind::ReturnAndRefund } else { RefundKind::RefundOnly },
                 amount,
                 reason: "broken".into(),
                 remark: String::new(),
@@ -182,12 +142,8 @@ fn action_for(op: &Op, order: &Order, now: Timestamp) -> Option<Action> {
             }
         }
         Op::Withdraw => Action::WithdrawRefund,
-        Op::Reject => Action::RejectRefund {
-            reason: "used".into(),
-        },
-        Op::Approve { with_address } => Action::ApproveRefund {
-            return_address: with_address.then(address),
-        },
+        Op::Reject => Action::RejectRefund { reason: "used".into() },
+        Op::Approve { with_address } => Action::ApproveRefund { return_address: with_address.then(address) },
         Op::ShipReturn => Action::ShipReturn(ReturnShipment {
             carrier_code: "YTO".into(),
             carrier_name: "YTO".into(),
@@ -203,42 +159,22 @@ fn action_for(op: &Op, order: &Order, now: Timestamp) -> Option<Action> {
 }
 
 fn check_invariants(order: &Order) -> Result<(), TestCaseError> {
-    prop_assert_eq!(
-        order.version as usize,
-        order.timeline.len(),
-        "one timeline entry per version"
-    );
-    prop_assert!(
-        order.amounts.refunded <= order.amounts.paid,
-        "never refund more than was paid"
-    );
+    prop_assert_eq!(order.version as usize, order.timeline.len(), "one timeline entry per version");
+    prop_assert!(order.amounts.refunded <= order.amounts.paid, "never refund more than was paid");
     prop_assert!(order.amounts.paid == Money::ZERO || order.amounts.paid == order.amounts.payable);
     if order.deleted {
-        prop_assert!(matches!(
-            order.status,
-            OrderStatus::Closed | OrderStatus::Completed
-        ));
+        prop_assert!(matches!(order.status, OrderStatus::Closed | OrderStatus::Completed));
         prop_assert!(!order.has_open_refund());
     }
     if order.reviewed {
-        prop_assert!(
-            order.completed_at.is_some(),
-            "only completed orders are reviewed"
-        );
+        prop_assert!(order.completed_at.is_some(), "only completed orders are reviewed");
     }
     if order.has_open_refund() {
-        prop_assert!(matches!(
-            order.status,
-            OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed
-        ));
+        prop_assert!(matches!(order.status, OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed));
     }
     match order.status {
         OrderStatus::PendingPayment => {
-            prop_assert!(
-                order.expires_at.is_some()
-                    && order.payment.is_none()
-                    && order.amounts.paid == Money::ZERO
-            )
+            prop_assert!(order.expires_at.is_some() && order.payment.is_none() && order.amounts.paid == Money::ZERO)
         }
         OrderStatus::Shipped => {
             prop_assert!(order.shipment.is_some() && order.auto_confirm_at.is_some())
@@ -247,12 +183,8 @@ fn check_invariants(order: &Order) -> Result<(), TestCaseError> {
             prop_assert!(order.completed_at.is_some() && order.auto_confirm_at.is_none())
         }
         OrderStatus::Closed => {
-            let refunded_fully =
-                order.amounts.paid > Money::ZERO && order.amounts.refunded == order.amounts.paid;
-            prop_assert_eq!(
-                order.close_reason == Some(CloseReason::Refunded),
-                refunded_fully
-            );
+            let refunded_fully = order.amounts.paid > Money::ZERO && order.amounts.refunded == order.amounts.paid;
+            prop_assert_eq!(order.close_reason == Some(CloseReason::Refunded), refunded_fully);
         }
         OrderStatus::Paid => prop_assert!(order.payment.is_some()),
     }
@@ -274,11 +206,7 @@ fn recount(orders: &[Order], viewer: Viewer) -> HashMap<Bucket, i64> {
 }
 
 fn normalized(counts: &HashMap<Bucket, i64>) -> BTreeMap<Bucket, i64> {
-    counts
-        .iter()
-        .filter(|(_, n)| **n != 0)
-        .map(|(b, n)| (*b, *n))
-        .collect()
+    counts.iter().filter(|(_, n)| **n != 0).map(|(b, n)| (*b, *n)).collect()
 }
 
 proptest! {
@@ -318,6 +246,8 @@ proptest! {
                         "a closed order stays closed");
                     prop_assert!(after.status != OrderStatus::PendingPayment || before.status == OrderStatus::PendingPayment,
                         "nothing goes back to pending_payment");
+                    prop_assert!(!orders_shared::state::is_expired(&before, now) || matches!(op, Op::Timeout),
+                        "an expired order only times out");
                     let closed_unpaid = before.status == OrderStatus::PendingPayment && after.status == OrderStatus::Closed;
                     prop_assert_eq!(!effects.restore_stock.is_empty(), closed_unpaid,
                         "stock comes back exactly when an unpaid order closes");
@@ -367,14 +297,7 @@ fn the_happy_path_and_the_refund_paths_are_reachable() {
 
     let returning = step(
         &step(
-            &step(
-                &shipped,
-                Op::Apply {
-                    return_goods: true,
-                    share: 100,
-                    with_lines: false,
-                },
-            ),
+            &step(&shipped, Op::Apply { return_goods: true, share: 100, with_lines: false }),
             Op::Approve { with_address: true },
         ),
         Op::ShipReturn,
@@ -384,31 +307,11 @@ fn the_happy_path_and_the_refund_paths_are_reachable() {
     assert_eq!(refunded.close_reason, Some(CloseReason::Refunded));
 
     let partial = step(
-        &step(
-            &paid,
-            Op::Apply {
-                return_goods: false,
-                share: 50,
-                with_lines: true,
-            },
-        ),
-        Op::Approve {
-            with_address: false,
-        },
+        &step(&paid, Op::Apply { return_goods: false, share: 50, with_lines: true }),
+        Op::Approve { with_address: false },
     );
-    assert_eq!(
-        partial.status,
-        OrderStatus::Paid,
-        "a partial refund does not close the order"
-    );
+    assert_eq!(partial.status, OrderStatus::Paid, "a partial refund does not close the order");
 
-    let conflict = apply(
-        &paid,
-        Action::Cancel {
-            reason: String::new(),
-        },
-        Actor::Buyer,
-        now,
-    );
+    let conflict = apply(&paid, Action::Cancel { reason: String::new() }, Actor::Buyer, now);
     assert!(matches!(conflict, Err(ApiError::StateConflict { .. })));
 }

@@ -22,12 +22,7 @@ pub fn dynamodb_endpoint() -> String {
 
 fn unique_table() -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
-    format!(
-        "t{}x{}x{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        rand::random::<u32>()
-    )
+    format!("t{}x{}x{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), rand::random::<u32>())
 }
 
 pub struct TestApi {
@@ -63,29 +58,17 @@ impl TestApi {
     pub async fn start_on(endpoint: &str) -> TestApi {
         let client = local_db::client(endpoint);
         let table = unique_table();
-        template::create_table(&client, &table, &template_path())
-            .await
-            .expect("create table from template.yaml");
+        template::create_table(&client, &table, &template_path()).await.expect("create table from template.yaml");
         let app = App::new(client, Config::for_table(&table));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let state = server::DevState::new(app.clone(), SECRET);
         tokio::spawn(server::serve(listener, state, async move {
             let _ = stopped.await;
         }));
-        let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(64)
-            .build()
-            .expect("http client");
-        TestApi {
-            base,
-            http,
-            app,
-            _stop: stop,
-        }
+        let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("http client");
+        TestApi { base, http, app, _stop: stop }
     }
 
     pub fn buyer(&self, id: &str) -> String {
@@ -96,15 +79,8 @@ impl TestApi {
         auth::mint(SECRET, user, "seller", Some(shop), 1)
     }
 
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Answer {
-        self.call_with(method, path, token, body.map(|body| body.to_string()), &[])
-            .await
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
+        self.call_with(method, path, token, body.map(|body| body.to_string()), &[]).await
     }
 
     pub async fn call_with(
@@ -123,20 +99,14 @@ impl TestApi {
             request = request.header(*name, *value);
         }
         if let Some(body) = raw_body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body);
+            request = request.header("content-type", "application/json").body(body);
         }
         let response = request.send().await.expect("the dev server answers");
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
-        Answer {
-            status,
-            headers,
-            body,
-        }
+        Answer { status, headers, body }
     }
 
     /// Puts a SKU as the seller of `shop`.
@@ -154,28 +124,17 @@ impl TestApi {
     }
 
     pub async fn stock(&self, sku_id: &str) -> i64 {
-        let answer = self
-            .call(Method::GET, &format!("/api/v1/skus/{sku_id}"), None, None)
-            .await;
+        let answer = self.call(Method::GET, &format!("/api/v1/skus/{sku_id}"), None, None).await;
         answer.data()["stock"].as_i64().expect("stock")
     }
 
     pub async fn counts(&self, token: &str) -> Value {
-        self.call(Method::GET, "/api/v1/order-counts", Some(token), None)
-            .await
-            .data()
-            .clone()
+        self.call(Method::GET, "/api/v1/order-counts", Some(token), None).await.data().clone()
     }
 
     /// Creates an order of `items` (sku, quantity) with an inline address.
     pub async fn create(&self, token: &str, items: &[(&str, i64)]) -> Answer {
-        self.call(
-            Method::POST,
-            "/api/v1/orders",
-            Some(token),
-            Some(order_body(items)),
-        )
-        .await
+        self.call(Method::POST, "/api/v1/orders", Some(token), Some(order_body(items))).await
     }
 }
 
@@ -185,9 +144,6 @@ pub fn address() -> Value {
 }
 
 pub fn order_body(items: &[(&str, i64)]) -> Value {
-    let items: Vec<Value> = items
-        .iter()
-        .map(|(sku, quantity)| json!({"sku_id": sku, "quantity": quantity}))
-        .collect();
+    let items: Vec<Value> = items.iter().map(|(sku, quantity)| json!({"sku_id": sku, "quantity": quantity})).collect();
     json!({"items": items, "address": address()})
 }

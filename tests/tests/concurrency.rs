@@ -20,32 +20,17 @@ async fn fifty_buyers_racing_for_ten_units_get_exactly_ten_orders() {
         }
     }))
     .await;
-    let created = answers
-        .iter()
-        .filter(|a| a.status == StatusCode::CREATED)
-        .count();
-    let sold_out = answers
-        .iter()
-        .filter(|a| a.status == StatusCode::CONFLICT && a.code() == 10008)
-        .count();
+    let created = answers.iter().filter(|a| a.status == StatusCode::CREATED).count();
+    let sold_out = answers.iter().filter(|a| a.status == StatusCode::CONFLICT && a.code() == 10008).count();
     assert_eq!(created, 10, "exactly the stock was sold");
-    assert_eq!(
-        sold_out, 40,
-        "every other buyer was told it is out of stock"
-    );
+    assert_eq!(sold_out, 40, "every other buyer was told it is out of stock");
     for answer in answers.iter().filter(|a| a.code() == 10008) {
-        assert!(
-            answer.body["msg"].as_str().unwrap().contains("rare-tea"),
-            "names the SKU: {}",
-            answer.body
-        );
+        assert!(answer.body["msg"].as_str().unwrap().contains("rare-tea"), "names the SKU: {}", answer.body);
     }
     assert_eq!(api.stock("rare-tea").await, 0);
     let mut orders = 0;
     for buyer in 0..5 {
-        orders += api.counts(&api.buyer(&format!("buyer-{buyer}"))).await["wait_pay"]
-            .as_i64()
-            .unwrap();
+        orders += api.counts(&api.buyer(&format!("buyer-{buyer}"))).await["wait_pay"].as_i64().unwrap();
     }
     assert_eq!(orders, 10);
 }
@@ -69,59 +54,30 @@ async fn ten_retries_with_one_idempotency_key_make_one_order() {
     let mut numbers = Vec::new();
     for answer in &answers {
         assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
-        numbers.push(
-            answer.data()["orders"][0]["order_no"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-        );
+        numbers.push(answer.data()["orders"][0]["order_no"].as_str().unwrap().to_string());
     }
     numbers.dedup();
     assert_eq!(numbers.len(), 1, "every retry answered the same order");
-    assert!(
-        answers
-            .iter()
-            .filter(|a| a.headers.contains_key("idempotent-replayed"))
-            .count()
-            >= 9
-    );
+    assert!(answers.iter().filter(|a| a.headers.contains_key("idempotent-replayed")).count() >= 9);
     assert_eq!(api.counts(&buyer).await["all"], 1);
     assert_eq!(api.stock("tea").await, 98, "stock reserved once");
 
     // The same key with another body is refused and writes nothing.
     let other = order_body(&[("tea", 3)]).to_string();
     let mismatch = api
-        .call_with(
-            Method::POST,
-            "/api/v1/orders",
-            Some(&buyer),
-            Some(other),
-            &[("idempotency-key", "checkout-42")],
-        )
+        .call_with(Method::POST, "/api/v1/orders", Some(&buyer), Some(other), &[("idempotency-key", "checkout-42")])
         .await;
-    assert_eq!(
-        (mismatch.status, mismatch.code()),
-        (StatusCode::UNPROCESSABLE_ENTITY, 10009)
-    );
+    assert_eq!((mismatch.status, mismatch.code()), (StatusCode::UNPROCESSABLE_ENTITY, 10009));
     assert_eq!(api.counts(&buyer).await["all"], 1);
     assert_eq!(api.stock("tea").await, 98);
 
     // The key is the buyer's own: another buyer may use the same string.
     let bob = api.buyer("bob");
     let bobs = api
-        .call_with(
-            Method::POST,
-            "/api/v1/orders",
-            Some(&bob),
-            Some(body),
-            &[("idempotency-key", "checkout-42")],
-        )
+        .call_with(Method::POST, "/api/v1/orders", Some(&bob), Some(body), &[("idempotency-key", "checkout-42")])
         .await;
     assert_eq!(bobs.status, StatusCode::CREATED);
-    assert_ne!(
-        bobs.data()["orders"][0]["order_no"].as_str().unwrap(),
-        numbers[0]
-    );
+    assert_ne!(bobs.data()["orders"][0]["order_no"].as_str().unwrap(), numbers[0]);
 }
 
 async fn all_orders(api: &TestApi, partition: Partition) -> Vec<Order> {
@@ -131,14 +87,7 @@ async fn all_orders(api: &TestApi, partition: Partition) -> Vec<Order> {
         let page = api
             .app
             .store
-            .query_orders(&OrderQuery {
-                partition: partition.clone(),
-                order_no_range: None,
-                statuses: Vec::new(),
-                product_name: None,
-                limit: 100,
-                start,
-            })
+            .query_orders(&OrderQuery { start, ..OrderQuery::new(partition.clone(), 100) })
             .await
             .expect("query");
         orders.extend(page.orders);
@@ -150,8 +99,7 @@ async fn all_orders(api: &TestApi, partition: Partition) -> Vec<Order> {
 }
 
 fn recount(orders: &[Order], viewer: Viewer) -> HashMap<&'static str, i64> {
-    let mut counts: HashMap<&'static str, i64> =
-        Bucket::ALL.iter().map(|b| (b.name(), 0)).collect();
+    let mut counts: HashMap<&'static str, i64> = Bucket::ALL.iter().map(|b| (b.name(), 0)).collect();
     for order in orders {
         for bucket in buckets(order, viewer) {
             *counts.entry(bucket.name()).or_default() += 1;
@@ -193,34 +141,16 @@ async fn after_random_creates_cancels_and_deletes_counters_equal_a_recount() {
             5..=7 if !known.is_empty() => {
                 let (owner, no) = known[rng.random_range(0..known.len())].clone();
                 let answer = api
-                    .call(
-                        Method::POST,
-                        &format!("/api/v1/orders/{no}/cancel"),
-                        Some(&api.buyer(buyers[owner])),
-                        None,
-                    )
+                    .call(Method::POST, &format!("/api/v1/orders/{no}/cancel"), Some(&api.buyer(buyers[owner])), None)
                     .await;
-                assert!(
-                    matches!(answer.status.as_u16(), 200 | 404 | 409),
-                    "{}",
-                    answer.body
-                );
+                assert!(matches!(answer.status.as_u16(), 200 | 404 | 409), "{}", answer.body);
             }
             _ if !known.is_empty() => {
                 let (owner, no) = known[rng.random_range(0..known.len())].clone();
                 let answer = api
-                    .call(
-                        Method::DELETE,
-                        &format!("/api/v1/orders/{no}"),
-                        Some(&api.buyer(buyers[owner])),
-                        None,
-                    )
+                    .call(Method::DELETE, &format!("/api/v1/orders/{no}"), Some(&api.buyer(buyers[owner])), None)
                     .await;
-                assert!(
-                    matches!(answer.status.as_u16(), 200 | 404 | 409),
-                    "{}",
-                    answer.body
-                );
+                assert!(matches!(answer.status.as_u16(), 200 | 404 | 409), "{}", answer.body);
             }
             _ => {}
         }
@@ -231,22 +161,13 @@ async fn after_random_creates_cancels_and_deletes_counters_equal_a_recount() {
         let orders = all_orders(&api, Partition::Buyer(buyer.to_string())).await;
         let counts = api.counts(&api.buyer(buyer)).await;
         for (name, expected) in recount(&orders, Viewer::Buyer) {
-            assert_eq!(
-                counts[name].as_i64(),
-                Some(expected),
-                "{buyer} {name}: {counts}"
-            );
+            assert_eq!(counts[name].as_i64(), Some(expected), "{buyer} {name}: {counts}");
         }
         every_order.extend(orders);
     }
     for shop in ["shop-a", "shop-b"] {
         let orders = all_orders(&api, Partition::Seller(shop.to_string())).await;
-        let counts = api
-            .app
-            .store
-            .seller_counts(shop)
-            .await
-            .expect("seller counts");
+        let counts = api.app.store.seller_counts(shop).await.expect("seller counts");
         for (name, expected) in recount(&orders, Viewer::Seller) {
             let bucket = Bucket::ALL.into_iter().find(|b| b.name() == name).unwrap();
             assert_eq!(counts.get(bucket), expected, "{shop} {name}");
@@ -261,10 +182,6 @@ async fn after_random_creates_cancels_and_deletes_counters_equal_a_recount() {
             .filter(|line| line.sku_id == sku)
             .map(|line| i64::from(line.quantity))
             .sum();
-        assert_eq!(
-            api.stock(sku).await + held,
-            stock,
-            "{sku}: stock plus reserved equals the start"
-        );
+        assert_eq!(api.stock(sku).await + held, stock, "{sku}: stock plus reserved equals the start");
     }
 }

@@ -13,11 +13,7 @@ use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_store_outage_answers_503_and_leaves_nothing_half_written() {
-    let data = std::env::temp_dir().join(format!(
-        "orders-outage-{}-{}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
+    let data = std::env::temp_dir().join(format!("orders-outage-{}-{}", std::process::id(), rand::random::<u32>()));
     let mut dynamo = LocalDynamo::start(free_port(), Some(&data)).expect("start DynamoDB Local");
     let api = TestApi::start_on(&dynamo.endpoint()).await;
     api.put_sku("shop-a", "tea", "10.00", 1000).await;
@@ -49,57 +45,25 @@ async fn a_store_outage_answers_503_and_leaves_nothing_half_written() {
     };
     let (statuses, ()) = tokio::join!(load, chaos);
     let statuses: Vec<StatusCode> = statuses.into_iter().flatten().collect();
+    assert!(statuses.contains(&StatusCode::CREATED), "orders went through before the outage");
+    assert!(statuses.contains(&StatusCode::SERVICE_UNAVAILABLE), "the outage was answered with 503");
     assert!(
-        statuses.contains(&StatusCode::CREATED),
-        "orders went through before the outage"
-    );
-    assert!(
-        statuses.contains(&StatusCode::SERVICE_UNAVAILABLE),
-        "the outage was answered with 503"
-    );
-    assert!(
-        statuses
-            .iter()
-            .all(|s| *s == StatusCode::CREATED || *s == StatusCode::SERVICE_UNAVAILABLE),
+        statuses.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::SERVICE_UNAVAILABLE),
         "only 201 or 503: {statuses:?}"
     );
 
     // While it is down, a read says the same.
-    let down = api
-        .call(
-            Method::GET,
-            "/api/v1/order-counts",
-            Some(&api.buyer("buyer-0")),
-            None,
-        )
-        .await;
-    assert_eq!(
-        (down.status, down.code()),
-        (StatusCode::SERVICE_UNAVAILABLE, 10004)
-    );
-    assert_eq!(
-        down.headers
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok()),
-        Some("1")
-    );
+    let down = api.call(Method::GET, "/api/v1/order-counts", Some(&api.buyer("buyer-0")), None).await;
+    assert_eq!((down.status, down.code()), (StatusCode::SERVICE_UNAVAILABLE, 10004));
+    assert_eq!(down.headers.get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
 
-    dynamo
-        .restart()
-        .expect("restart DynamoDB Local on the same data");
+    dynamo.restart().expect("restart DynamoDB Local on the same data");
     let mut held = 0;
     for buyer in &buyers {
         let page = api
             .app
             .store
-            .query_orders(&OrderQuery {
-                partition: Partition::Buyer(buyer.clone()),
-                order_no_range: None,
-                statuses: Vec::new(),
-                product_name: None,
-                limit: 100,
-                start: None,
-            })
+            .query_orders(&OrderQuery { start: None, ..OrderQuery::new(Partition::Buyer(buyer.clone()), 100) })
             .await
             .expect("the store is back");
         assert!(page.next.is_none());
@@ -109,11 +73,7 @@ async fn a_store_outage_answers_503_and_leaves_nothing_half_written() {
                 *recount.entry(bucket.name()).or_default() += 1;
             }
             if order.status == OrderStatus::PendingPayment {
-                held += order
-                    .lines
-                    .iter()
-                    .map(|line| i64::from(line.quantity))
-                    .sum::<i64>();
+                held += order.lines.iter().map(|line| i64::from(line.quantity)).sum::<i64>();
             }
         }
         let counts = api.app.store.buyer_counts(buyer).await.expect("counts");
@@ -127,11 +87,7 @@ async fn a_store_outage_answers_503_and_leaves_nothing_half_written() {
         }
     }
     assert!(held > 0);
-    assert_eq!(
-        api.stock("tea").await + held,
-        1000,
-        "every unit is either in stock or in an order"
-    );
+    assert_eq!(api.stock("tea").await + held, 1000, "every unit is either in stock or in an order");
     drop(dynamo);
     let _ = std::fs::remove_dir_all(&data);
 }

@@ -8,16 +8,11 @@ use orders_shared::runtime::{init_tracing, App};
 use std::process::ExitCode;
 
 fn env_or(name: &str, default: &str) -> String {
-    std::env::var(name)
-        .ok()
-        .filter(|value| !value.is_empty())
-        .unwrap_or_else(|| default.to_string())
+    std::env::var(name).ok().filter(|value| !value.is_empty()).unwrap_or_else(|| default.to_string())
 }
 
 fn port_var(name: &str, default: u16) -> Result<u16, String> {
-    env_or(name, &default.to_string())
-        .parse()
-        .map_err(|_| format!("{name} must be a port number"))
+    env_or(name, &default.to_string()).parse().map_err(|_| format!("{name} must be a port number"))
 }
 
 #[tokio::main]
@@ -42,14 +37,9 @@ async fn run() -> Result<(), String> {
     // Bind first so a busy port fails before anything is started.
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
-        .map_err(|error| {
-            format!("cannot listen on 127.0.0.1:{port}: {error} (set ORDERS_DEV_PORT)")
-        })?;
+        .map_err(|error| format!("cannot listen on 127.0.0.1:{port}: {error} (set ORDERS_DEV_PORT)"))?;
 
-    eprintln!(
-        "starting DynamoDB Local on port {dynamo_port} (data in {})...",
-        data_dir.display()
-    );
+    eprintln!("starting DynamoDB Local on port {dynamo_port} (data in {})...", data_dir.display());
     let dynamo = LocalDynamo::start(dynamo_port, Some(&data_dir))?;
     let client = local_db::client(&dynamo.endpoint());
     if template::create_table(&client, &table, &template_path()).await? {
@@ -57,32 +47,18 @@ async fn run() -> Result<(), String> {
     }
     let mut config = Config::for_table(&table);
     if let Ok(from_env) = Config::from_env() {
-        config = Config {
-            table_name: table.clone(),
-            ..from_env
-        };
+        config = Config { table_name: table.clone(), ..from_env };
     }
     let app = App::new(client, config);
-    let added = seed::seed_demo_shop(&app.store)
-        .await
-        .map_err(|error| format!("seeding failed: {error}"))?;
+    let added = seed::seed_demo_shop(&app.store).await.map_err(|error| format!("seeding failed: {error}"))?;
     if added > 0 {
         eprintln!("seeded the demo shop ({added} SKUs)");
     }
 
     let buyer = auth::mint(&secret, seed::DEMO_BUYER, "buyer", None, 30);
-    let seller = auth::mint(
-        &secret,
-        seed::DEMO_SELLER_USER,
-        "seller",
-        Some(seed::DEMO_SELLER),
-        30,
-    );
+    let seller = auth::mint(&secret, seed::DEMO_SELLER_USER, "seller", Some(seed::DEMO_SELLER), 30);
     println!();
-    println!(
-        "Order service on http://127.0.0.1:{port}  (DynamoDB Local: {}, table {table})",
-        dynamo.endpoint()
-    );
+    println!("Order service on http://127.0.0.1:{port}  (DynamoDB Local: {}, table {table})", dynamo.endpoint());
     println!("Tokens (HS256, ORDERS_DEV_JWT_SECRET, 30 days):");
     println!("  export BUYER_TOKEN={buyer}");
     println!("  export SELLER_TOKEN={seller}");

@@ -3,10 +3,10 @@
 use orders_shared::catalog::validate_text;
 use orders_shared::http::{json_body, serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
-use orders_shared::ops::{order_no_param, transition_buyer_order};
-use orders_shared::order::Actor;
+use orders_shared::ops::{order_no_param, transition, Party};
 use orders_shared::runtime::App;
 use orders_shared::state::Action;
+use orders_shared::time::Timestamp;
 use orders_shared::view::order_view;
 use orders_shared::ApiError;
 use serde::Deserialize;
@@ -25,17 +25,10 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 async fn cancel(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let buyer_id = ctx.buyer()?;
     let order_no = order_no_param(&request)?;
-    let body: CancelRequest = if request.body().is_empty() {
-        CancelRequest::default()
-    } else {
-        json_body(&request)?
-    };
+    let body: CancelRequest = if request.body().is_empty() { CancelRequest::default() } else { json_body(&request)? };
     validate_text("reason", &body.reason, 0, 200)?;
-    let order = transition_buyer_order(&app, buyer_id, &order_no, Actor::Buyer, |_| {
-        Action::Cancel {
-            reason: body.reason.clone(),
-        }
-    })
-    .await?;
-    Reply::ok(order_view(&order))
+    let order =
+        transition(&app, Party::Buyer(buyer_id), &order_no, |_| Ok(Action::Cancel { reason: body.reason.clone() }))
+            .await?;
+    Reply::ok(order_view(&order, Timestamp::now()))
 }

@@ -15,21 +15,8 @@ async fn create(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError>
     let buyer_id = ctx.buyer()?;
     let (address, make_default) = json_body::<AddressRequest>(&request)?.validate()?;
     let address_id = new_address_id();
-    match app
-        .store
-        .create_address(
-            buyer_id,
-            &address_id,
-            &address,
-            make_default,
-            Timestamp::now(),
-        )
-        .await?
-    {
+    match app.store.create_address(buyer_id, &address_id, &address, make_default, Timestamp::now()).await? {
         Some(entry) => Reply::created(entry),
-        None => Err(ApiError::invalid(
-            "addresses",
-            format!("the address book is full (at most {MAX_ADDRESSES})"),
-        )),
+        None => Err(ApiError::invalid("addresses", format!("the address book is full (at most {MAX_ADDRESSES})"))),
     }
 }

@@ -3,8 +3,7 @@
 
 use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
-use orders_shared::ops::{order_no_param, transition_buyer_order};
-use orders_shared::order::Actor;
+use orders_shared::ops::{order_no_param, transition, Party};
 use orders_shared::runtime::App;
 use orders_shared::state::Action;
 use orders_shared::ApiError;
@@ -17,7 +16,6 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 async fn delete(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let buyer_id = ctx.buyer()?;
     let order_no = order_no_param(&request)?;
-    let order =
-        transition_buyer_order(&app, buyer_id, &order_no, Actor::Buyer, |_| Action::Delete).await?;
+    let order = transition(&app, Party::Buyer(buyer_id), &order_no, |_| Ok(Action::Delete)).await?;
     Reply::ok(json!({"order_no": order.order_no, "deleted": order.deleted}))
 }

@@ -4,6 +4,7 @@ use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
 use orders_shared::ops::{buyer_order, order_no_param};
 use orders_shared::runtime::App;
+use orders_shared::time::Timestamp;
 use orders_shared::view::order_view;
 use orders_shared::ApiError;
 
@@ -15,5 +16,5 @@ async fn get(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let buyer_id = ctx.buyer()?;
     let order_no = order_no_param(&request)?;
     let order = buyer_order(&app, buyer_id, &order_no).await?;
-    Reply::ok(order_view(&order))
+    Reply::ok(order_view(&order, Timestamp::now()))
 }

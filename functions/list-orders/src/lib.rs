@@ -2,8 +2,9 @@
 
 use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
-use orders_shared::listing::{list_buyer_orders, ListParams};
+use orders_shared::listing::{list_orders, ListParams, Owner};
 use orders_shared::runtime::App;
+use orders_shared::time::Timestamp;
 use orders_shared::ApiError;
 
 pub async fn handle(app: App, request: Request) -> Response<Body> {
@@ -13,5 +14,5 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 async fn list(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let buyer_id = ctx.buyer()?;
     let params = ListParams::from_request(&request)?;
-    Reply::ok(list_buyer_orders(&app.store, buyer_id, &params).await?)
+    Reply::ok(list_orders(&app.store, Owner::Buyer(buyer_id), &params, Timestamp::now()).await?)
 }

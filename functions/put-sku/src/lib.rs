@@ -15,13 +15,10 @@ async fn put(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let seller_id = ctx.seller()?;
     let sku_id = path_param(&request, "sku_id")?;
     validate_id("sku_id", &sku_id)?;
-    let sku =
-        json_body::<PutSkuRequest>(&request)?.into_sku(&sku_id, seller_id, Timestamp::now())?;
+    let sku = json_body::<PutSkuRequest>(&request)?.into_sku(&sku_id, seller_id, Timestamp::now())?;
     if app.store.put_sku(&sku).await? {
         Reply::ok(sku.view())
     } else {
-        Err(ApiError::Forbidden {
-            needed: "seller of the shop that owns this SKU",
-        })
+        Err(ApiError::Forbidden { needed: "seller of the shop that owns this SKU" })
     }
 }

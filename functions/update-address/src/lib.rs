@@ -17,17 +17,7 @@ async fn update(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError>
     let address_id = path_param(&request, "address_id")?;
     validate_id("address_id", &address_id)?;
     let (address, make_default) = json_body::<AddressRequest>(&request)?.validate()?;
-    match app
-        .store
-        .update_address(
-            buyer_id,
-            &address_id,
-            &address,
-            make_default,
-            Timestamp::now(),
-        )
-        .await?
-    {
+    match app.store.update_address(buyer_id, &address_id, &address, make_default, Timestamp::now()).await? {
         Some(entry) => Reply::ok(entry),
         None => Err(ApiError::not_found("address", address_id)),
     }

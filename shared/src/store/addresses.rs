@@ -20,11 +20,7 @@ pub(crate) struct StoredAddress {
 impl StoredAddress {
     pub fn into_entry(self, default_id: Option<&str>) -> AddressEntry {
         let is_default = default_id == Some(self.address_id.as_str());
-        AddressEntry {
-            address_id: self.address_id,
-            address: self.address,
-            is_default,
-        }
+        AddressEntry { address_id: self.address_id, address: self.address, is_default }
     }
 }
 
@@ -38,22 +34,14 @@ pub struct AddressBook {
 impl AddressBook {
     fn from_item(item: &Item) -> AddressBook {
         AddressBook {
-            count: item
-                .get("count")
-                .and_then(|v| v.as_n().ok())
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0),
-            default_address_id: item
-                .get("default_address_id")
-                .and_then(|v| v.as_s().ok())
-                .cloned(),
+            count: item.get("count").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()).unwrap_or(0),
+            default_address_id: item.get("default_address_id").and_then(|v| v.as_s().ok()).cloned(),
         }
     }
 }
 
 fn is_cancelled_by_condition<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(error: &E) -> bool {
-    error.code() == Some("TransactionCanceledException")
-        || error.code() == Some("ConditionalCheckFailedException")
+    error.code() == Some("TransactionCanceledException") || error.code() == Some("ConditionalCheckFailedException")
 }
 
 impl Store {
@@ -73,17 +61,14 @@ impl Store {
         let mut book = AddressBook::default();
         let mut stored = Vec::new();
         for item in output.items.unwrap_or_default() {
-            if item.get(SK).and_then(|v| v.as_s().ok()).map(String::as_str) == Some(ADDRESS_BOOK_SK)
-            {
+            if item.get(SK).and_then(|v| v.as_s().ok()).map(String::as_str) == Some(ADDRESS_BOOK_SK) {
                 book = AddressBook::from_item(&item);
             } else {
                 stored.push(decode::<StoredAddress>(item)?);
             }
         }
-        let mut entries: Vec<AddressEntry> = stored
-            .into_iter()
-            .map(|address| address.into_entry(book.default_address_id.as_deref()))
-            .collect();
+        let mut entries: Vec<AddressEntry> =
+            stored.into_iter().map(|address| address.into_entry(book.default_address_id.as_deref())).collect();
         // Default first, then the rest as stored.
         entries.sort_by_key(|entry| !entry.is_default);
         Ok(entries)
@@ -99,29 +84,17 @@ impl Store {
             .send()
             .await
             .map_err(store_error)?;
-        Ok(output
-            .item
-            .as_ref()
-            .map(AddressBook::from_item)
-            .unwrap_or_default())
+        Ok(output.item.as_ref().map(AddressBook::from_item).unwrap_or_default())
     }
 
-    pub async fn get_address(
-        &self,
-        buyer_id: &str,
-        address_id: &str,
-    ) -> Result<Option<AddressEntry>, ApiError> {
+    pub async fn get_address(&self, buyer_id: &str, address_id: &str) -> Result<Option<AddressEntry>, ApiError> {
         let items = self
-            .batch_get(vec![
-                key(buyer_pk(buyer_id), address_sk(address_id)),
-                key(buyer_pk(buyer_id), ADDRESS_BOOK_SK),
-            ])
+            .batch_get(vec![key(buyer_pk(buyer_id), address_sk(address_id)), key(buyer_pk(buyer_id), ADDRESS_BOOK_SK)])
             .await?;
         let mut book = AddressBook::default();
         let mut found = None;
         for item in items {
-            if item.get(SK).and_then(|v| v.as_s().ok()).map(String::as_str) == Some(ADDRESS_BOOK_SK)
-            {
+            if item.get(SK).and_then(|v| v.as_s().ok()).map(String::as_str) == Some(ADDRESS_BOOK_SK) {
                 book = AddressBook::from_item(&item);
             } else {
                 found = Some(decode::<StoredAddress>(item)?);
@@ -140,11 +113,7 @@ impl Store {
         make_default: bool,
         now: Timestamp,
     ) -> Result<Option<AddressEntry>, ApiError> {
-        let stored = StoredAddress {
-            address_id: address_id.to_string(),
-            address: address.clone(),
-            updated_at: now,
-        };
+        let stored = StoredAddress { address_id: address_id.to_string(), address: address.clone(), updated_at: now };
         let mut item = encode(&stored)?;
         item.extend(key(buyer_pk(buyer_id), address_sk(address_id)));
         let put = Put::builder()
@@ -161,9 +130,7 @@ impl Store {
         let book = Update::builder()
             .table_name(&self.table)
             .set_key(Some(key(buyer_pk(buyer_id), ADDRESS_BOOK_SK)))
-            .update_expression(format!(
-                "SET #count = if_not_exists(#count, :zero) + :one, {default_expression}"
-            ))
+            .update_expression(format!("SET #count = if_not_exists(#count, :zero) + :one, {default_expression}"))
             .condition_expression("attribute_not_exists(#count) OR #count < :max")
             .expression_attribute_names("#count", "count")
             .expression_attribute_values(":zero", n(0))
@@ -181,13 +148,7 @@ impl Store {
             .await;
         match result {
             Ok(_) => Ok(self.get_address(buyer_id, address_id).await?),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(is_cancelled_by_condition) =>
-            {
-                Ok(None)
-            }
+            Err(error) if error.as_service_error().is_some_and(is_cancelled_by_condition) => Ok(None),
             Err(error) => Err(store_error(error)),
         }
     }
@@ -203,11 +164,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Option<AddressEntry>, ApiError> {
         let book = self.address_book(buyer_id).await?;
-        let stored = StoredAddress {
-            address_id: address_id.to_string(),
-            address: address.clone(),
-            updated_at: now,
-        };
+        let stored = StoredAddress { address_id: address_id.to_string(), address: address.clone(), updated_at: now };
         let mut item = encode(&stored)?;
         item.extend(key(buyer_pk(buyer_id), address_sk(address_id)));
         let put = Put::builder()
@@ -222,10 +179,8 @@ impl Store {
             (false, true) => Some("REMOVE default_address_id"),
             _ => None,
         };
-        let mut request = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(put).build());
+        let mut request =
+            self.client.transact_write_items().transact_items(TransactWriteItem::builder().put(put).build());
         if let Some(expression) = book_update {
             let mut update = Update::builder()
                 .table_name(&self.table)
@@ -234,21 +189,12 @@ impl Store {
             if make_default {
                 update = update.expression_attribute_values(":id", s(address_id));
             }
-            request = request.transact_items(
-                TransactWriteItem::builder()
-                    .update(update.build().map_err(build_error)?)
-                    .build(),
-            );
+            request = request
+                .transact_items(TransactWriteItem::builder().update(update.build().map_err(build_error)?).build());
         }
         match request.send().await {
             Ok(_) => Ok(self.get_address(buyer_id, address_id).await?),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(is_cancelled_by_condition) =>
-            {
-                Ok(None)
-            }
+            Err(error) if error.as_service_error().is_some_and(is_cancelled_by_condition) => Ok(None),
             Err(error) => Err(store_error(error)),
         }
     }
@@ -263,11 +209,7 @@ impl Store {
             .build()
             .map_err(build_error)?;
         let was_default = book.default_address_id.as_deref() == Some(address_id);
-        let expression = if was_default {
-            "ADD #count :minus REMOVE default_address_id"
-        } else {
-            "ADD #count :minus"
-        };
+        let expression = if was_default { "ADD #count :minus REMOVE default_address_id" } else { "ADD #count :minus" };
         let update = Update::builder()
             .table_name(&self.table)
             .set_key(Some(key(buyer_pk(buyer_id), ADDRESS_BOOK_SK)))
@@ -285,13 +227,7 @@ impl Store {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(is_cancelled_by_condition) =>
-            {
-                Ok(false)
-            }
+            Err(error) if error.as_service_error().is_some_and(is_cancelled_by_condition) => Ok(false),
             Err(error) => Err(store_error(error)),
         }
     }

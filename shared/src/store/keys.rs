@@ -54,15 +54,22 @@ pub const SELLER_COUNTS_PREFIX: &str = "COUNTS#";
 
 /// The shard of a seller counter an order moves: stable per order, spread across orders.
 pub fn seller_counter_shard(order_no: &str) -> u32 {
-    let tail: u32 = order_no.bytes().rev().take(4).fold(0, |acc, byte| {
-        acc * 10 + u32::from(byte.wrapping_sub(b'0') % 10)
-    });
+    let tail: u32 =
+        order_no.bytes().rev().take(4).fold(0, |acc, byte| acc * 10 + u32::from(byte.wrapping_sub(b'0') % 10));
     tail % SELLER_COUNTER_SHARDS
 }
 
-/// Due index partition for a kind of deadline (`pay` or `confirm`).
-pub fn due_pk(kind: &str) -> String {
-    format!("DUE#{kind}")
+/// Due-index partitions per kind of deadline, so no single index key is hot.
+pub const DUE_SHARDS: u32 = 4;
+
+/// Due index partition for a kind of deadline (`pay` or `confirm`) and a shard.
+pub fn due_pk(kind: &str, shard: u32) -> String {
+    format!("DUE#{kind}#{shard}")
+}
+
+/// The due-index shard of an order.
+pub fn due_shard(order_no: &str) -> u32 {
+    seller_counter_shard(order_no) % DUE_SHARDS
 }
 
 pub fn due_sk(at_millis: i64, order_no: &str) -> String {
@@ -81,6 +88,9 @@ pub fn sku_pk(sku_id: &str) -> String {
 }
 
 pub const SKU_SK: &str = "SKU";
+
+/// A buyer's points balance: `BUYER#<buyer>` / `POINTS`.
+pub const POINTS_SK: &str = "POINTS";
 
 pub fn idempotency_sk(key: &str) -> String {
     format!("IDEM#{key}")

@@ -9,9 +9,7 @@ mod skus;
 pub use skus::CheckoutReads;
 
 pub use addresses::AddressBook;
-pub use orders::{
-    CommitError, Counts, CreateOutcome, IdempotencyClaim, OrderPage, OrderQuery, Partition,
-};
+pub use orders::{CommitError, Counts, CreateOutcome, IdempotencyClaim, OrderPage, OrderQuery, Partition};
 
 use crate::error::ApiError;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
@@ -30,10 +28,7 @@ pub struct Store {
 
 impl Store {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Store {
-            client,
-            table: table.into(),
-        }
+        Store { client, table: table.into() }
     }
 
     pub fn client(&self) -> &Client {
@@ -75,37 +70,21 @@ where
     ];
     match &error {
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
-            ApiError::Unavailable(format!(
-                "{}",
-                aws_sdk_dynamodb::error::DisplayErrorContext(&error)
-            ))
+            ApiError::Unavailable(format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&error)))
         }
-        SdkError::ServiceError(service)
-            if service
-                .err()
-                .code()
-                .is_some_and(|code| RETRYABLE.contains(&code)) =>
-        {
-            ApiError::Unavailable(format!(
-                "{}",
-                aws_sdk_dynamodb::error::DisplayErrorContext(&error)
-            ))
+        SdkError::ServiceError(service) if service.err().code().is_some_and(|code| RETRYABLE.contains(&code)) => {
+            ApiError::Unavailable(format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&error)))
         }
-        _ => ApiError::Internal(format!(
-            "{}",
-            aws_sdk_dynamodb::error::DisplayErrorContext(&error)
-        )),
+        _ => ApiError::Internal(format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&error))),
     }
 }
 
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, ApiError> {
-    serde_dynamo::from_item(item)
-        .map_err(|error| ApiError::Internal(format!("corrupt item: {error}")))
+    serde_dynamo::from_item(item).map_err(|error| ApiError::Internal(format!("corrupt item: {error}")))
 }
 
 pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Result<Item, ApiError> {
-    serde_dynamo::to_item(value)
-        .map_err(|error| ApiError::Internal(format!("cannot encode item: {error}")))
+    serde_dynamo::to_item(value).map_err(|error| ApiError::Internal(format!("cannot encode item: {error}")))
 }
 
 pub(crate) fn build_error(error: impl std::fmt::Display) -> ApiError {

@@ -27,6 +27,8 @@ pub enum CreateOutcome {
     Replayed(Vec<String>),
     IdempotencyMismatch,
     OutOfStock(String),
+    /// The buyer's points balance is below what the orders spend.
+    NotEnoughPoints,
     /// A generated order number already exists; generate new ones and try again.
     OrderNoTaken,
 }
@@ -53,10 +55,7 @@ impl Counts {
     }
 
     fn from_items<'a>(items: impl IntoIterator<Item = &'a Item>) -> Counts {
-        let mut counts: BTreeMap<&'static str, i64> = Bucket::ALL
-            .iter()
-            .map(|bucket| (bucket.name(), 0))
-            .collect();
+        let mut counts: BTreeMap<&'static str, i64> = Bucket::ALL.iter().map(|bucket| (bucket.name(), 0)).collect();
         for item in items {
             for bucket in Bucket::ALL {
                 if let Some(AttributeValue::N(value)) = item.get(bucket.name()) {
@@ -86,8 +85,28 @@ pub struct OrderQuery {
     pub statuses: Vec<OrderStatus>,
     /// Lower-case text a product name must contain.
     pub product_name: Option<String>,
+    /// Only this buyer's orders (for a shop's list).
+    pub buyer_id: Option<String>,
+    /// Leave out unpaid orders whose payment deadline is at or before this (they read as closed).
+    pub hide_expired_at: Option<Timestamp>,
     pub limit: usize,
     pub start: Option<BTreeMap<String, String>>,
+}
+
+impl OrderQuery {
+    /// Every order of a partition, newest first, `limit` a page.
+    pub fn new(partition: Partition, limit: usize) -> OrderQuery {
+        OrderQuery {
+            partition,
+            order_no_range: None,
+            statuses: Vec::new(),
+            product_name: None,
+            buyer_id: None,
+            hide_expired_at: None,
+            limit,
+            start: None,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -102,18 +121,12 @@ fn order_item(order: &Order) -> Result<Item, ApiError> {
     item.insert(PK.into(), s(buyer_pk(&order.buyer_id)));
     item.insert(SK.into(), s(order_sk(&order.order_no)));
     if !order.deleted {
-        item.insert(
-            BUYER_STATUS_PK.into(),
-            s(buyer_status_pk(&order.buyer_id, order.status.as_str())),
-        );
+        item.insert(BUYER_STATUS_PK.into(), s(buyer_status_pk(&order.buyer_id, order.status.as_str())));
         item.insert(BUYER_STATUS_SK.into(), s(order.order_no.clone()));
     }
     item.insert(SELLER_PK.into(), s(seller_pk(&order.seller_id)));
     item.insert(SELLER_SK.into(), s(order.order_no.clone()));
-    item.insert(
-        SELLER_STATUS_PK.into(),
-        s(seller_status_pk(&order.seller_id, order.status.as_str())),
-    );
+    item.insert(SELLER_STATUS_PK.into(), s(seller_status_pk(&order.seller_id, order.status.as_str())));
     item.insert(SELLER_STATUS_SK.into(), s(order.order_no.clone()));
     let due = match (order.status, order.expires_at, order.auto_confirm_at) {
         (OrderStatus::PendingPayment, Some(at), _) => Some(("pay", at)),
@@ -121,14 +134,10 @@ fn order_item(order: &Order) -> Result<Item, ApiError> {
         _ => None,
     };
     if let Some((kind, at)) = due {
-        item.insert(DUE_PK.into(), s(due_pk(kind)));
+        item.insert(DUE_PK.into(), s(due_pk(kind, due_shard(&order.order_no))));
         item.insert(DUE_SK.into(), s(due_sk(at.millis(), &order.order_no)));
     }
-    let search: Vec<String> = order
-        .lines
-        .iter()
-        .map(|line| line.product_name.to_lowercase())
-        .collect();
+    let search: Vec<String> = order.lines.iter().map(|line| line.product_name.to_lowercase()).collect();
     item.insert("search".into(), s(search.join("\n")));
     Ok(item)
 }
@@ -169,28 +178,17 @@ fn sum_deltas(deltas: impl IntoIterator<Item = (Bucket, i64)>) -> Vec<(Bucket, i
     sums.into_iter().filter(|(_, delta)| *delta != 0).collect()
 }
 
-fn stock_update(
-    table: &str,
-    sku_id: &str,
-    delta: i64,
-    reserve: bool,
-) -> Result<TransactWriteItem, ApiError> {
+fn stock_update(table: &str, sku_id: &str, delta: i64, reserve: bool) -> Result<TransactWriteItem, ApiError> {
     let mut builder = Update::builder()
         .table_name(table)
         .set_key(Some(key(sku_pk(sku_id), SKU_SK)))
         .expression_attribute_values(":q", n(delta.abs()));
     builder = if reserve {
-        builder
-            .update_expression("SET stock = stock - :q")
-            .condition_expression("attribute_exists(PK) AND stock >= :q")
+        builder.update_expression("SET stock = stock - :q").condition_expression("attribute_exists(PK) AND stock >= :q")
     } else {
-        builder
-            .update_expression("SET stock = stock + :q")
-            .condition_expression("attribute_exists(PK)")
+        builder.update_expression("SET stock = stock + :q").condition_expression("attribute_exists(PK)")
     };
-    Ok(TransactWriteItem::builder()
-        .update(builder.build().map_err(build_error)?)
-        .build())
+    Ok(TransactWriteItem::builder().update(builder.build().map_err(build_error)?).build())
 }
 
 fn put(table: &str, item: Item, condition: &str) -> Result<TransactWriteItem, ApiError> {
@@ -222,14 +220,25 @@ enum Step {
     Order,
     Other,
     Idempotency,
+    Points,
+}
+
+/// `balance` of the buyer's points item moves by `delta`; spending requires enough balance.
+fn points_update(table: &str, buyer_id: &str, delta: i64) -> Result<TransactWriteItem, ApiError> {
+    let mut update = Update::builder()
+        .table_name(table)
+        .set_key(Some(key(buyer_pk(buyer_id), POINTS_SK)))
+        .expression_attribute_values(":p", n(delta.abs()));
+    update = if delta < 0 {
+        update.update_expression("SET balance = balance - :p").condition_expression("balance >= :p")
+    } else {
+        update.update_expression("ADD balance :p")
+    };
+    Ok(TransactWriteItem::builder().update(update.build().map_err(build_error)?).build())
 }
 
 impl Store {
-    pub async fn get_order(
-        &self,
-        buyer_id: &str,
-        order_no: &str,
-    ) -> Result<Option<Order>, ApiError> {
+    pub async fn get_order(&self, buyer_id: &str, order_no: &str) -> Result<Option<Order>, ApiError> {
         let output = self
             .client
             .get_item()
@@ -243,15 +252,8 @@ impl Store {
     }
 
     /// Several orders of one buyer in one BatchGetItem; missing ones are left out.
-    pub async fn get_orders(
-        &self,
-        buyer_id: &str,
-        order_nos: &[String],
-    ) -> Result<Vec<Order>, ApiError> {
-        let keys: Vec<Item> = order_nos
-            .iter()
-            .map(|no| key(buyer_pk(buyer_id), order_sk(no)))
-            .collect();
+    pub async fn get_orders(&self, buyer_id: &str, order_nos: &[String]) -> Result<Vec<Order>, ApiError> {
+        let keys: Vec<Item> = order_nos.iter().map(|no| key(buyer_pk(buyer_id), order_sk(no))).collect();
         let items = self.batch_get(keys).await?;
         items.into_iter().map(decode).collect()
     }
@@ -285,9 +287,7 @@ impl Store {
                     .and_then(|mut unprocessed| unprocessed.remove(&self.table))
                     .filter(|rest| !rest.keys.is_empty());
                 if pending.is_some() && attempts >= 5 {
-                    return Err(ApiError::Unavailable(
-                        "batch get kept leaving keys unprocessed".into(),
-                    ));
+                    return Err(ApiError::Unavailable("batch get kept leaving keys unprocessed".into()));
                 }
             }
         }
@@ -318,11 +318,7 @@ impl Store {
             steps.push(Step::Stock(sku_id.to_string()));
         }
         for order in orders {
-            actions.push(put(
-                &self.table,
-                order_item(order)?,
-                "attribute_not_exists(PK)",
-            )?);
+            actions.push(put(&self.table, order_item(order)?, "attribute_not_exists(PK)")?);
             steps.push(Step::Order);
             let mut claim = key(order_no_pk(&order.order_no), ORDER_NO_SK);
             claim.insert("buyer_id".into(), s(order.buyer_id.clone()));
@@ -331,25 +327,18 @@ impl Store {
             steps.push(Step::Order);
             let shard = seller_counter_shard(&order.order_no);
             let seller_key = key(seller_pk(&order.seller_id), seller_counts_sk(shard));
-            if let Some(update) = counter_update(
-                &self.table,
-                seller_key,
-                &bucket_delta(None, order, Viewer::Seller),
-            )? {
+            if let Some(update) = counter_update(&self.table, seller_key, &bucket_delta(None, order, Viewer::Seller))? {
                 actions.push(update);
                 steps.push(Step::Other);
             }
         }
-        let buyer_deltas = sum_deltas(
-            orders
-                .iter()
-                .flat_map(|order| bucket_delta(None, order, Viewer::Buyer)),
-        );
-        if let Some(update) = counter_update(
-            &self.table,
-            key(buyer_pk(buyer_id), COUNTS_SK),
-            &buyer_deltas,
-        )? {
+        let points: i64 = orders.iter().map(|order| order.amounts.points_used).sum();
+        if points > 0 {
+            actions.push(points_update(&self.table, buyer_id, -points)?);
+            steps.push(Step::Points);
+        }
+        let buyer_deltas = sum_deltas(orders.iter().flat_map(|order| bucket_delta(None, order, Viewer::Buyer)));
+        if let Some(update) = counter_update(&self.table, key(buyer_pk(buyer_id), COUNTS_SK), &buyer_deltas)? {
             actions.push(update);
             steps.push(Step::Other);
         }
@@ -358,28 +347,15 @@ impl Store {
             record.insert("fingerprint".into(), s(claim.fingerprint));
             record.insert(
                 "order_nos".into(),
-                AttributeValue::L(
-                    orders
-                        .iter()
-                        .map(|order| s(order.order_no.clone()))
-                        .collect(),
-                ),
+                AttributeValue::L(orders.iter().map(|order| s(order.order_no.clone())).collect()),
             );
             record.insert("created_at".into(), s(now.to_string()));
-            record.insert(
-                "ttl".into(),
-                n(now.millis() / 1000 + IDEMPOTENCY_TTL_SECONDS),
-            );
+            record.insert("ttl".into(), n(now.millis() / 1000 + IDEMPOTENCY_TTL_SECONDS));
             actions.push(put(&self.table, record, "attribute_not_exists(PK)")?);
             steps.push(Step::Idempotency);
         }
 
-        let result = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(actions))
-            .send()
-            .await;
+        let result = self.client.transact_write_items().set_transact_items(Some(actions)).send().await;
         let error = match result {
             Ok(_) => return Ok(CreateOutcome::Created),
             Err(error) => error,
@@ -392,10 +368,7 @@ impl Store {
             return Err(store_error(error));
         }
         // Precedence: a replay answers with the first result even if stock has run out since.
-        if failed
-            .iter()
-            .any(|index| matches!(steps.get(*index), Some(Step::Idempotency)))
-        {
+        if failed.iter().any(|index| matches!(steps.get(*index), Some(Step::Idempotency))) {
             if let Some(claim) = idempotency {
                 return self.idempotency_outcome(buyer_id, claim).await;
             }
@@ -405,15 +378,13 @@ impl Store {
                 return Ok(CreateOutcome::OutOfStock(sku_id.clone()));
             }
         }
-        if failed
-            .iter()
-            .any(|index| matches!(steps.get(*index), Some(Step::Order)))
-        {
+        if failed.iter().any(|index| matches!(steps.get(*index), Some(Step::Points))) {
+            return Ok(CreateOutcome::NotEnoughPoints);
+        }
+        if failed.iter().any(|index| matches!(steps.get(*index), Some(Step::Order))) {
             return Ok(CreateOutcome::OrderNoTaken);
         }
-        Err(ApiError::Internal(format!(
-            "create transaction cancelled at actions {failed:?}"
-        )))
+        Err(ApiError::Internal(format!("create transaction cancelled at actions {failed:?}")))
     }
 
     /// The outcome for an Idempotency-Key that is already recorded.
@@ -432,9 +403,7 @@ impl Store {
             .await
             .map_err(store_error)?;
         let Some(record) = output.item else {
-            return Err(ApiError::Unavailable(
-                "idempotency record not visible yet".into(),
-            ));
+            return Err(ApiError::Unavailable("idempotency record not visible yet".into()));
         };
         Ok(Self::read_idempotency_record(&record, claim.fingerprint))
     }
@@ -445,10 +414,7 @@ impl Store {
             return CreateOutcome::IdempotencyMismatch;
         }
         let order_nos = match record.get("order_nos") {
-            Some(AttributeValue::L(list)) => list
-                .iter()
-                .filter_map(|value| value.as_s().ok().cloned())
-                .collect(),
+            Some(AttributeValue::L(list)) => list.iter().filter_map(|value| value.as_s().ok().cloned()).collect(),
             _ => Vec::new(),
         };
         CreateOutcome::Replayed(order_nos)
@@ -472,31 +438,21 @@ impl Store {
             .build()
             .map_err(build_error)?;
         let mut others = Vec::new();
+        if effects.restore_points > 0 {
+            others.push(points_update(&self.table, &before.buyer_id, effects.restore_points)?);
+        }
         for (sku_id, quantity) in &effects.restore_stock {
-            others.push(stock_update(
-                &self.table,
-                sku_id,
-                i64::from(*quantity),
-                false,
-            )?);
+            others.push(stock_update(&self.table, sku_id, i64::from(*quantity), false)?);
         }
         let buyer_key = key(buyer_pk(&before.buyer_id), COUNTS_SK);
-        if let Some(update) = counter_update(
-            &self.table,
-            buyer_key,
-            &bucket_delta(Some(before), after, Viewer::Buyer),
-        )? {
+        if let Some(update) = counter_update(&self.table, buyer_key, &bucket_delta(Some(before), after, Viewer::Buyer))?
+        {
             others.push(update);
         }
-        let seller_key = key(
-            seller_pk(&before.seller_id),
-            seller_counts_sk(seller_counter_shard(&before.order_no)),
-        );
-        if let Some(update) = counter_update(
-            &self.table,
-            seller_key,
-            &bucket_delta(Some(before), after, Viewer::Seller),
-        )? {
+        let seller_key = key(seller_pk(&before.seller_id), seller_counts_sk(seller_counter_shard(&before.order_no)));
+        if let Some(update) =
+            counter_update(&self.table, seller_key, &bucket_delta(Some(before), after, Viewer::Seller))?
+        {
             others.push(update);
         }
 
@@ -514,11 +470,7 @@ impl Store {
                 .await;
             return match result {
                 Ok(_) => Ok(()),
-                Err(error)
-                    if error
-                        .as_service_error()
-                        .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-                {
+                Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
                     Err(CommitError::Stale)
                 }
                 Err(error) => Err(CommitError::Api(store_error(error))),
@@ -526,27 +478,16 @@ impl Store {
         }
         let mut actions = vec![TransactWriteItem::builder().put(order_put).build()];
         actions.extend(others);
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(actions))
-            .send()
-            .await
-        {
+        match self.client.transact_write_items().set_transact_items(Some(actions)).send().await {
             Ok(_) => Ok(()),
             Err(error) => {
-                let failed = error
-                    .as_service_error()
-                    .map(failed_conditions)
-                    .unwrap_or_default();
+                let failed = error.as_service_error().map(failed_conditions).unwrap_or_default();
                 if failed.contains(&0) {
                     Err(CommitError::Stale)
                 } else if failed.is_empty() {
                     Err(CommitError::Api(store_error(error)))
                 } else {
-                    Err(CommitError::Api(ApiError::Internal(format!(
-                        "transition cancelled at actions {failed:?}"
-                    ))))
+                    Err(CommitError::Api(ApiError::Internal(format!("transition cancelled at actions {failed:?}"))))
                 }
             }
         }
@@ -590,13 +531,7 @@ impl Store {
                 buyer_status_pk(buyer, status.as_str()),
                 false,
             ),
-            Partition::Seller(seller) => (
-                Some(SELLER_INDEX),
-                SELLER_PK,
-                SELLER_SK,
-                seller_pk(seller),
-                false,
-            ),
+            Partition::Seller(seller) => (Some(SELLER_INDEX), SELLER_PK, SELLER_SK, seller_pk(seller), false),
             Partition::SellerStatus(seller, status) => (
                 Some(SELLER_STATUS_INDEX),
                 SELLER_STATUS_PK,
@@ -612,8 +547,7 @@ impl Store {
                 order_no.to_string()
             }
         };
-        let mut values: HashMap<String, AttributeValue> =
-            HashMap::from([(":pk".to_string(), s(pk_value))]);
+        let mut values: HashMap<String, AttributeValue> = HashMap::from([(":pk".to_string(), s(pk_value))]);
         let key_condition = match &query.order_no_range {
             Some((low, high)) => {
                 values.insert(":low".into(), s(sort_value(low)));
@@ -650,22 +584,28 @@ impl Store {
             values.insert(":needle".into(), s(needle.clone()));
             filters.push("contains(#search, :needle)".to_string());
         }
+        if let Some(buyer_id) = &query.buyer_id {
+            values.insert(":buyer".into(), s(buyer_id.clone()));
+            filters.push("buyer_id = :buyer".to_string());
+        }
+        if let Some(now) = query.hide_expired_at {
+            names.insert("#status".into(), "status".into());
+            values.insert(":pending".into(), s(OrderStatus::PendingPayment.as_str()));
+            values.insert(":now".into(), s(now.to_string()));
+            filters.push("NOT (#status = :pending AND expires_at <= :now)".to_string());
+        }
         let filter = (!filters.is_empty()).then(|| filters.join(" AND "));
 
         let key_names: Vec<&str> = match index {
             None => vec![PK, SK],
             Some(_) => vec![PK, SK, pk_name, sk_name],
         };
-        let mut start: Option<Item> = query.start.as_ref().map(|position| {
-            position
-                .iter()
-                .map(|(name, value)| (name.clone(), s(value.clone())))
-                .collect()
-        });
+        let mut start: Option<Item> = query
+            .start
+            .as_ref()
+            .map(|position| position.iter().map(|(name, value)| (name.clone(), s(value.clone()))).collect());
         if let Some(position) = &start {
-            if key_names.iter().any(|name| !position.contains_key(*name))
-                || position.len() != key_names.len()
-            {
+            if key_names.iter().any(|name| !position.contains_key(*name)) || position.len() != key_names.len() {
                 return Err(ApiError::invalid("cursor", "does not belong to this list"));
             }
         }
@@ -699,9 +639,7 @@ impl Store {
             key_names
                 .iter()
                 .filter_map(|name| {
-                    item.get(*name)
-                        .and_then(|value| value.as_s().ok())
-                        .map(|value| (name.to_string(), value.clone()))
+                    item.get(*name).and_then(|value| value.as_s().ok()).map(|value| (name.to_string(), value.clone()))
                 })
                 .collect()
         };
@@ -712,16 +650,11 @@ impl Store {
             start.map(|position| {
                 position
                     .into_iter()
-                    .filter_map(|(name, value)| {
-                        value.as_s().ok().map(|value| (name, value.clone()))
-                    })
+                    .filter_map(|(name, value)| value.as_s().ok().map(|value| (name, value.clone())))
                     .collect()
             })
         };
-        let orders = items
-            .into_iter()
-            .map(decode)
-            .collect::<Result<Vec<Order>, _>>()?;
+        let orders = items.into_iter().map(decode).collect::<Result<Vec<Order>, _>>()?;
         Ok(OrderPage { orders, next })
     }
 
@@ -741,4 +674,138 @@ impl Store {
             Some((buyer, seller))
         }))
     }
+}
+
+impl Store {
+    /// Any order by its number: the number claim names the buyer, then one consistent read.
+    pub async fn order_by_no(&self, order_no: &str) -> Result<Option<Order>, ApiError> {
+        match self.order_owner(order_no).await? {
+            Some((buyer_id, _)) => self.get_order(&buyer_id, order_no).await,
+            None => Ok(None),
+        }
+    }
+
+    /// A shop's order by number, from the seller index in one Query (eventually consistent:
+    /// for display; state changes read with `order_by_no`).
+    pub async fn seller_order(&self, seller_id: &str, order_no: &str) -> Result<Option<Order>, ApiError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(SELLER_INDEX)
+            .key_condition_expression("GSI2PK = :pk AND GSI2SK = :no")
+            .expression_attribute_values(":pk", s(seller_pk(seller_id)))
+            .expression_attribute_values(":no", s(order_no))
+            .send()
+            .await
+            .map_err(store_error)?;
+        output.items.unwrap_or_default().into_iter().next().map(decode).transpose()
+    }
+
+    /// Orders by number, whoever bought them: number claims, then the orders (two BatchGetItems).
+    pub async fn orders_by_nos(&self, order_nos: &[String]) -> Result<Vec<Order>, ApiError> {
+        let claims = self.batch_get(order_nos.iter().map(|no| key(order_no_pk(no), ORDER_NO_SK)).collect()).await?;
+        let keys: Vec<Item> = claims
+            .iter()
+            .filter_map(|claim| {
+                let buyer = claim.get("buyer_id")?.as_s().ok()?;
+                let no = claim.get(PK)?.as_s().ok()?.strip_prefix("ORDERNO#")?;
+                Some(key(buyer_pk(buyer), order_sk(no)))
+            })
+            .collect();
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.batch_get(keys).await?.into_iter().map(decode).collect()
+    }
+
+    /// Orders whose deadline of `kind` (`pay` or `confirm`) is at or before `now`: (buyer, order_no),
+    /// read from the sparse due index only.
+    pub async fn due_orders(
+        &self,
+        kind: &str,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>, ApiError> {
+        let bound = format!("{:015}#~", now.millis());
+        let mut due = Vec::new();
+        for shard in 0..DUE_SHARDS {
+            let mut start: Option<Item> = None;
+            loop {
+                let output = self
+                    .client
+                    .query()
+                    .table_name(&self.table)
+                    .index_name(DUE_INDEX)
+                    .key_condition_expression("DUEPK = :pk AND DUESK <= :bound")
+                    .expression_attribute_values(":pk", s(due_pk(kind, shard)))
+                    .expression_attribute_values(":bound", s(bound.clone()))
+                    .set_exclusive_start_key(start.take())
+                    .limit((limit - due.len()).max(1) as i32)
+                    .send()
+                    .await
+                    .map_err(store_error)?;
+                for item in output.items.unwrap_or_default() {
+                    let buyer = item.get(PK).and_then(|v| v.as_s().ok()).and_then(|pk| pk.strip_prefix("BUYER#"));
+                    let no = item.get(SK).and_then(|v| v.as_s().ok()).and_then(|sk| sk.strip_prefix(ORDER_SK_PREFIX));
+                    if let (Some(buyer), Some(no)) = (buyer, no) {
+                        due.push((buyer.to_string(), no.to_string()));
+                    }
+                }
+                start = output.last_evaluated_key;
+                if start.is_none() || due.len() >= limit {
+                    break;
+                }
+            }
+            if due.len() >= limit {
+                break;
+            }
+        }
+        Ok(due)
+    }
+
+    /// The buyer's points balance.
+    pub async fn points_balance(&self, buyer_id: &str) -> Result<i64, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(buyer_pk(buyer_id), POINTS_SK)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store_error)?;
+        Ok(balance_of(output.item.as_ref()))
+    }
+
+    /// Adds (or with a negative amount, takes) points; never below zero. The new balance, or
+    /// None when taking more than the balance.
+    pub async fn grant_points(&self, buyer_id: &str, points: i64) -> Result<Option<i64>, ApiError> {
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(buyer_pk(buyer_id), POINTS_SK)))
+            .update_expression("SET balance = if_not_exists(balance, :zero) + :p")
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":p", n(points))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew);
+        if points < 0 {
+            request = request.condition_expression("balance >= :need").expression_attribute_values(":need", n(-points));
+        }
+        match request.send().await {
+            Ok(output) => Ok(Some(balance_of(output.attributes.as_ref()))),
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Ok(None)
+            }
+            Err(error) => Err(store_error(error)),
+        }
+    }
+}
+
+pub(crate) fn balance_of(item: Option<&Item>) -> i64 {
+    item.and_then(|item| item.get("balance"))
+        .and_then(|value| value.as_n().ok())
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0)
 }

@@ -14,6 +14,8 @@ pub struct CheckoutReads {
     pub address: Option<AddressEntry>,
     /// Set when the Idempotency-Key was used before.
     pub replay: Option<CreateOutcome>,
+    /// The buyer's points balance, when asked for.
+    pub points: i64,
 }
 
 impl Store {
@@ -44,11 +46,7 @@ impl Store {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
                 Ok(false)
             }
             Err(error) => Err(store_error(error)),
@@ -62,11 +60,9 @@ impl Store {
         sku_ids: &[&str],
         address_id: Option<&str>,
         idempotency: Option<(&str, &str)>,
+        with_points: bool,
     ) -> Result<CheckoutReads, ApiError> {
-        let mut keys: Vec<Item> = sku_ids
-            .iter()
-            .map(|sku_id| key(sku_pk(sku_id), SKU_SK))
-            .collect();
+        let mut keys: Vec<Item> = sku_ids.iter().map(|sku_id| key(sku_pk(sku_id), SKU_SK)).collect();
         if let Some(address_id) = address_id {
             keys.push(key(buyer_pk(buyer_id), address_sk(address_id)));
             keys.push(key(buyer_pk(buyer_id), ADDRESS_BOOK_SK));
@@ -74,28 +70,22 @@ impl Store {
         if let Some((idempotency_key, _)) = idempotency {
             keys.push(key(buyer_pk(buyer_id), idempotency_sk(idempotency_key)));
         }
+        if with_points {
+            keys.push(key(buyer_pk(buyer_id), POINTS_SK));
+        }
         let items = self.batch_get(keys).await?;
-        let mut reads = CheckoutReads {
-            skus: BTreeMap::new(),
-            address: None,
-            replay: None,
-        };
+        let mut reads = CheckoutReads { skus: BTreeMap::new(), address: None, replay: None, points: 0 };
         let mut default_address: Option<String> = None;
         let mut stored_address = None;
         for item in items {
-            let sk = item
-                .get(SK)
-                .and_then(|value| value.as_s().ok())
-                .cloned()
-                .unwrap_or_default();
+            let sk = item.get(SK).and_then(|value| value.as_s().ok()).cloned().unwrap_or_default();
             if sk == SKU_SK {
                 let sku: Sku = decode(item)?;
                 reads.skus.insert(sku.sku_id.clone(), sku);
+            } else if sk == POINTS_SK {
+                reads.points = super::orders::balance_of(Some(&item));
             } else if sk == ADDRESS_BOOK_SK {
-                default_address = item
-                    .get("default_address_id")
-                    .and_then(|value| value.as_s().ok())
-                    .cloned();
+                default_address = item.get("default_address_id").and_then(|value| value.as_s().ok()).cloned();
             } else if sk.starts_with("ADDR#") {
                 stored_address = Some(decode::<super::addresses::StoredAddress>(item)?);
             } else if let (Some((_, fingerprint)), true) = (idempotency, sk.starts_with("IDEM#")) {
