@@ -45,6 +45,20 @@ pub fn table() -> Vec<Route> {
         route!("DELETE", "/api/v1/addresses/{address_id}", delete_address, "delete-address", true),
         route!("PUT", "/api/v1/seller/skus/{sku_id}", put_sku, "put-sku", true),
         route!("GET", "/api/v1/skus/{sku_id}", get_sku, "get-sku", false),
+        route!("POST", "/api/v1/orders/{id}/payments", start_payment, "start-payment", true),
+        route!("POST", "/api/v1/payments/alipay/notify", alipay_notify, "alipay-notify", false),
+        route!("GET", "/api/v1/orders/{id}/payment", get_payment, "get-payment", true),
+        route!("POST", "/api/v1/orders/{id}/receipt", confirm_receipt, "confirm-receipt", true),
+        route!("GET", "/api/v1/orders/{id}/logistics", get_logistics, "get-logistics", true),
+        route!("POST", "/api/v1/orders/{id}/review", review_order, "review-order", true),
+        route!("GET", "/api/v1/points", get_points, "get-points", true),
+        route!("GET", "/api/v1/seller/orders", list_seller_orders, "list-seller-orders", true),
+        route!("GET", "/api/v1/seller/orders/{id}", get_seller_order, "get-seller-order", true),
+        route!("GET", "/api/v1/seller/order-counts", get_seller_order_counts, "get-seller-order-counts", true),
+        route!("POST", "/api/v1/seller/orders/{id}/ship", ship_order, "ship-order", true),
+        route!("POST", "/api/v1/seller/orders/{id}/tracking-events", add_tracking_event, "add-tracking-event", true),
+        route!("POST", "/api/v1/seller/orders/{id}/close", seller_close_order, "seller-close-order", true),
+        route!("POST", "/api/v1/admin/points", grant_points, "grant-points", true),
     ]
 }
 

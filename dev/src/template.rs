@@ -69,6 +69,23 @@ pub fn routes(template: &Value) -> Vec<TemplateRoute> {
     out
 }
 
+/// Functions run by an EventBridge schedule (`Type: Schedule` events), by binary name.
+pub fn scheduled_functions(template: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(resources) = template.get("Resources").and_then(Value::as_mapping) else { return out };
+    for resource in resources.values() {
+        let events = resource.get("Properties").and_then(|p| p.get("Events")).and_then(Value::as_mapping);
+        let scheduled =
+            events.into_iter().flat_map(|events| events.values()).any(|e| text(e, "Type") == Some("Schedule"));
+        let binary = resource.get("Metadata").and_then(|m| m.get("BuildProperties")).and_then(|p| text(p, "Binary"));
+        if let (true, Some(binary)) = (scheduled, binary) {
+            out.push(binary.to_string());
+        }
+    }
+    out.sort();
+    out
+}
+
 /// The table's key schema, attributes and indexes, as CreateTable takes them.
 pub struct TableDefinition {
     pub attributes: Vec<AttributeDefinition>,

@@ -22,13 +22,22 @@ fn dev_routes_and_template_events_are_the_same_set() {
 fn every_function_crate_is_deployed_once_and_has_an_event_sample() {
     let template = template::load(&template_path()).expect("template.yaml");
     let functions: Vec<String> = template::routes(&template).into_iter().map(|route| route.function).collect();
+    let scheduled = template::scheduled_functions(&template);
+    assert_eq!(scheduled, vec!["auto-confirm-receipt".to_string(), "close-expired-orders".to_string()]);
+    for function in &scheduled {
+        let path = orders_dev::repo_root().join(format!("events/{function}.json"));
+        let event: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("event")).expect("json");
+        assert_eq!(event["detail-type"], "Scheduled Event");
+    }
+    let functions: Vec<String> = functions.into_iter().chain(scheduled.iter().cloned()).collect();
     let crates: BTreeSet<String> = std::fs::read_dir(orders_dev::repo_root().join("functions"))
         .expect("functions/")
         .filter_map(|entry| entry.ok().map(|entry| entry.file_name().to_string_lossy().to_string()))
         .collect();
     assert_eq!(functions.iter().cloned().collect::<BTreeSet<_>>(), crates);
     assert_eq!(functions.len(), crates.len(), "one route per function");
-    for function in &crates {
+    for function in crates.iter().filter(|name| !scheduled.contains(name)) {
         let path = orders_dev::repo_root().join(format!("events/{function}.json"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
         let request = orders_shared::lambda_http::request::from_str(&text)

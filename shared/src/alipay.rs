@@ -69,7 +69,7 @@ fn strip_whitespace(text: &str) -> String {
 impl AlipayConfig {
     /// None when `ALIPAY_APP_ID` is unset; an error when it is set but a key is missing or bad.
     pub fn from_env() -> Result<Option<AlipayConfig>, String> {
-        let Ok(app_id) = std::env::var("ALIPAY_APP_ID") else { return Ok(None) };
+        let Some(app_id) = std::env::var("ALIPAY_APP_ID").ok().filter(|id| !id.is_empty()) else { return Ok(None) };
         let private =
             std::env::var("ALIPAY_APP_PRIVATE_KEY_PEM").map_err(|_| "ALIPAY_APP_PRIVATE_KEY_PEM is not set")?;
         let public = std::env::var("ALIPAY_PUBLIC_KEY_PEM").map_err(|_| "ALIPAY_PUBLIC_KEY_PEM is not set")?;

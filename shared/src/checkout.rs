@@ -77,11 +77,11 @@ impl CreateOrderRequest {
         if self.from_cart {
             return Err(ApiError::invalid("from_cart", "the cart is not available yet; send items"));
         }
-        if self.order_type == OrderType::Points {
-            return Err(ApiError::invalid("order_type", "points orders are not available yet"));
+        if !(0..=MAX_POINTS).contains(&self.points_to_use) {
+            return Err(ApiError::invalid("points_to_use", format!("must be 0..={MAX_POINTS}")));
         }
-        if self.points_to_use != 0 {
-            return Err(ApiError::invalid("points_to_use", "paying with points is not available yet"));
+        if self.order_type == OrderType::Points && self.points_to_use != 0 {
+            return Err(ApiError::invalid("points_to_use", "a points order is paid in points already; leave it out"));
         }
         if self.items.is_empty() {
             return Err(ApiError::invalid("items", "must list at least one item"));

@@ -92,6 +92,15 @@ impl Ctx {
         }
     }
 
+    /// Admins only.
+    pub fn admin(&self) -> Result<&str, ApiError> {
+        let claims = self.claims()?;
+        match claims.role {
+            Role::Admin => Ok(&claims.user_id),
+            _ => Err(ApiError::Forbidden { needed: "admin" }),
+        }
+    }
+
     /// The caller's shop id; sellers with a `seller_id` claim only.
     pub fn seller(&self) -> Result<&str, ApiError> {
         let claims = self.claims()?;
@@ -108,6 +117,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub data: Value,
     pub headers: Vec<(&'static str, String)>,
+    /// A plain-text body instead of the envelope (for payment providers, which expect `success`).
+    pub text: Option<String>,
 }
 
 impl Reply {
@@ -121,7 +132,12 @@ impl Reply {
 
     pub fn with_status(status: StatusCode, data: impl Serialize) -> Result<Reply, ApiError> {
         let data = serde_json::to_value(data).map_err(|error| ApiError::Internal(error.to_string()))?;
-        Ok(Reply { status, data, headers: Vec::new() })
+        Ok(Reply { status, data, headers: Vec::new(), text: None })
+    }
+
+    /// A plain-text 200, outside the envelope.
+    pub fn text(body: impl Into<String>) -> Reply {
+        Reply { status: StatusCode::OK, data: Value::Null, headers: Vec::new(), text: Some(body.into()) }
     }
 
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
@@ -156,8 +172,19 @@ where
     }
     match result {
         Ok(reply) => {
-            let body = json!({"code": 0, "msg": "ok", "data": reply.data, "request_id": request_id});
-            let mut response = json_response(reply.status, &body);
+            let mut response = match reply.text {
+                Some(text) => {
+                    let mut response = Response::new(Body::Text(text));
+                    response
+                        .headers_mut()
+                        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+                    response
+                }
+                None => {
+                    let body = json!({"code": 0, "msg": "ok", "data": reply.data, "request_id": request_id});
+                    json_response(reply.status, &body)
+                }
+            };
             for (name, value) in reply.headers {
                 if let Ok(value) = HeaderValue::from_str(&value) {
                     response.headers_mut().insert(name, value);

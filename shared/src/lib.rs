@@ -14,6 +14,7 @@ pub mod money;
 pub mod ops;
 pub mod order;
 pub mod order_no;
+pub mod requests;
 pub mod runtime;
 pub mod state;
 pub mod store;
@@ -23,3 +24,4 @@ pub mod view;
 
 pub use error::{ApiError, Lang};
 pub use lambda_http;
+pub use tracing;

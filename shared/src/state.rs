@@ -47,7 +47,9 @@ pub enum Action {
     },
     ShipReturn(ReturnShipment),
     ConfirmReturn,
-    Review,
+    Review {
+        comment: String,
+    },
     Delete,
 }
 
@@ -69,7 +71,7 @@ impl Action {
             Action::ApproveRefund { .. } => "approve the refund of",
             Action::ShipReturn(_) => "ship back the goods of",
             Action::ConfirmReturn => "confirm the returned goods of",
-            Action::Review => "review",
+            Action::Review { .. } => "review",
             Action::Delete => "delete",
         }
     }
@@ -289,8 +291,9 @@ pub fn apply(order: &Order, action: Action, actor: Actor, now: Timestamp) -> Res
             settle_refund(&mut next, &mut effects);
             label = "refunded".into();
         }
-        (Action::Review, OrderStatus::Completed) if !order.reviewed => {
+        (Action::Review { comment: review }, OrderStatus::Completed) if !order.reviewed => {
             next.reviewed = true;
+            comment = review.clone();
             label = "reviewed".into();
         }
         (Action::Delete, OrderStatus::Closed | OrderStatus::Completed) if !open_refund => {
@@ -317,6 +320,7 @@ fn close(order: &mut Order, reason: CloseReason, effects: &mut SideEffects) {
     order.close_reason = Some(reason);
     order.expires_at = None;
     effects.restore_stock = order.lines.iter().map(|line| (line.sku_id.clone(), line.quantity)).collect();
+    effects.restore_points = order.amounts.points_used;
 }
 
 /// Money goes back; a refund of everything paid closes the order.

@@ -42,3 +42,50 @@ fn fen_to_string(object: &mut Map<String, Value>, field: &str) {
         object.insert(field.to_string(), Value::String(Money(fen).to_string()));
     }
 }
+
+/// `GET /orders/{id}/payment` (seed 004's payment status).
+pub fn payment_view(order: &Order, now: Timestamp) -> Value {
+    let order = effective(order, now);
+    let paid = order.payment.is_some();
+    let state = match (order.status, paid) {
+        (OrderStatus::PendingPayment, _) => "unpaid",
+        (OrderStatus::Closed, false) => "closed",
+        (_, true) if order.amounts.refunded.0 > 0 && order.amounts.refunded >= order.amounts.paid => "refunded",
+        (_, true) => "paid",
+        (_, false) => "unpaid",
+    };
+    let close_seconds = match (order.status, order.expires_at) {
+        (OrderStatus::PendingPayment, Some(deadline)) => Value::from((deadline.millis() - now.millis()).max(0) / 1000),
+        _ => Value::Null,
+    };
+    serde_json::json!({
+        "order_no": order.order_no,
+        "status": state,
+        "paid": paid,
+        "order_type": order.order_type,
+        "amount": order.amounts.payable,
+        "points_used": order.amounts.points_used,
+        "paid_amount": order.amounts.paid,
+        "channel": order.payment.as_ref().map(|payment| payment.channel.clone()),
+        "trade_no": order.payment.as_ref().map(|payment| payment.trade_no.clone()),
+        "paid_at": order.payment.as_ref().map(|payment| payment.paid_at),
+        "expires_at": order.expires_at,
+        "close_seconds": close_seconds,
+    })
+}
+
+/// `GET /orders/{id}/logistics`: carrier, tracking number and events, newest first.
+pub fn logistics_view(order: &Order) -> Option<Value> {
+    let shipment = order.shipment.as_ref()?;
+    let mut events = order.tracking_events.clone();
+    events.sort_by(|a, b| b.at.cmp(&a.at));
+    Some(serde_json::json!({
+        "order_no": order.order_no,
+        "status": order.status,
+        "carrier_code": shipment.carrier_code,
+        "carrier_name": shipment.carrier_name,
+        "tracking_no": shipment.tracking_no,
+        "shipped_at": shipment.shipped_at,
+        "events": events,
+    }))
+}

@@ -152,7 +152,7 @@ fn action_for(op: &Op, order: &Order, now: Timestamp) -> Option<Action> {
             shipped_at: now,
         }),
         Op::ConfirmReturn => Action::ConfirmReturn,
-        Op::Review => Action::Review,
+        Op::Review => Action::Review { comment: String::new() },
         Op::Delete => Action::Delete,
         Op::Wait { .. } => return None,
     })
@@ -255,6 +255,7 @@ proptest! {
                         let restored: u32 = effects.restore_stock.iter().map(|(_, q)| q).sum();
                         let ordered: u32 = before.lines.iter().map(|line| line.quantity).sum();
                         prop_assert_eq!(restored, ordered);
+                        prop_assert_eq!(effects.restore_points, before.amounts.points_used);
                     }
                     for (bucket, delta) in bucket_delta(Some(&before), &after, Viewer::Buyer) {
                         *buyer_counts.entry(bucket).or_insert(0) += delta;

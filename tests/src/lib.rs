@@ -2,14 +2,17 @@
 //! `make test` started, and the dev server on a free loopback port in front of it, so every
 //! test goes through HTTP, the JWT check and lambda_http's event parsing like a real client.
 
-use orders_dev::local_db;
+use orders_dev::{alipay_keys, local_db};
 use orders_dev::{auth, server, template, template_path};
+use orders_shared::alipay::AlipayConfig;
 use orders_shared::config::Config;
 use orders_shared::runtime::App;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub use orders_dev::alipay_keys::DEV_APP_ID;
 pub use reqwest::{Method, StatusCode};
+pub use rsa::PrivateKey;
 
 const SECRET: &str = "integration-test-secret";
 
@@ -56,10 +59,29 @@ impl TestApi {
     }
 
     pub async fn start_on(endpoint: &str) -> TestApi {
+        TestApi::start_with(endpoint, |_| {}, None).await
+    }
+
+    /// A test API with Alipay configured by a fresh key pair; the returned key signs as Alipay.
+    pub async fn start_with_alipay(configure: impl FnOnce(&mut Config)) -> (TestApi, PrivateKey) {
+        let (alipay, alipay_key) = alipay_keys::generate(Some("https://shop.example.com/notify".into()));
+        (TestApi::start_with(&dynamodb_endpoint(), configure, Some(alipay)).await, alipay_key)
+    }
+
+    pub async fn start_with(
+        endpoint: &str,
+        configure: impl FnOnce(&mut Config),
+        alipay: Option<AlipayConfig>,
+    ) -> TestApi {
         let client = local_db::client(endpoint);
         let table = unique_table();
         template::create_table(&client, &table, &template_path()).await.expect("create table from template.yaml");
-        let app = App::new(client, Config::for_table(&table));
+        let mut config = Config::for_table(&table);
+        configure(&mut config);
+        let mut app = App::new(client, config);
+        if let Some(alipay) = alipay {
+            app = app.with_alipay(alipay);
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -73,6 +95,23 @@ impl TestApi {
 
     pub fn buyer(&self, id: &str) -> String {
         auth::mint(SECRET, id, "buyer", None, 1)
+    }
+
+    pub fn admin(&self, id: &str) -> String {
+        auth::mint(SECRET, id, "admin", None, 1)
+    }
+
+    /// Delivers a form-encoded body to the Alipay notify route (no token).
+    pub async fn notify(&self, form: &str) -> (StatusCode, String) {
+        let response = self
+            .http
+            .post(format!("{}/api/v1/payments/alipay/notify", self.base))
+            .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+            .body(form.to_string())
+            .send()
+            .await
+            .expect("the dev server answers");
+        (response.status(), response.text().await.unwrap_or_default())
     }
 
     pub fn seller(&self, user: &str, shop: &str) -> String {
@@ -111,15 +150,13 @@ impl TestApi {
 
     /// Puts a SKU as the seller of `shop`.
     pub async fn put_sku(&self, shop: &str, sku_id: &str, price: &str, stock: i64) {
-        let token = self.seller(&format!("{shop}-user"), shop);
-        let answer = self
-            .call(
-                Method::PUT,
-                &format!("/api/v1/seller/skus/{sku_id}"),
-                Some(&token),
-                Some(json!({"name": format!("Product {sku_id}"), "price": price, "stock": stock})),
-            )
+        self.put_sku_body(shop, sku_id, json!({"name": format!("Product {sku_id}"), "price": price, "stock": stock}))
             .await;
+    }
+
+    pub async fn put_sku_body(&self, shop: &str, sku_id: &str, body: Value) {
+        let token = self.seller(&format!("{shop}-user"), shop);
+        let answer = self.call(Method::PUT, &format!("/api/v1/seller/skus/{sku_id}"), Some(&token), Some(body)).await;
         assert_eq!(answer.status, StatusCode::OK, "put sku: {}", answer.body);
     }
 
@@ -146,4 +183,23 @@ pub fn address() -> Value {
 pub fn order_body(items: &[(&str, i64)]) -> Value {
     let items: Vec<Value> = items.iter().map(|(sku, quantity)| json!({"sku_id": sku, "quantity": quantity})).collect();
     json!({"items": items, "address": address()})
+}
+
+/// A notification as Alipay would send it, signed with `alipay_key`.
+pub fn alipay_notification(
+    alipay_key: &PrivateKey,
+    app_id: &str,
+    order_no: &str,
+    amount: &str,
+    trade_no: &str,
+) -> String {
+    let params = std::collections::BTreeMap::from([
+        ("app_id".to_string(), app_id.to_string()),
+        ("out_trade_no".to_string(), order_no.to_string()),
+        ("trade_no".to_string(), trade_no.to_string()),
+        ("total_amount".to_string(), amount.to_string()),
+        ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
+        ("notify_type".to_string(), "trade_status_sync".to_string()),
+    ]);
+    orders_shared::alipay::sign_notification(alipay_key, params).expect("sign")
 }

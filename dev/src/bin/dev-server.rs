@@ -1,10 +1,14 @@
 //! `make dev`: DynamoDB Local with data under `.data/`, the table from template.yaml, a demo
 //! shop, and every function on 127.0.0.1:3000. Ctrl-C stops all of it.
 
+use orders_dev::alipay_keys;
 use orders_dev::local_db::{self, LocalDynamo};
 use orders_dev::{auth, repo_root, seed, server, template, template_path};
+use orders_shared::alipay::AlipayConfig;
 use orders_shared::config::Config;
 use orders_shared::runtime::{init_tracing, App};
+use orders_shared::sweep::{auto_confirm_receipts, close_expired_orders};
+use orders_shared::time::Timestamp;
 use std::process::ExitCode;
 
 fn env_or(name: &str, default: &str) -> String {
@@ -33,6 +37,9 @@ async fn run() -> Result<(), String> {
     let secret = env_or("ORDERS_DEV_JWT_SECRET", auth::DEFAULT_DEV_SECRET);
     let table = env_or("TABLE_NAME", "orders");
     let data_dir = repo_root().join(".data/dynamodb");
+    let sweep_seconds: u64 = env_or("ORDERS_DEV_SWEEP_SECONDS", "5")
+        .parse()
+        .map_err(|_| "ORDERS_DEV_SWEEP_SECONDS must be a whole number".to_string())?;
 
     // Bind first so a busy port fails before anything is started.
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
@@ -49,7 +56,21 @@ async fn run() -> Result<(), String> {
     if let Ok(from_env) = Config::from_env() {
         config = Config { table_name: table.clone(), ..from_env };
     }
-    let app = App::new(client, config);
+    let mut app = App::new(client, config);
+    match AlipayConfig::from_env()? {
+        Some(alipay) => app = app.with_alipay(alipay),
+        None => {
+            let dir = repo_root().join(".data/alipay");
+            let (alipay, _) = alipay_keys::load_or_create(&dir)?;
+            eprintln!(
+                "Alipay: ALIPAY_APP_ID is unset, so dev keys are in {} (app id {}); sign a test notification with\n  \
+                 cargo run -q -p orders-dev --bin sign-alipay-notify -- <order_no> <amount>",
+                dir.display(),
+                alipay_keys::DEV_APP_ID
+            );
+            app = app.with_alipay(alipay);
+        }
+    }
     let added = seed::seed_demo_shop(&app.store).await.map_err(|error| format!("seeding failed: {error}"))?;
     if added > 0 {
         eprintln!("seeded the demo shop ({added} SKUs)");
@@ -69,9 +90,12 @@ async fn run() -> Result<(), String> {
          \"address\":{{\"name\":\"Li Lei\",\"phone\":\"13800000000\",\"province\":\"Sichuan\",\"city\":\"Chengdu\",\
          \"district\":\"Wuhou\",\"detail\":\"1 Renmin Rd\"}}}}'"
     );
+    println!("Unpaid orders close after PAYMENT_WINDOW_SECONDS, shipped ones complete after AUTO_CONFIRM_DAYS;");
+    println!("the dev server runs both schedules every {sweep_seconds} s (ORDERS_DEV_SWEEP_SECONDS).");
     println!("Ctrl-C stops the server and DynamoDB Local.");
     println!();
 
+    tokio::spawn(run_schedules(app.clone(), sweep_seconds));
     let state = server::DevState::new(app, secret);
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -80,4 +104,19 @@ async fn run() -> Result<(), String> {
     let served = server::serve(listener, state, shutdown).await;
     drop(dynamo);
     served.map_err(|error| format!("server failed: {error}"))
+}
+
+/// The two EventBridge schedules, every few seconds so the whole flow can be watched locally.
+async fn run_schedules(app: App, every_seconds: u64) {
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(every_seconds.max(1)));
+    loop {
+        ticker.tick().await;
+        let now = Timestamp::now();
+        if let Err(error) = close_expired_orders(&app, now).await {
+            eprintln!("close-expired-orders: {error}");
+        }
+        if let Err(error) = auto_confirm_receipts(&app, now).await {
+            eprintln!("auto-confirm-receipt: {error}");
+        }
+    }
 }

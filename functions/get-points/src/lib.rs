@@ -1,0 +1,16 @@
+//! `GET /api/v1/points`: the buyer's points balance.
+
+use orders_shared::http::{serve, Ctx, Reply};
+use orders_shared::lambda_http::{Body, Request, Response};
+use orders_shared::runtime::App;
+use orders_shared::ApiError;
+use serde_json::json;
+
+pub async fn handle(app: App, request: Request) -> Response<Body> {
+    serve(request, |ctx, _request| get(app, ctx)).await
+}
+
+async fn get(app: App, ctx: Ctx) -> Result<Reply, ApiError> {
+    let buyer_id = ctx.buyer()?;
+    Reply::ok(json!({"balance": app.store.points_balance(buyer_id).await?}))
+}
