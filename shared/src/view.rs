@@ -78,7 +78,7 @@ pub fn payment_view(order: &Order, now: Timestamp) -> Value {
 pub fn logistics_view(order: &Order) -> Option<Value> {
     let shipment = order.shipment.as_ref()?;
     let mut events = order.tracking_events.clone();
-    events.sort_by(|a, b| b.at.cmp(&a.at));
+    events.sort_by_key(|event| std::cmp::Reverse(event.at));
     Some(serde_json::json!({
         "order_no": order.order_no,
         "status": order.status,
