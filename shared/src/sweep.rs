@@ -42,7 +42,9 @@ async fn sweep(app: &App, kind: &str, action: Action, now: Timestamp) -> Result<
             break;
         }
     }
-    tracing::info!(kind, due = report.due, done = report.done, skipped = report.skipped, "sweep finished");
+    if report.due > 0 {
+        tracing::info!(kind, due = report.due, done = report.done, skipped = report.skipped, "sweep finished");
+    }
     Ok(report)
 }
 
