@@ -111,13 +111,20 @@ pub fn free_port() -> u16 {
 /// A DynamoDB client for a local endpoint: fixed dummy credentials (letters and digits only, as
 /// DynamoDB Local requires), the runtime's timeouts, standard retries.
 pub fn client(endpoint: &str) -> aws_sdk_dynamodb::Client {
-    let config = aws_sdk_dynamodb::Config::builder()
+    client_counting(endpoint, None)
+}
+
+/// The same client, counting its round trips into `counter`.
+pub fn client_counting(endpoint: &str, counter: Option<orders_shared::store::CallCounter>) -> aws_sdk_dynamodb::Client {
+    let mut config = aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("local", "local", None, None, "orders-dev"))
         .endpoint_url(endpoint)
         .timeout_config(orders_shared::runtime::timeouts())
-        .retry_config(RetryConfig::standard())
-        .build();
-    aws_sdk_dynamodb::Client::from_conf(config)
+        .retry_config(RetryConfig::standard());
+    if let Some(counter) = counter {
+        config = config.interceptor(counter);
+    }
+    aws_sdk_dynamodb::Client::from_conf(config.build())
 }

@@ -99,9 +99,23 @@ pub async fn transition(
     order_no: &str,
     make_action: impl Fn(&Order) -> Result<Action, ApiError>,
 ) -> Result<Order, ApiError> {
-    let mut buyer_hint = None;
+    transition_from(app, party, order_no, None, make_action).await
+}
+
+/// `transition`, starting from an order the caller has just read consistently (saves a read).
+pub async fn transition_from(
+    app: &App,
+    party: Party<'_>,
+    order_no: &str,
+    mut first: Option<Order>,
+    make_action: impl Fn(&Order) -> Result<Action, ApiError>,
+) -> Result<Order, ApiError> {
+    let mut buyer_hint = first.as_ref().map(|order| order.buyer_id.clone());
     for _ in 0..MAX_ATTEMPTS {
-        let before = read_for_change(app, party, order_no, &mut buyer_hint).await?;
+        let before = match first.take() {
+            Some(order) => order,
+            None => read_for_change(app, party, order_no, &mut buyer_hint).await?,
+        };
         let (after, effects) = state::apply(&before, make_action(&before)?, party.actor(), Timestamp::now())?;
         match app.store.commit_transition(&before, &after, &effects).await {
             Ok(()) => return Ok(after),

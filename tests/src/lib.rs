@@ -7,6 +7,7 @@ use orders_dev::{auth, server, template, template_path};
 use orders_shared::alipay::AlipayConfig;
 use orders_shared::config::Config;
 use orders_shared::runtime::App;
+use orders_shared::store::CallCounter;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -32,6 +33,8 @@ pub struct TestApi {
     pub base: String,
     pub http: reqwest::Client,
     pub app: App,
+    /// Every DynamoDB round trip the app makes, by operation.
+    pub calls: CallCounter,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -73,7 +76,8 @@ impl TestApi {
         configure: impl FnOnce(&mut Config),
         alipay: Option<AlipayConfig>,
     ) -> TestApi {
-        let client = local_db::client(endpoint);
+        let calls = CallCounter::default();
+        let client = local_db::client_counting(endpoint, Some(calls.clone()));
         let table = unique_table();
         template::create_table(&client, &table, &template_path()).await.expect("create table from template.yaml");
         let mut config = Config::for_table(&table);
@@ -90,7 +94,7 @@ impl TestApi {
             let _ = stopped.await;
         }));
         let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("http client");
-        TestApi { base, http, app, _stop: stop }
+        TestApi { base, http, app, calls, _stop: stop }
     }
 
     pub fn buyer(&self, id: &str) -> String {

@@ -5,7 +5,7 @@
 use orders_shared::alipay::verify_notification;
 use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
-use orders_shared::ops::{transition, Party};
+use orders_shared::ops::{transition_from, Party};
 use orders_shared::order::{Order, OrderStatus, Payment};
 use orders_shared::runtime::App;
 use orders_shared::state::Action;
@@ -44,7 +44,9 @@ async fn notify(app: App, _ctx: Ctx, request: Request) -> Result<Reply, ApiError
     }
     let payment =
         Payment { channel: "alipay".into(), trade_no: notification.trade_no.clone(), paid_at: Timestamp::now() };
-    match transition(&app, Party::PaymentProvider, order_no, |_| Ok(Action::Pay(payment.clone()))).await {
+    match transition_from(&app, Party::PaymentProvider, order_no, Some(order), |_| Ok(Action::Pay(payment.clone())))
+        .await
+    {
         Ok(_) => Ok(Reply::text("success")),
         // A concurrent copy of this notification won: the order is paid by this trade.
         Err(conflict @ ApiError::StateConflict { .. }) => match app.store.order_by_no(order_no).await? {

@@ -90,3 +90,39 @@ pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Result<Item, ApiError> {
 pub(crate) fn build_error(error: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(format!("request build: {error}"))
 }
+
+/// Counts DynamoDB round trips (HTTP requests, retries included) by operation, for the
+/// benchmark and the round-trip tests. Attach it to a client with `Config::builder().interceptor`.
+#[derive(Debug, Clone, Default)]
+pub struct CallCounter {
+    calls: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl CallCounter {
+    /// The operations sent since the last `take`, in order.
+    pub fn take(&self) -> Vec<String> {
+        self.calls.lock().map(|mut calls| std::mem::take(&mut *calls)).unwrap_or_default()
+    }
+}
+
+impl aws_sdk_dynamodb::config::Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "CallCounter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _components: &aws_sdk_dynamodb::config::RuntimeComponents,
+        cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        let operation = cfg
+            .load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
+            .map(|metadata| metadata.name().to_string())
+            .unwrap_or_else(|| "unknown".to_string());
+        if let Ok(mut calls) = self.calls.lock() {
+            calls.push(operation);
+        }
+        Ok(())
+    }
+}

@@ -809,3 +809,68 @@ pub(crate) fn balance_of(item: Option<&Item>) -> i64 {
         .and_then(|value| value.parse().ok())
         .unwrap_or(0)
 }
+
+impl Store {
+    /// Bulk import of orders as they are (migrations, benchmarks): each order and its number
+    /// claim with BatchWriteItem, then the counters moved once per counter item. Reserves no
+    /// stock and is not atomic across batches; request paths never use it.
+    pub async fn import_orders(&self, orders: &[Order]) -> Result<(), ApiError> {
+        use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+        let mut requests = Vec::with_capacity(orders.len() * 2);
+        for order in orders {
+            requests.push(order_item(order)?);
+            let mut claim = key(order_no_pk(&order.order_no), ORDER_NO_SK);
+            claim.insert("buyer_id".into(), s(order.buyer_id.clone()));
+            claim.insert("seller_id".into(), s(order.seller_id.clone()));
+            requests.push(claim);
+        }
+        for chunk in requests.chunks(25) {
+            let mut pending: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|item| {
+                    let put = PutRequest::builder().set_item(Some(item.clone())).build().map_err(build_error)?;
+                    Ok(WriteRequest::builder().put_request(put).build())
+                })
+                .collect::<Result<_, ApiError>>()?;
+            for _ in 0..10 {
+                let output = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, pending)
+                    .send()
+                    .await
+                    .map_err(store_error)?;
+                pending = output.unprocessed_items.and_then(|mut rest| rest.remove(&self.table)).unwrap_or_default();
+                if pending.is_empty() {
+                    break;
+                }
+            }
+            if !pending.is_empty() {
+                return Err(ApiError::Unavailable("batch write kept leaving items unprocessed".into()));
+            }
+        }
+        let mut counters: BTreeMap<(String, String), Vec<(Bucket, i64)>> = BTreeMap::new();
+        for order in orders {
+            let buyer = (buyer_pk(&order.buyer_id), COUNTS_SK.to_string());
+            counters.entry(buyer).or_default().extend(bucket_delta(None, order, Viewer::Buyer));
+            let seller = (seller_pk(&order.seller_id), seller_counts_sk(seller_counter_shard(&order.order_no)));
+            counters.entry(seller).or_default().extend(bucket_delta(None, order, Viewer::Seller));
+        }
+        for ((pk, sk), deltas) in counters {
+            if let Some(update) = counter_update(&self.table, key(pk, sk), &sum_deltas(deltas))? {
+                let update = update.update.ok_or_else(|| ApiError::Internal("counter update".into()))?;
+                self.client
+                    .update_item()
+                    .table_name(&self.table)
+                    .set_key(Some(update.key))
+                    .update_expression(update.update_expression)
+                    .set_expression_attribute_names(update.expression_attribute_names)
+                    .set_expression_attribute_values(update.expression_attribute_values)
+                    .send()
+                    .await
+                    .map_err(store_error)?;
+            }
+        }
+        Ok(())
+    }
+}

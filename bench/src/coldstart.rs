@@ -1,0 +1,203 @@
+//! One function process under the Runtime API emulator: init (spawn to first poll), the first
+//! invocation, warm invocations, peak RSS; and instruction counts under callgrind.
+
+use crate::emulator::Emulator;
+use crate::stats::{median, ms, Latency};
+use serde::Serialize;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+
+/// How to start one function.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub name: String,
+    pub program: String,
+    pub args: Vec<String>,
+    pub cwd: Option<String>,
+    pub env: Vec<(String, String)>,
+    pub event: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ColdStart {
+    pub name: String,
+    /// Median over the cold starts: process start to the first `next` poll.
+    pub init_ms: f64,
+    pub init_runs_ms: Vec<f64>,
+    /// Median first invocation (opens the DynamoDB connection).
+    pub first_invocation_ms: f64,
+    pub warm: Latency,
+    pub peak_rss_mib: f64,
+    /// The status code of the first answer (proves the invocation did real work).
+    pub first_status: Option<u64>,
+    pub error: Option<String>,
+}
+
+fn spawn(subject: &Subject, runtime_api: &str, wrapper: &[String]) -> std::io::Result<Child> {
+    let (program, mut args) = match wrapper.split_first() {
+        Some((first, rest)) => {
+            let mut args: Vec<String> = rest.to_vec();
+            args.push(subject.program.clone());
+            (first.clone(), args)
+        }
+        None => (subject.program.clone(), Vec::new()),
+    };
+    args.extend(subject.args.iter().cloned());
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .env("AWS_LAMBDA_RUNTIME_API", runtime_api)
+        .env("AWS_LAMBDA_FUNCTION_NAME", &subject.name)
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/bench")
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
+        .env("LAMBDA_TASK_ROOT", subject.cwd.clone().unwrap_or_else(|| ".".into()))
+        .envs(subject.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    if let Some(cwd) = &subject.cwd {
+        command.current_dir(cwd);
+    }
+    command.spawn()
+}
+
+fn peak_rss_mib(pid: Option<u32>) -> f64 {
+    let Some(pid) = pid else { return 0.0 };
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kib: f64 = status
+        .lines()
+        .find(|line| line.starts_with("VmHWM:"))
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0.0);
+    (kib / 1024.0 * 10.0).round() / 10.0
+}
+
+fn status_of(body: &str) -> Option<u64> {
+    serde_json::from_str::<serde_json::Value>(body).ok()?.get("statusCode")?.as_u64()
+}
+
+/// `cold_runs` fresh processes for init and first invocation, then `warm` invocations in the last.
+pub async fn measure(subject: &Subject, cold_runs: usize, warm: usize) -> ColdStart {
+    let mut result = ColdStart { name: subject.name.clone(), ..ColdStart::default() };
+    let mut inits = Vec::new();
+    let mut firsts = Vec::new();
+    for run in 0..cold_runs {
+        let emulator = match Emulator::start().await {
+            Ok(emulator) => emulator,
+            Err(error) => {
+                result.error = Some(error.to_string());
+                return result;
+            }
+        };
+        let started = Instant::now();
+        let mut child = match spawn(subject, &emulator.address.to_string(), &[]) {
+            Ok(child) => child,
+            Err(error) => {
+                result.error = Some(format!("cannot start {}: {error}", subject.program));
+                return result;
+            }
+        };
+        let Some(ready) = emulator.wait_for_init(Duration::from_secs(30)).await else {
+            result.error = Some("no first poll within 30 s".into());
+            let _ = child.kill().await;
+            return result;
+        };
+        inits.push(ready.duration_since(started));
+        match emulator.invoke(subject.event.clone()).await {
+            Ok((completion, took)) => {
+                firsts.push(took);
+                result.first_status = status_of(&completion.body).or(result.first_status);
+                if completion.error {
+                    result.error = Some(format!("the function answered an error: {}", completion.body));
+                }
+            }
+            Err(error) => {
+                result.error = Some(error);
+                let _ = child.kill().await;
+                return result;
+            }
+        }
+        if run + 1 == cold_runs {
+            let mut samples = Vec::with_capacity(warm);
+            for _ in 0..warm {
+                match emulator.invoke(subject.event.clone()).await {
+                    Ok((_, took)) => samples.push(took),
+                    Err(error) => {
+                        result.error = Some(error);
+                        break;
+                    }
+                }
+            }
+            result.warm = Latency::of(&samples);
+            result.peak_rss_mib = peak_rss_mib(child.id());
+        }
+        let _ = child.kill().await;
+        let _ = child.wait().await;
+    }
+    result.init_runs_ms = inits.iter().map(|d| ms(*d)).collect();
+    result.init_ms = ms(median(&inits));
+    result.first_invocation_ms = ms(median(&firsts));
+    result
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Instructions {
+    pub name: String,
+    /// Instructions of start, init and exit (no invocation).
+    pub init: u64,
+    /// Instructions of one warm invocation: (11 invocations − 1 invocation) / 10.
+    pub warm_invocation: Option<u64>,
+    pub error: Option<String>,
+}
+
+/// Runs the subject under callgrind with `invocations` events, then lets it exit; total Ir.
+async fn callgrind_total(subject: &Subject, invocations: usize, out: &Path) -> Result<u64, String> {
+    let mut emulator = Emulator::start().await.map_err(|e| e.to_string())?;
+    let waits: Vec<_> = (0..invocations).map(|_| emulator.enqueue(subject.event.clone())).collect();
+    emulator.close();
+    let wrapper =
+        vec!["valgrind".to_string(), "--tool=callgrind".to_string(), format!("--callgrind-out-file={}", out.display())];
+    let mut child = spawn(subject, &emulator.address.to_string(), &wrapper).map_err(|e| format!("valgrind: {e}"))?;
+    let status = tokio::time::timeout(Duration::from_secs(600), child.wait())
+        .await
+        .map_err(|_| "callgrind run took over 600 s".to_string())?
+        .map_err(|e| e.to_string())?;
+    for wait in waits {
+        if wait.await.is_err() {
+            return Err(format!("an invocation was not answered under callgrind (exit {status})"));
+        }
+    }
+    let text = std::fs::read_to_string(out).map_err(|e| format!("no callgrind output: {e}"))?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("summary: ").or_else(|| line.strip_prefix("totals: ")))
+        .and_then(|value| value.split_whitespace().next())
+        .and_then(|value| value.parse().ok())
+        .ok_or_else(|| "no totals in the callgrind output".to_string())
+}
+
+pub async fn instructions(subject: &Subject, scratch: &Path, with_invocations: bool) -> Instructions {
+    let mut result = Instructions { name: subject.name.clone(), ..Instructions::default() };
+    let file = |n: usize| scratch.join(format!("callgrind.{}.{n}", subject.name));
+    match callgrind_total(subject, 0, &file(0)).await {
+        Ok(total) => result.init = total,
+        Err(error) => {
+            result.error = Some(error);
+            return result;
+        }
+    }
+    if with_invocations {
+        let one = callgrind_total(subject, 1, &file(1)).await;
+        let eleven = callgrind_total(subject, 11, &file(11)).await;
+        match (one, eleven) {
+            (Ok(one), Ok(eleven)) => result.warm_invocation = Some(eleven.saturating_sub(one) / 10),
+            (Err(error), _) | (_, Err(error)) => result.error = Some(error),
+        }
+    }
+    result
+}

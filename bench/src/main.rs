@@ -1,0 +1,294 @@
+//! `make bench`: measures what a serverless order service is paid for, side by side with a
+//! hello-world floor and a Python peer, and writes `bench/results.json` and `docs/benchmarks.md`
+//! (with SVG charts). Figures are printed, never asserted.
+
+mod coldstart;
+mod emulator;
+mod load;
+mod report;
+mod stats;
+
+use coldstart::Subject;
+use orders_dev::{alipay_keys, local_db, routes, template, template_path};
+use orders_shared::checkout::{build_orders, AddressSource, ValidCheckout};
+use orders_shared::config::Config;
+use orders_shared::order::{Address, OrderType};
+use orders_shared::runtime::App;
+use orders_shared::store::CallCounter;
+use orders_shared::time::Timestamp;
+use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub const BUYER: &str = "bench-buyer";
+pub const SHOP: &str = "bench-shop";
+pub const SKU: &str = "bench-tea";
+
+struct Options {
+    cold_runs: usize,
+    warm: usize,
+    load_seconds: u64,
+    callgrind: bool,
+    scale_orders: usize,
+}
+
+fn options() -> Options {
+    let var = |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    Options {
+        cold_runs: var("BENCH_COLD_RUNS", 5) as usize,
+        warm: var("BENCH_WARM", 1000) as usize,
+        load_seconds: var("BENCH_LOAD_SECONDS", 60),
+        callgrind: var("BENCH_CALLGRIND", 1) == 1,
+        scale_orders: var("BENCH_SCALE_ORDERS", 100_000) as usize,
+    }
+}
+
+pub fn address() -> Address {
+    Address {
+        name: "Li Lei".into(),
+        phone: "13800000000".into(),
+        province: "Sichuan".into(),
+        city: "Chengdu".into(),
+        district: "Wuhou".into(),
+        detail: "1 Renmin Rd".into(),
+    }
+}
+
+/// Orders of `buyer`, priced from the bench SKU, pending payment.
+pub fn orders_for(app: &App, buyer: &str, count: usize) -> Vec<orders_shared::order::Order> {
+    let sku = orders_shared::catalog::Sku {
+        sku_id: SKU.into(),
+        seller_id: SHOP.into(),
+        name: "Bench tea".into(),
+        properties: String::new(),
+        pic: String::new(),
+        price: orders_shared::money::Money(1000),
+        points_price: Some(100),
+        stock: 0,
+        freight_template_id: None,
+        updated_at: Timestamp::now(),
+    };
+    let skus = std::collections::BTreeMap::from([(SKU.to_string(), sku)]);
+    let checkout = ValidCheckout {
+        items: vec![(SKU.to_string(), 1)],
+        order_type: OrderType::Standard,
+        points_to_use: 0,
+        address: AddressSource::Inline(address()),
+        remark: String::new(),
+        fingerprint: String::new(),
+    };
+    let start = Timestamp::now().millis() - count as i64 * 10;
+    (0..count)
+        .filter_map(|index| {
+            let at = Timestamp::from_millis(start + index as i64 * 10);
+            build_orders(buyer, &checkout, &skus, &address(), at, 365 * 86_400 * 10).ok()?.pop()
+        })
+        .map(|mut order| {
+            order.expires_at = Some(Timestamp::now().plus_seconds(3600 * 24 * 365));
+            let _ = app;
+            order
+        })
+        .collect()
+}
+
+/// Replaces the sample ids of events/*.json with the seeded ones.
+fn patch_event(text: &str, order_no: &str, address_id: &str) -> String {
+    text.replace("176400000000012345", order_no)
+        .replace("0123456789abcdef", address_id)
+        .replace("buyer-demo", BUYER)
+        .replace("tea-longjing-250g", SKU)
+        .replace("shop-demo", SHOP)
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(error) = run().await {
+        eprintln!("bench: {error}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let options = options();
+    let root = orders_dev::repo_root();
+    let started = Instant::now();
+    eprintln!("[bench] starting DynamoDB Local...");
+    let dynamo = local_db::LocalDynamo::start(local_db::free_port(), None)?;
+    let endpoint = dynamo.endpoint();
+    let table = "bench";
+    let counter = CallCounter::default();
+    let client = local_db::client_counting(&endpoint, Some(counter.clone()));
+    template::create_table(&client, table, &template_path()).await?;
+    let (alipay, _alipay_key) = alipay_keys::generate(None);
+    let app_private_pem = alipay.app_private_key.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?.to_string();
+    let alipay_public_pem = alipay.alipay_public_key.to_public_key_pem(LineEnding::LF).map_err(|e| e.to_string())?;
+    let app = App::new(client, Config::for_table(table)).with_alipay(alipay);
+
+    // The data every run reads: a SKU with plenty of stock, an address, one order.
+    let put = orders_shared::catalog::PutSkuRequest {
+        name: "Bench tea".into(),
+        properties: String::new(),
+        pic: String::new(),
+        price: orders_shared::money::Money(1000),
+        points_price: Some(100),
+        stock: 100_000_000,
+        freight_template_id: None,
+    };
+    let sku = put.into_sku(SKU, SHOP, Timestamp::now()).map_err(|e| e.to_string())?;
+    app.store.put_sku(&sku).await.map_err(|e| e.to_string())?;
+    let address_id = "benchaddress0001";
+    app.store.create_address(BUYER, address_id, &address(), true, Timestamp::now()).await.map_err(|e| e.to_string())?;
+    let seed = orders_for(&app, BUYER, 1);
+    app.store.import_orders(&seed).await.map_err(|e| e.to_string())?;
+    let order_no = seed[0].order_no.clone();
+    app.store.grant_points(BUYER, 1_000_000).await.map_err(|e| e.to_string())?;
+
+    // Events for every function, with the seeded ids.
+    let mut events = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(root.join("events")).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        events.insert(name, patch_event(&text, &order_no, address_id));
+    }
+
+    // 1. Round trips per route, counted by the SDK interceptor.
+    eprintln!("[bench] round trips per route...");
+    let mut round_trips = Vec::new();
+    for route in routes::table() {
+        let Some(event) = events.get(route.function) else { continue };
+        let request = orders_shared::lambda_http::request::from_str(event).map_err(|e| e.to_string())?;
+        counter.take();
+        let response = (route.handler)(app.clone(), request).await;
+        let calls = counter.take();
+        round_trips.push(json!({
+            "function": route.function,
+            "route": format!("{} {}", route.method, route.path),
+            "status": response.status().as_u16(),
+            "calls": calls.len(),
+            "operations": calls,
+        }));
+    }
+    counter.take();
+    orders_shared::sweep::close_expired_orders(&app, Timestamp::now()).await.map_err(|e| e.to_string())?;
+    round_trips.push(json!({"function": "close-expired-orders", "route": "schedule (nothing due)", "status": 200,
+        "calls": counter.take().len(), "operations": ["Query per due shard"]}));
+
+    // 2. Cold start, first invocation, warm invocations, peak RSS.
+    let bin_dir = root.join("target/release");
+    let base_env = vec![
+        ("TABLE_NAME".to_string(), table.to_string()),
+        ("AWS_ENDPOINT_URL_DYNAMODB".to_string(), endpoint.clone()),
+        ("AWS_ACCESS_KEY_ID".to_string(), "local".to_string()),
+        ("AWS_SECRET_ACCESS_KEY".to_string(), "local".to_string()),
+        ("AWS_REGION".to_string(), "us-east-1".to_string()),
+        ("AWS_DEFAULT_REGION".to_string(), "us-east-1".to_string()),
+        ("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string()),
+        ("RUST_LOG".to_string(), "info".to_string()),
+        ("ALIPAY_APP_ID".to_string(), alipay_keys::DEV_APP_ID.to_string()),
+        ("ALIPAY_APP_PRIVATE_KEY_PEM".to_string(), app_private_pem),
+        ("ALIPAY_PUBLIC_KEY_PEM".to_string(), alipay_public_pem),
+        ("ALIPAY_NOTIFY_URL".to_string(), "https://shop.example.com/notify".to_string()),
+    ];
+    let subject = |name: &str, program: PathBuf, event: &str| Subject {
+        name: name.to_string(),
+        program: program.display().to_string(),
+        args: Vec::new(),
+        cwd: None,
+        env: base_env.clone(),
+        event: event.to_string(),
+    };
+    let get_event = events.get("get-order").cloned().unwrap_or_default();
+    let mut subjects = vec![subject("hello-floor", bin_dir.join("hello-floor"), &get_event)];
+    for name in events.keys() {
+        subjects.push(subject(name, bin_dir.join(name), &events[name]));
+    }
+    let peer_python = root.join(".tools/bench-venv/bin/python");
+    let peer = Subject {
+        name: "python-peer-get-order".into(),
+        program: peer_python.display().to_string(),
+        args: vec!["-m".into(), "awslambdaric".into(), "get_order.handler".into()],
+        cwd: Some(root.join("bench/peer").display().to_string()),
+        env: base_env.clone(),
+        event: get_event.clone(),
+    };
+    subjects.push(peer.clone());
+    let mut cold = Vec::new();
+    for subject in &subjects {
+        eprintln!("[bench] cold start and {} warm invocations: {}", options.warm, subject.name);
+        let result = coldstart::measure(subject, options.cold_runs, options.warm).await;
+        if let Some(error) = &result.error {
+            eprintln!("[bench]   {}: {error}", subject.name);
+        }
+        eprintln!(
+            "[bench]   init {:.2} ms, first {:.2} ms, warm p50 {:.3} ms p99 {:.3} ms, peak RSS {:.1} MiB",
+            result.init_ms, result.first_invocation_ms, result.warm.p50_ms, result.warm.p99_ms, result.peak_rss_mib
+        );
+        cold.push(result);
+    }
+
+    // DynamoDB's own time for the get-order read, from this process, to subtract.
+    let mut direct = Vec::new();
+    for _ in 0..options.warm {
+        let at = Instant::now();
+        app.store.get_order(BUYER, &order_no).await.map_err(|e| e.to_string())?;
+        direct.push(at.elapsed());
+    }
+    let direct_get = stats::Latency::of(&direct);
+
+    // 3. Instruction counts.
+    let mut instructions = Vec::new();
+    if options.callgrind {
+        let scratch = std::env::temp_dir().join(format!("orders-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+        for name in ["hello-floor", "get-order", "create-order"] {
+            if let Some(subject) = subjects.iter().find(|s| s.name == name) {
+                eprintln!("[bench] callgrind: {name}");
+                let result = coldstart::instructions(subject, &scratch, name != "hello-floor").await;
+                if let Some(error) = &result.error {
+                    eprintln!("[bench]   {name}: {error}");
+                }
+                instructions.push(result);
+            }
+        }
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+
+    // 4. Package sizes (zips from cargo lambda build --release --arm64 --output-format zip).
+    let mut sizes = Vec::new();
+    for name in events.keys() {
+        let zip = root.join(format!("target/lambda/{name}/bootstrap.zip"));
+        let bytes = std::fs::metadata(&zip).map(|m| m.len()).ok();
+        sizes.push(json!({"function": name, "zip_bytes": bytes}));
+    }
+
+    // 5. Load through the dev server, and the same operations straight to DynamoDB Local.
+    let load = load::run(&app, &order_no, options.load_seconds).await?;
+
+    // 6. Scale: 10 orders against many.
+    let scale = load::scale(&app, options.scale_orders).await?;
+
+    let results = json!({
+        "generated_at": Timestamp::now(),
+        "machine": report::machine(),
+        "settings": {"cold_runs": options.cold_runs, "warm_invocations": options.warm,
+                      "load_seconds": options.load_seconds, "scale_orders": options.scale_orders},
+        "cold_start": cold,
+        "direct_get_item": direct_get,
+        "instructions": instructions,
+        "package_sizes": sizes,
+        "round_trips": round_trips,
+        "load": load,
+        "scale": scale,
+        "took_seconds": started.elapsed().as_secs(),
+    });
+    std::fs::write(root.join("bench/results.json"), serde_json::to_string_pretty(&results).unwrap_or_default())
+        .map_err(|e| e.to_string())?;
+    report::write(&root, &results)?;
+    eprintln!("[bench] wrote bench/results.json and docs/benchmarks.md in {:?}", started.elapsed());
+    drop(dynamo);
+    let _: Option<Value> = None;
+    let _ = Duration::ZERO;
+    Ok(())
+}

@@ -1,0 +1,306 @@
+//! `docs/benchmarks.md` and its SVG charts, from the results.
+
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::path::Path;
+
+pub fn machine() -> Value {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|l| l.trim_start_matches([' ', '\t', ':']).to_string());
+    let cpus = cpuinfo.lines().filter(|l| l.starts_with("processor")).count();
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_kib: f64 = meminfo
+        .lines()
+        .find(|l| l.starts_with("MemTotal:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    json!({"cpu": model, "cpus": cpus, "memory_gib": (mem_kib / 1024.0 / 1024.0 * 10.0).round() / 10.0,
+           "arch": std::env::consts::ARCH})
+}
+
+/// A horizontal bar chart.
+fn bars(title: &str, unit: &str, rows: &[(String, f64)], limit: Option<(f64, &str)>) -> String {
+    let width = 760.0;
+    let label_width = 220.0;
+    let bar_height = 18.0;
+    let height = 40.0 + rows.len() as f64 * (bar_height + 6.0) + 20.0;
+    let max = rows.iter().map(|(_, v)| *v).chain(limit.map(|(v, _)| v)).fold(0.0_f64, f64::max).max(1e-9);
+    let scale = (width - label_width - 90.0) / max;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/><text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{title}</text>"
+    );
+    for (index, (label, value)) in rows.iter().enumerate() {
+        let y = 36.0 + index as f64 * (bar_height + 6.0);
+        let colour = if label.contains("floor") {
+            "#888"
+        } else if label.contains("python") || label.contains("SDK") {
+            "#d98c1f"
+        } else {
+            "#2f6fb3"
+        };
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{label}</text><rect x=\"{label_width}\" y=\"{y}\" width=\"{:.1}\" height=\"{bar_height}\" fill=\"{colour}\"/>\
+             <text x=\"{:.1}\" y=\"{}\">{value:.2} {unit}</text>",
+            label_width - 6.0,
+            y + 13.0,
+            (value * scale).max(1.0),
+            label_width + value * scale + 4.0,
+            y + 13.0
+        );
+    }
+    if let Some((value, name)) = limit {
+        let x = label_width + value * scale;
+        let _ = write!(
+            svg,
+            "<line x1=\"{x:.1}\" y1=\"30\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" fill=\"#c0392b\">{name}</text>",
+            height - 14.0,
+            x + 3.0,
+            height - 4.0
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+fn f(value: &Value) -> String {
+    match value.as_f64() {
+        Some(v) => format!("{v:.2}"),
+        None => "–".into(),
+    }
+}
+
+pub fn write(root: &Path, results: &Value) -> Result<(), String> {
+    let docs = root.join("docs");
+    std::fs::create_dir_all(&docs).map_err(|e| e.to_string())?;
+    let cold = results["cold_start"].as_array().cloned().unwrap_or_default();
+    let floor_init =
+        cold.iter().find(|c| c["name"] == "hello-floor").and_then(|c| c["init_ms"].as_f64()).unwrap_or(0.0);
+    let peer_init =
+        cold.iter().find(|c| c["name"] == "python-peer-get-order").and_then(|c| c["init_ms"].as_f64()).unwrap_or(0.0);
+    let ours: Vec<&Value> =
+        cold.iter().filter(|c| c["name"] != "hello-floor" && c["name"] != "python-peer-get-order").collect();
+    let worst_init = ours.iter().filter_map(|c| c["init_ms"].as_f64()).fold(0.0, f64::max);
+    let get_init = cold.iter().find(|c| c["name"] == "get-order").and_then(|c| c["init_ms"].as_f64()).unwrap_or(0.0);
+
+    let init_rows: Vec<(String, f64)> = cold
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap_or("").to_string(), c["init_ms"].as_f64().unwrap_or(0.0)))
+        .collect();
+    std::fs::write(
+        docs.join("bench-init.svg"),
+        bars("Init: process start to first poll (median)", "ms", &init_rows, Some((floor_init * 1.5, "1.5 × floor"))),
+    )
+    .map_err(|e| e.to_string())?;
+    let sizes = results["package_sizes"].as_array().cloned().unwrap_or_default();
+    let size_rows: Vec<(String, f64)> = sizes
+        .iter()
+        .filter_map(|s| Some((s["function"].as_str()?.to_string(), s["zip_bytes"].as_f64()? / 1024.0 / 1024.0)))
+        .collect();
+    std::fs::write(
+        docs.join("bench-size.svg"),
+        bars("Zipped bootstrap (arm64, release)", "MiB", &size_rows, Some((4.0, "4 MiB"))),
+    )
+    .map_err(|e| e.to_string())?;
+    let rss_rows: Vec<(String, f64)> = cold
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap_or("").to_string(), c["peak_rss_mib"].as_f64().unwrap_or(0.0)))
+        .collect();
+    std::fs::write(
+        docs.join("bench-rss.svg"),
+        bars("Peak RSS after 1000 warm invocations", "MiB", &rss_rows, Some((40.0, "40 MiB"))),
+    )
+    .map_err(|e| e.to_string())?;
+    let load = &results["load"];
+    let load_rows = vec![
+        (
+            "create via dev server".to_string(),
+            load["create"]["dev_server"]["requests_per_second"].as_f64().unwrap_or(0.0),
+        ),
+        ("create direct SDK".to_string(), load["create"]["direct_sdk"]["requests_per_second"].as_f64().unwrap_or(0.0)),
+        (
+            "get via dev server".to_string(),
+            load["get_order"]["dev_server"]["requests_per_second"].as_f64().unwrap_or(0.0),
+        ),
+        ("get direct SDK".to_string(), load["get_order"]["direct_sdk"]["requests_per_second"].as_f64().unwrap_or(0.0)),
+    ];
+    std::fs::write(docs.join("bench-load.svg"), bars("Throughput against DynamoDB Local", "req/s", &load_rows, None))
+        .map_err(|e| e.to_string())?;
+
+    let mut md = String::new();
+    let machine = &results["machine"];
+    let _ = writeln!(md, "# Benchmarks\n");
+    let _ = writeln!(
+        md,
+        "Written by `make bench` on {} ({} × {}, {} GiB, {}); DynamoDB Local (in memory) on the same machine. \
+         Every figure below was measured in that run; `bench/results.json` holds them all.\n",
+        results["generated_at"].as_str().unwrap_or(""),
+        machine["cpus"],
+        machine["cpu"].as_str().unwrap_or("?"),
+        machine["memory_gib"],
+        machine["arch"].as_str().unwrap_or("?")
+    );
+    let _ = writeln!(md, "## Targets\n\n| target | measured | met |\n|---|---|---|");
+    let yes = |ok: bool| if ok { "yes" } else { "**no**" };
+    let init_ratio = if floor_init > 0.0 { worst_init / floor_init } else { 0.0 };
+    let _ = writeln!(
+        md,
+        "| init ≤ 1.5 × floor ({floor_init:.2} ms) | slowest function {worst_init:.2} ms = {init_ratio:.2} × | {} |",
+        yes(init_ratio <= 1.5)
+    );
+    let peer_ratio = if get_init > 0.0 { peer_init / get_init } else { 0.0 };
+    let _ = writeln!(
+        md,
+        "| Python peer init ÷ ours ≥ 10 | {peer_init:.2} ms ÷ {get_init:.2} ms = {peer_ratio:.1} | {} |",
+        yes(peer_ratio >= 10.0)
+    );
+    let get = cold.iter().find(|c| c["name"] == "get-order");
+    let direct = &results["direct_get_item"];
+    if let Some(get) = get {
+        let over50 = get["warm"]["p50_ms"].as_f64().unwrap_or(0.0) - direct["p50_ms"].as_f64().unwrap_or(0.0);
+        let over99 = get["warm"]["p99_ms"].as_f64().unwrap_or(0.0) - direct["p99_ms"].as_f64().unwrap_or(0.0);
+        let _ = writeln!(
+            md,
+            "| warm overhead < 1 ms at p99 (get-order minus the same GetItem from the SDK) | p50 {over50:.3} ms, p99 {over99:.3} ms | {} |",
+            yes(over99 < 1.0)
+        );
+    }
+    let biggest = sizes.iter().filter_map(|s| s["zip_bytes"].as_f64()).fold(0.0, f64::max) / 1024.0 / 1024.0;
+    let _ = writeln!(md, "| each zip ≤ 4 MiB | largest {biggest:.2} MiB | {} |", yes(biggest > 0.0 && biggest <= 4.0));
+    let worst_rss = ours.iter().filter_map(|c| c["peak_rss_mib"].as_f64()).fold(0.0, f64::max);
+    let _ = writeln!(
+        md,
+        "| peak RSS ≤ 40 MiB | largest {worst_rss:.1} MiB | {} |",
+        yes(worst_rss > 0.0 && worst_rss <= 40.0)
+    );
+    for (name, key) in [("create", "create"), ("get-order", "get_order")] {
+        let ratio = load[key]["ratio"].as_f64().unwrap_or(0.0);
+        let errors = load[key]["dev_server"]["errors"].as_u64().unwrap_or(0);
+        let _ = writeln!(
+            md,
+            "| load {name} through the dev server ≥ 70 % of direct SDK, zero errors | {:.0} % of the ceiling, {errors} errors | {} |",
+            ratio * 100.0,
+            yes(ratio >= 0.7 && errors == 0)
+        );
+    }
+
+    let _ = writeln!(md, "\n## Cold start, first and warm invocations, memory\n");
+    let _ = writeln!(md, "![init](bench-init.svg)\n\n![rss](bench-rss.svg)\n");
+    let _ = writeln!(md, "| function | init ms (median) | first invocation ms | warm p50 ms | warm p99 ms | peak RSS MiB | status |\n|---|---|---|---|---|---|---|");
+    for c in &cold {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            c["name"].as_str().unwrap_or(""),
+            f(&c["init_ms"]),
+            f(&c["first_invocation_ms"]),
+            f(&c["warm"]["p50_ms"]),
+            f(&c["warm"]["p99_ms"]),
+            f(&c["peak_rss_mib"]),
+            c["first_status"]
+                .as_u64()
+                .map(|s| s.to_string())
+                .or_else(|| c["error"].as_str().map(str::to_string))
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\nThe same GetItem straight from the SDK in the bench process: p50 {} ms, p99 {} ms.",
+        f(&direct["p50_ms"]),
+        f(&direct["p99_ms"])
+    );
+
+    let _ = writeln!(md, "\n## Instructions (callgrind)\n\n| binary | init (start to exit, no invocation) | one warm invocation |\n|---|---|---|");
+    for i in results["instructions"].as_array().cloned().unwrap_or_default() {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} |",
+            i["name"].as_str().unwrap_or(""),
+            i["init"].as_u64().map(|v| format!("{v}")).unwrap_or_default(),
+            i["warm_invocation"]
+                .as_u64()
+                .map(|v| format!("{v}"))
+                .or_else(|| i["error"].as_str().map(str::to_string))
+                .unwrap_or_else(|| "–".into())
+        );
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## Package size\n\n![size](bench-size.svg)\n\n| function | zipped bootstrap (bytes) |\n|---|---|"
+    );
+    let mut total = 0u64;
+    for s in &sizes {
+        let bytes = s["zip_bytes"].as_u64();
+        total += bytes.unwrap_or(0);
+        let _ = writeln!(
+            md,
+            "| {} | {} |",
+            s["function"].as_str().unwrap_or(""),
+            bytes.map(|b| b.to_string()).unwrap_or_else(|| "not built".into())
+        );
+    }
+    let _ = writeln!(md, "| **total** | {total} |");
+
+    let _ = writeln!(
+        md,
+        "\n## DynamoDB round trips per request\n\n| function | route | calls | operations |\n|---|---|---|---|"
+    );
+    for r in results["round_trips"].as_array().cloned().unwrap_or_default() {
+        let ops: Vec<String> = r["operations"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|o| o.as_str().map(str::to_string))
+            .collect();
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} |",
+            r["function"].as_str().unwrap_or(""),
+            r["route"].as_str().unwrap_or(""),
+            r["calls"],
+            ops.join(", ")
+        );
+    }
+
+    let _ = writeln!(md, "\n## Load\n\n![load](bench-load.svg)\n\n| operation | path | req/s | p50 ms | p99 ms | requests | errors |\n|---|---|---|---|---|---|---|");
+    for (name, key) in [("create", "create"), ("get-order", "get_order")] {
+        for (path, sub) in [("dev server (HTTP)", "dev_server"), ("direct SDK (ceiling)", "direct_sdk")] {
+            let row = &load[key][sub];
+            let _ = writeln!(
+                md,
+                "| {name} | {path} | {} | {} | {} | {} | {} |",
+                f(&row["requests_per_second"]),
+                f(&row["p50_ms"]),
+                f(&row["p99_ms"]),
+                row["requests"],
+                row["errors"]
+            );
+        }
+    }
+
+    let _ = writeln!(md, "\n## Scale: the same reads for a buyer with few and with many orders\n\n| buyer's orders | get p50 / p99 ms | list first page p50 / p99 ms | counts p50 / p99 ms |\n|---|---|---|---|");
+    for s in results["scale"].as_array().cloned().unwrap_or_default() {
+        let cell = |v: &Value| format!("{} / {}", f(&v["p50_ms"]), f(&v["p99_ms"]));
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} |",
+            s["buyer_orders"],
+            cell(&s["get_order"]),
+            cell(&s["list_first_page"]),
+            cell(&s["order_counts"])
+        );
+    }
+    let _ = writeln!(md, "\n{}", include_str!("../NOTES.md"));
+    std::fs::write(docs.join("benchmarks.md"), md).map_err(|e| e.to_string())
+}

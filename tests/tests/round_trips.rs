@@ -1,0 +1,150 @@
+//! DynamoDB round trips per route, counted by an SDK interceptor: reads are one call, state
+//! changes one read and one write (a shop's and the payment provider's first find the buyer
+//! through the order-number claim). These are counts, not times.
+
+use orders_integration_tests::{alipay_notification, Method, StatusCode, TestApi, DEV_APP_ID};
+use serde_json::{json, Value};
+
+/// A route call: name, method, path, token, body, and the operations it must make (sorted).
+type Step<'a> = (&'a str, Method, String, Option<&'a str>, Option<Value>, &'a [&'a str]);
+
+#[tokio::test]
+async fn every_route_makes_the_fewest_round_trips() {
+    let (api, alipay) = TestApi::start_with_alipay(|_| {}).await;
+    api.put_sku("shop-a", "tea", "10.00", 100).await;
+    let buyer = api.buyer("alice");
+    let seller = api.seller("u", "shop-a");
+    let admin = api.admin("root");
+    let address =
+        api.call(Method::POST, "/api/v1/addresses", Some(&buyer), Some(orders_integration_tests::address())).await;
+    let address_id = address.data()["address_id"].as_str().unwrap().to_string();
+    let paid_no = api.create(&buyer, &[("tea", 1)]).await.data()["orders"][0]["order_no"].as_str().unwrap().to_string();
+    let open_no = api.create(&buyer, &[("tea", 1)]).await.data()["orders"][0]["order_no"].as_str().unwrap().to_string();
+    api.calls.take();
+
+    let order_body = json!({"items": [{"sku_id": "tea", "quantity": 1}], "address_id": address_id});
+    let ship = json!({"carrier_code": "SF", "carrier_name": "SF", "tracking_no": "SF1"});
+    let steps: Vec<Step> = vec![
+        (
+            "create-order",
+            Method::POST,
+            "/api/v1/orders".into(),
+            Some(&buyer),
+            Some(order_body),
+            &["BatchGetItem", "TransactWriteItems"],
+        ),
+        ("get-order", Method::GET, format!("/api/v1/orders/{open_no}"), Some(&buyer), None, &["GetItem"]),
+        (
+            "list-orders",
+            Method::GET,
+            "/api/v1/orders?status=pending_payment".into(),
+            Some(&buyer),
+            None,
+            &["GetItem", "Query"],
+        ),
+        (
+            "list-orders (name filter)",
+            Method::GET,
+            "/api/v1/orders?product_name=tea".into(),
+            Some(&buyer),
+            None,
+            &["Query"],
+        ),
+        ("get-order-counts", Method::GET, "/api/v1/order-counts".into(), Some(&buyer), None, &["GetItem"]),
+        ("get-payment", Method::GET, format!("/api/v1/orders/{open_no}/payment"), Some(&buyer), None, &["GetItem"]),
+        (
+            "start-payment",
+            Method::POST,
+            format!("/api/v1/orders/{open_no}/payments"),
+            Some(&buyer),
+            Some(json!({"channel": "alipay"})),
+            &["GetItem"],
+        ),
+        ("get-sku", Method::GET, "/api/v1/skus/tea".into(), None, None, &["GetItem"]),
+        ("list-addresses", Method::GET, "/api/v1/addresses".into(), Some(&buyer), None, &["Query"]),
+        ("get-address", Method::GET, format!("/api/v1/addresses/{address_id}"), Some(&buyer), None, &["BatchGetItem"]),
+        ("get-points", Method::GET, "/api/v1/points".into(), Some(&buyer), None, &["GetItem"]),
+        (
+            "grant-points",
+            Method::POST,
+            "/api/v1/admin/points".into(),
+            Some(&admin),
+            Some(json!({"buyer_id": "alice", "points": 10})),
+            &["UpdateItem"],
+        ),
+        ("get-seller-order", Method::GET, format!("/api/v1/seller/orders/{open_no}"), Some(&seller), None, &["Query"]),
+        ("get-seller-order-counts", Method::GET, "/api/v1/seller/order-counts".into(), Some(&seller), None, &["Query"]),
+        ("list-seller-orders", Method::GET, "/api/v1/seller/orders".into(), Some(&seller), None, &["Query", "Query"]),
+        (
+            "seller-close-order",
+            Method::POST,
+            format!("/api/v1/seller/orders/{open_no}/close"),
+            Some(&seller),
+            None,
+            &["GetItem", "GetItem", "TransactWriteItems"],
+        ),
+        (
+            "delete-order",
+            Method::DELETE,
+            format!("/api/v1/orders/{open_no}"),
+            Some(&buyer),
+            None,
+            &["GetItem", "TransactWriteItems"],
+        ),
+    ];
+    for (route, method, path, token, body, expected) in steps {
+        let answer = api.call(method, &path, token, body).await;
+        assert!(answer.status.is_success(), "{route}: {}", answer.body);
+        let mut calls = api.calls.take();
+        calls.sort();
+        assert_eq!(calls, expected, "{route}");
+    }
+
+    let (status, _) = api.notify(&alipay_notification(&alipay, DEV_APP_ID, &paid_no, "10.00", "T-rt")).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut calls = api.calls.take();
+    calls.sort();
+    assert_eq!(calls, ["GetItem", "GetItem", "TransactWriteItems"], "alipay-notify");
+    let steps: Vec<Step> = vec![
+        (
+            "ship-order",
+            Method::POST,
+            format!("/api/v1/seller/orders/{paid_no}/ship"),
+            Some(&seller),
+            Some(ship),
+            &["GetItem", "GetItem", "TransactWriteItems"],
+        ),
+        (
+            "add-tracking-event",
+            Method::POST,
+            format!("/api/v1/seller/orders/{paid_no}/tracking-events"),
+            Some(&seller),
+            Some(json!({"description": "x"})),
+            &["GetItem", "GetItem", "PutItem"],
+        ),
+        ("get-logistics", Method::GET, format!("/api/v1/orders/{paid_no}/logistics"), Some(&buyer), None, &["GetItem"]),
+        (
+            "confirm-receipt",
+            Method::POST,
+            format!("/api/v1/orders/{paid_no}/receipt"),
+            Some(&buyer),
+            None,
+            &["GetItem", "TransactWriteItems"],
+        ),
+        (
+            "review-order",
+            Method::POST,
+            format!("/api/v1/orders/{paid_no}/review"),
+            Some(&buyer),
+            None,
+            &["GetItem", "TransactWriteItems"],
+        ),
+    ];
+    for (route, method, path, token, body, expected) in steps {
+        let answer = api.call(method, &path, token, body).await;
+        assert!(answer.status.is_success(), "{route}: {}", answer.body);
+        let mut calls = api.calls.take();
+        calls.sort();
+        assert_eq!(calls, expected, "{route}");
+    }
+}
