@@ -215,6 +215,11 @@ async fn main() {
 async fn run() -> Result<(), String> {
     let options = options();
     let root = orders_dev::repo_root();
+    if std::env::args().any(|arg| arg == "--report-only") {
+        let text = std::fs::read_to_string(root.join("bench/results.json")).map_err(|e| e.to_string())?;
+        let results: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        return report::write(&root, &results);
+    }
     let started = Instant::now();
     eprintln!("[bench] starting DynamoDB Local...");
     let dynamo = local_db::LocalDynamo::start(local_db::free_port(), None)?;

@@ -24,8 +24,8 @@ pub fn machine() -> Value {
 
 /// A horizontal bar chart.
 fn bars(title: &str, unit: &str, rows: &[(String, f64)], limit: Option<(f64, &str)>) -> String {
-    let width = 760.0;
-    let label_width = 220.0;
+    let width = 900.0;
+    let label_width = 320.0;
     let bar_height = 18.0;
     let height = 40.0 + rows.len() as f64 * (bar_height + 6.0) + 20.0;
     let max = rows.iter().map(|(_, v)| *v).chain(limit.map(|(v, _)| v)).fold(0.0_f64, f64::max).max(1e-9);
@@ -200,21 +200,36 @@ pub fn write(root: &Path, results: &Value) -> Result<(), String> {
         );
     }
 
-    let _ = writeln!(md, "\n## Why init misses the floor\n");
+    let _ = writeln!(md, "\n## Where init goes\n");
+    let bundle = variant_init("system bundle");
+    let amazon = variant_init("Amazon roots");
     let _ = writeln!(
         md,
-        "Our init does what the floor does plus three things: JSON tracing, reading the configuration, and building \
-         the DynamoDB client, whose HTTPS connector loads the trust store (rustls-native-certs: on this Debian machine \
-         the bundle file and every file in `/etc/ssl/certs`). The same get-order binary, measured in this run: default \
-         {get_init:.2} ms; with `SSL_CERT_FILE` set to the system bundle only {} ms; with only the five Amazon Trust \
-         Services roots that sign AWS endpoints {} ms; floor {floor_init:.2} ms. So nearly all of the gap is the trust \
-         store. The fix is to give the client only the Amazon roots (or an `SSL_CERT_FILE` with them); it is not made \
-         yet because it changes which certificates the deployed functions trust and could not be checked against real \
-         AWS endpoints from this machine. Note that provided.al2023 keeps far fewer files in its certificate \
-         directory than this machine, so the gap in Lambda is likely smaller; it was not measured there.",
-        variant_init("system bundle").map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into()),
-        variant_init("Amazon roots").map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into()),
+        "Our init does what the floor does plus JSON tracing, reading the configuration, and building the DynamoDB \
+         client, whose HTTPS connector loads a trust store (rustls-native-certs: the system bundle and the files of the \
+         certificate directory). To see how much of the gap that is, the same get-order binary also ran with \
+         `SSL_CERT_FILE` set: default {get_init:.2} ms, system bundle only {}, the five Amazon Trust Services roots only \
+         {}, floor {floor_init:.2} ms.",
+        bundle.map(|v| format!("{v:.2} ms")).unwrap_or_else(|| "–".into()),
+        amazon.map(|v| format!("{v:.2} ms")).unwrap_or_else(|| "–".into()),
     );
+    let smallest = [bundle, amazon].into_iter().flatten().fold(f64::MAX, f64::min);
+    let gap = get_init - floor_init;
+    if smallest < f64::MAX && gap > 0.0 && get_init - smallest > 0.5 * gap {
+        let _ = writeln!(
+            md,
+            "\nA smaller trust store removes {:.0} % of the gap in this run: giving the client only the roots AWS endpoints \
+             use is the cheapest fix.",
+            (get_init - smallest) / gap * 100.0
+        );
+    } else {
+        let _ = writeln!(
+            md,
+            "\nIn this run a smaller trust store did not remove most of the gap, so the cause of the gap is not \
+             established by these figures; init times on two shared cores also vary by a few milliseconds between \
+             runs (see `init_runs_ms` in results.json)."
+        );
+    }
     let _ = writeln!(md, "\n## Cold start, first and warm invocations, memory\n");
     let _ = writeln!(md, "![init](bench-init.svg)\n\n![rss](bench-rss.svg)\n");
     let _ = writeln!(md, "| function | init ms (median) | first invocation ms | warm p50 ms | warm p99 ms | peak RSS MiB | status |\n|---|---|---|---|---|---|---|");
