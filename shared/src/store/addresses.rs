@@ -45,6 +45,15 @@ fn is_cancelled_by_condition<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e
 }
 
 impl Store {
+    /// One TransactWriteItems; false when one of its conditions failed (nothing was written).
+    async fn transact_if(&self, items: Vec<TransactWriteItem>) -> Result<bool, ApiError> {
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => Ok(true),
+            Err(error) if error.as_service_error().is_some_and(is_cancelled_by_condition) => Ok(false),
+            Err(error) => Err(store_error(error)),
+        }
+    }
+
     /// Every address of a buyer and the book header, in one Query.
     pub async fn list_addresses(&self, buyer_id: &str) -> Result<Vec<AddressEntry>, ApiError> {
         let output = self
@@ -139,17 +148,12 @@ impl Store {
             .expression_attribute_values(":id", s(address_id))
             .build()
             .map_err(build_error)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .transact_items(TransactWriteItem::builder().update(book).build())
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(self.get_address(buyer_id, address_id).await?),
-            Err(error) if error.as_service_error().is_some_and(is_cancelled_by_condition) => Ok(None),
-            Err(error) => Err(store_error(error)),
+        let items =
+            vec![TransactWriteItem::builder().put(put).build(), TransactWriteItem::builder().update(book).build()];
+        if self.transact_if(items).await? {
+            self.get_address(buyer_id, address_id).await
+        } else {
+            Ok(None)
         }
     }
 
@@ -179,8 +183,7 @@ impl Store {
             (false, true) => Some("REMOVE default_address_id"),
             _ => None,
         };
-        let mut request =
-            self.client.transact_write_items().transact_items(TransactWriteItem::builder().put(put).build());
+        let mut items = vec![TransactWriteItem::builder().put(put).build()];
         if let Some(expression) = book_update {
             let mut update = Update::builder()
                 .table_name(&self.table)
@@ -189,13 +192,12 @@ impl Store {
             if make_default {
                 update = update.expression_attribute_values(":id", s(address_id));
             }
-            request = request
-                .transact_items(TransactWriteItem::builder().update(update.build().map_err(build_error)?).build());
+            items.push(TransactWriteItem::builder().update(update.build().map_err(build_error)?).build());
         }
-        match request.send().await {
-            Ok(_) => Ok(self.get_address(buyer_id, address_id).await?),
-            Err(error) if error.as_service_error().is_some_and(is_cancelled_by_condition) => Ok(None),
-            Err(error) => Err(store_error(error)),
+        if self.transact_if(items).await? {
+            self.get_address(buyer_id, address_id).await
+        } else {
+            Ok(None)
         }
     }
 
@@ -218,17 +220,10 @@ impl Store {
             .expression_attribute_values(":minus", n(-1))
             .build()
             .map_err(build_error)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().delete(delete).build())
-            .transact_items(TransactWriteItem::builder().update(update).build())
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(error) if error.as_service_error().is_some_and(is_cancelled_by_condition) => Ok(false),
-            Err(error) => Err(store_error(error)),
-        }
+        self.transact_if(vec![
+            TransactWriteItem::builder().delete(delete).build(),
+            TransactWriteItem::builder().update(update).build(),
+        ])
+        .await
     }
 }
