@@ -1,13 +1,12 @@
 //! Load through the dev server (wrk) against the same operations sent straight to DynamoDB
 //! Local with the SDK (the ceiling), and the scale check (10 orders against many).
 
-use crate::stats::{ms, Latency};
+use crate::stats::Latency;
 use crate::{address, orders_for, BUYER, SKU};
 use orders_dev::{auth, routes, server};
 use orders_shared::checkout::{build_orders, AddressSource, ValidCheckout};
 use orders_shared::order::OrderType;
 use orders_shared::runtime::App;
-use orders_shared::store::IdempotencyClaim;
 use orders_shared::time::Timestamp;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -108,7 +107,6 @@ async fn direct_create(app: &App, buyer: &str, sku_id: &str) -> Result<(), Strin
     let reads = app.store.checkout_reads(buyer, &[sku_id], None, None, false).await.map_err(|e| e.to_string())?;
     let now = Timestamp::now();
     let orders = build_orders(buyer, &checkout, &reads.skus, &address(), now, 1800).map_err(|e| e.to_string())?;
-    let _: Option<IdempotencyClaim> = None;
     app.store.create_orders(&orders, None, now).await.map_err(|e| e.to_string())?;
     Ok(())
 }
@@ -241,7 +239,7 @@ pub async fn scale(app: &App, many: usize) -> Result<Value, String> {
     for (buyer, count) in [("scale-small", 10usize), ("scale-large", many)] {
         eprintln!("[bench] scale: importing {count} orders for {buyer}...");
         let started = Instant::now();
-        let orders = orders_for(app, buyer, count);
+        let orders = orders_for(buyer, count);
         for (index, chunk) in orders.chunks(2000).enumerate() {
             app.store.import_orders(chunk).await.map_err(|e| e.to_string())?;
             if count > 2000 {
@@ -269,6 +267,5 @@ pub async fn scale(app: &App, many: usize) -> Result<Value, String> {
             "order_counts": timed_route(app, "get-order-counts", &counts, runs).await?,
         }));
     }
-    let _ = ms(Duration::ZERO);
     Ok(Value::Array(out))
 }

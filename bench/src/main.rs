@@ -19,7 +19,7 @@ use orders_shared::time::Timestamp;
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use serde_json::{json, Value};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub const BUYER: &str = "bench-buyer";
 pub const SHOP: &str = "bench-shop";
@@ -56,7 +56,7 @@ pub fn address() -> Address {
 }
 
 /// Orders of `buyer`, priced from the bench SKU, pending payment.
-pub fn orders_for(app: &App, buyer: &str, count: usize) -> Vec<orders_shared::order::Order> {
+pub fn orders_for(buyer: &str, count: usize) -> Vec<orders_shared::order::Order> {
     let sku = orders_shared::catalog::Sku {
         sku_id: SKU.into(),
         seller_id: SHOP.into(),
@@ -86,7 +86,6 @@ pub fn orders_for(app: &App, buyer: &str, count: usize) -> Vec<orders_shared::or
         })
         .map(|mut order| {
             order.expires_at = Some(Timestamp::now().plus_seconds(3600 * 24 * 365));
-            let _ = app;
             order
         })
         .collect()
@@ -164,7 +163,7 @@ async fn seed_events(
         ("confirm-receipt", vec![pay.clone(), ship.clone()]),
         ("review-order", vec![pay.clone(), ship.clone(), Action::ConfirmReceipt]),
     ];
-    let mut orders = orders_for(app, BUYER, plans.len());
+    let mut orders = orders_for(BUYER, plans.len());
     let mut numbers = std::collections::BTreeMap::new();
     for (order, (function, actions)) in orders.iter_mut().zip(&plans) {
         for action in actions {
@@ -409,7 +408,5 @@ async fn run() -> Result<(), String> {
     report::write(&root, &results)?;
     eprintln!("[bench] wrote bench/results.json and docs/benchmarks.md in {:?}", started.elapsed());
     drop(dynamo);
-    let _: Option<Value> = None;
-    let _ = Duration::ZERO;
     Ok(())
 }

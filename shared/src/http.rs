@@ -20,16 +20,6 @@ pub enum Role {
     Admin,
 }
 
-impl Role {
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::Buyer => "buyer",
-            Role::Seller => "seller",
-            Role::Admin => "admin",
-        }
-    }
-}
-
 /// Who is calling, as the API Gateway HTTP API JWT authorizer passed it on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claims {

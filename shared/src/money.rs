@@ -13,10 +13,6 @@ pub const MAX_FEN: i64 = 10_000_000_000;
 impl Money {
     pub const ZERO: Money = Money(0);
 
-    pub fn fen(self) -> i64 {
-        self.0
-    }
-
     pub fn checked_mul(self, factor: i64) -> Option<Money> {
         self.0.checked_mul(factor).map(Money)
     }

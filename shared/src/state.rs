@@ -13,6 +13,9 @@ use crate::time::Timestamp;
 /// How long after completion a buyer may still open an after-sales case.
 pub const AFTER_SALES_WINDOW_SECONDS: i64 = 15 * 24 * 3600;
 
+/// Tracking events kept per order, so an order item stays far below DynamoDB's 400 KB limit.
+pub const MAX_TRACKING_EVENTS: usize = 100;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Pay(Payment),
@@ -171,6 +174,12 @@ pub fn apply(order: &Order, action: Action, actor: Actor, now: Timestamp) -> Res
             label = "shipped".into();
         }
         (Action::AddTrackingEvent(event), OrderStatus::Shipped | OrderStatus::Completed) => {
+            if order.tracking_events.len() >= MAX_TRACKING_EVENTS {
+                return Err(ApiError::invalid(
+                    "tracking_events",
+                    format!("an order keeps at most {MAX_TRACKING_EVENTS} tracking events"),
+                ));
+            }
             next.tracking_events.push(event.clone());
             comment = event.description.clone();
             label = "tracking".into();

@@ -316,3 +316,15 @@ fn the_happy_path_and_the_refund_paths_are_reachable() {
     let conflict = apply(&paid, Action::Cancel { reason: String::new() }, Actor::Buyer, now);
     assert!(matches!(conflict, Err(ApiError::StateConflict { .. })));
 }
+
+#[test]
+fn tracking_events_are_capped_so_an_order_stays_a_small_item() {
+    let now = Timestamp::from_millis(1_764_000_000_000);
+    let order = new_order(now, &[1]);
+    let step = |order: &Order, op: Op| apply(order, action_for(&op, order, now).expect("action"), Actor::Seller, now);
+    let mut shipped = step(&step(&order, Op::Pay).expect("pay").0, Op::Ship).expect("ship").0;
+    for _ in 0..orders_shared::state::MAX_TRACKING_EVENTS {
+        shipped = step(&shipped, Op::Track).expect("within the cap").0;
+    }
+    assert!(matches!(step(&shipped, Op::Track), Err(ApiError::Invalid { .. })));
+}

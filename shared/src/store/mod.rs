@@ -30,14 +30,6 @@ impl Store {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
         Store { client, table: table.into() }
     }
-
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
-
-    pub fn table(&self) -> &str {
-        &self.table
-    }
 }
 
 pub(crate) fn s(value: impl Into<String>) -> AttributeValue {
