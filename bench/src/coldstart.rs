@@ -46,8 +46,14 @@ fn spawn(subject: &Subject, runtime_api: &str, wrapper: &[String]) -> std::io::R
     };
     args.extend(subject.args.iter().cloned());
     let mut command = Command::new(program);
+    // Only what Lambda sets, not this shell's environment (which may name trust stores, proxies,
+    // AWS profiles).
     command
         .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into()))
+        .env("LANG", "en_US.UTF-8")
+        .env("TZ", ":UTC")
         .env("AWS_LAMBDA_RUNTIME_API", runtime_api)
         .env("AWS_LAMBDA_FUNCTION_NAME", &subject.name)
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
@@ -146,6 +152,57 @@ pub async fn measure(subject: &Subject, cold_runs: usize, warm: usize) -> ColdSt
     result.init_ms = ms(median(&inits));
     result.first_invocation_ms = ms(median(&firsts));
     result
+}
+
+/// Warm invocations of a function and the same DynamoDB read made directly, measured in turns.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct WarmOverhead {
+    pub name: String,
+    pub function: Latency,
+    pub direct: Latency,
+    /// Function minus direct, at p50 and p99.
+    pub overhead_p50_ms: f64,
+    pub overhead_p99_ms: f64,
+}
+
+/// `pairs` warm invocations alternating with `direct` (the same read from this process), after
+/// `pairs / 5` unmeasured pairs, so both see DynamoDB Local (its JIT and GC) at the same moments.
+pub async fn interleaved<F, Fut>(subject: &Subject, pairs: usize, mut direct: F) -> Result<WarmOverhead, String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Duration, String>>,
+{
+    let emulator = Emulator::start().await.map_err(|e| e.to_string())?;
+    let mut child = spawn(subject, &emulator.address.to_string(), &[])
+        .map_err(|e| format!("cannot start {}: {e}", subject.program))?;
+    let outcome = async {
+        emulator.wait_for_init(Duration::from_secs(30)).await.ok_or("no first poll within 30 s")?;
+        let mut function = Vec::with_capacity(pairs);
+        let mut reads = Vec::with_capacity(pairs);
+        for turn in 0..pairs + pairs / 5 {
+            let (completion, took) = emulator.invoke(subject.event.clone()).await?;
+            if completion.error {
+                return Err(format!("the function answered an error: {}", completion.body));
+            }
+            let read = direct().await?;
+            if turn >= pairs / 5 {
+                function.push(took);
+                reads.push(read);
+            }
+        }
+        Ok::<_, String>((Latency::of(&function), Latency::of(&reads)))
+    }
+    .await;
+    let _ = child.kill().await;
+    let _ = child.wait().await;
+    let (function, direct) = outcome?;
+    Ok(WarmOverhead {
+        name: subject.name.clone(),
+        overhead_p50_ms: function.p50_ms - direct.p50_ms,
+        overhead_p99_ms: function.p99_ms - direct.p99_ms,
+        function,
+        direct,
+    })
 }
 
 #[derive(Debug, Clone, Serialize, Default)]

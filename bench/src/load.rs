@@ -7,6 +7,7 @@ use orders_dev::{auth, routes, server};
 use orders_shared::checkout::{build_orders, AddressSource, ValidCheckout};
 use orders_shared::order::OrderType;
 use orders_shared::runtime::App;
+use orders_shared::store::{OrderQuery, Partition};
 use orders_shared::time::Timestamp;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -233,10 +234,28 @@ fn event(method: &str, route_path: &str, path: &str, buyer: &str, params: Value,
     })
 }
 
-/// get, list-first-page and counts for a buyer with 10 orders and one with `many`.
+/// Times `runs` calls of `call`.
+async fn timed<F, Fut, T>(runs: usize, mut call: F) -> Result<Latency, String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, orders_shared::ApiError>>,
+{
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let at = Instant::now();
+        call().await.map_err(|e| e.to_string())?;
+        samples.push(at.elapsed());
+    }
+    Ok(Latency::of(&samples))
+}
+
+/// get, list-first-page and counts through the handlers for buyers with 10, `many / 10` and
+/// `many` orders, each next to the same DynamoDB call made straight from the SDK, so growth in
+/// DynamoDB Local's own time can be told from growth in ours.
 pub async fn scale(app: &App, many: usize) -> Result<Value, String> {
     let mut out = Vec::new();
-    for (buyer, count) in [("scale-small", 10usize), ("scale-large", many)] {
+    let sizes = [("scale-small", 10usize), ("scale-middle", many / 10), ("scale-large", many)];
+    for (buyer, count) in sizes.into_iter().filter(|(_, count)| *count > 0) {
         eprintln!("[bench] scale: importing {count} orders for {buyer}...");
         let started = Instant::now();
         let orders = orders_for(buyer, count);
@@ -259,13 +278,31 @@ pub async fn scale(app: &App, many: usize) -> Result<Value, String> {
         let list = event("GET", "/api/v1/orders", "/api/v1/orders", buyer, json!(null), json!({"limit": "20"}));
         let counts = event("GET", "/api/v1/order-counts", "/api/v1/order-counts", buyer, json!(null), json!(null));
         let runs = 300;
-        out.push(json!({
+        let store = &app.store;
+        let page = || {
+            let query = OrderQuery::new(Partition::Buyer(buyer.to_string()), 20);
+            async move { store.query_orders(&query).await }
+        };
+        let row = json!({
             "buyer_orders": count,
             "import_seconds": (import_seconds * 10.0).round() / 10.0,
             "get_order": timed_route(app, "get-order", &get, runs).await?,
+            "get_item_direct": timed(runs, || store.get_order(buyer, &newest)).await?,
             "list_first_page": timed_route(app, "list-orders", &list, runs).await?,
+            "list_query_direct": timed(runs, page).await?,
             "order_counts": timed_route(app, "get-order-counts", &counts, runs).await?,
-        }));
+            "counts_direct": timed(runs, || store.buyer_counts(buyer)).await?,
+        });
+        eprintln!(
+            "[bench]   p50 ms: get {} (SDK {}), list {} (SDK query {}), counts {} (SDK {})",
+            row["get_order"]["p50_ms"],
+            row["get_item_direct"]["p50_ms"],
+            row["list_first_page"]["p50_ms"],
+            row["list_query_direct"]["p50_ms"],
+            row["order_counts"]["p50_ms"],
+            row["counts_direct"]["p50_ms"]
+        );
+        out.push(row);
     }
     Ok(Value::Array(out))
 }

@@ -28,19 +28,50 @@ pub const SKU: &str = "bench-tea";
 struct Options {
     cold_runs: usize,
     warm: usize,
+    /// `BENCH_WARM_UP`: reads that warm DynamoDB Local's JIT before anything is timed.
+    warm_up: usize,
     load_seconds: u64,
     callgrind: bool,
     scale_orders: usize,
+    /// `BENCH_FUNCTIONS`: only these functions' cold starts (comma list); the report is then
+    /// not written, the figures are only printed.
+    functions: Option<Vec<String>>,
+    /// `BENCH_PARTS`: only these parts (`cold`, `instructions`, `load`, `scale`); likewise.
+    parts: Option<Vec<String>>,
+}
+
+impl Options {
+    fn wants_function(&self, name: &str) -> bool {
+        self.functions.as_ref().is_none_or(|names| names.iter().any(|n| n == name))
+    }
+
+    fn wants(&self, part: &str) -> bool {
+        self.parts.as_ref().is_none_or(|parts| parts.iter().any(|p| p == part))
+    }
+
+    /// A full run writes the report; a partial one only prints.
+    fn is_full(&self) -> bool {
+        self.functions.is_none() && self.parts.is_none()
+    }
 }
 
 fn options() -> Options {
     let var = |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let list = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| v.split(',').map(|s| s.trim().to_string()).collect())
+    };
     Options {
-        cold_runs: var("BENCH_COLD_RUNS", 5) as usize,
+        cold_runs: var("BENCH_COLD_RUNS", 20) as usize,
         warm: var("BENCH_WARM", 1000) as usize,
+        warm_up: var("BENCH_WARM_UP", 20_000) as usize,
         load_seconds: var("BENCH_LOAD_SECONDS", 60),
         callgrind: var("BENCH_CALLGRIND", 1) == 1,
         scale_orders: var("BENCH_SCALE_ORDERS", 100_000) as usize,
+        functions: list("BENCH_FUNCTIONS"),
+        parts: list("BENCH_PARTS"),
     }
 }
 
@@ -266,99 +297,124 @@ async fn run() -> Result<(), String> {
     put_skus(&app).await?;
     let events = seed_events(&app, &templates, &alipay_key).await?;
     let order_no = events.get("order_no:get-order").cloned().unwrap_or_default();
+    // DynamoDB Local is a JVM: its first thousands of requests run while the JIT compiles them,
+    // which would land in whichever measurement comes first.
+    let warm_up = Instant::now();
+    for _ in 0..options.warm_up {
+        app.store.get_order(BUYER, &order_no).await.map_err(|e| e.to_string())?;
+    }
+    eprintln!("[bench] warmed DynamoDB Local with {} reads in {:.1?}", options.warm_up, warm_up.elapsed());
     let bin_dir = root.join("target/release");
+    // Each function starts with only what Lambda would give it (the emulator's spawn clears the
+    // rest): this machine's SSL_CERT_FILE/SSL_CERT_DIR, for one, would pick the system trust store.
     let base_env = vec![
         ("TABLE_NAME".to_string(), table.to_string()),
         ("AWS_ENDPOINT_URL_DYNAMODB".to_string(), endpoint.clone()),
         ("AWS_ACCESS_KEY_ID".to_string(), "local".to_string()),
         ("AWS_SECRET_ACCESS_KEY".to_string(), "local".to_string()),
+        ("AWS_SESSION_TOKEN".to_string(), "local".to_string()),
         ("AWS_REGION".to_string(), "us-east-1".to_string()),
         ("AWS_DEFAULT_REGION".to_string(), "us-east-1".to_string()),
-        ("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string()),
         ("RUST_LOG".to_string(), "info".to_string()),
+    ];
+    // Only the payment functions get the Alipay settings, as in template.yaml.
+    let alipay_env = [
         ("ALIPAY_APP_ID".to_string(), alipay_keys::DEV_APP_ID.to_string()),
         ("ALIPAY_APP_PRIVATE_KEY_PEM".to_string(), app_private_pem),
         ("ALIPAY_PUBLIC_KEY_PEM".to_string(), alipay_public_pem),
         ("ALIPAY_NOTIFY_URL".to_string(), "https://shop.example.com/notify".to_string()),
     ];
-    let subject = |name: &str, program: PathBuf, event: &str| Subject {
-        name: name.to_string(),
-        program: program.display().to_string(),
-        args: Vec::new(),
-        cwd: None,
-        env: base_env.clone(),
-        event: event.to_string(),
+    let subject = |name: &str, program: PathBuf, event: &str| {
+        let mut env = base_env.clone();
+        if ["start-payment", "alipay-notify"].contains(&name) {
+            env.extend(alipay_env.iter().cloned());
+        }
+        Subject {
+            name: name.to_string(),
+            program: program.display().to_string(),
+            args: Vec::new(),
+            cwd: None,
+            env,
+            event: event.to_string(),
+        }
     };
     let get_event = events.get("get-order").cloned().unwrap_or_default();
     let mut subjects = vec![subject("hello-floor", bin_dir.join("hello-floor"), &get_event)];
     for (name, event) in events.iter().filter(|(name, _)| !name.starts_with("order_no:")) {
-        subjects.push(subject(name, bin_dir.join(name), event));
+        if options.wants_function(name) {
+            subjects.push(subject(name, bin_dir.join(name), event));
+        }
     }
-    let peer_python = root.join(".tools/bench-venv/bin/python");
-    let peer = Subject {
-        name: "python-peer-get-order".into(),
-        program: peer_python.display().to_string(),
-        args: vec!["-m".into(), "awslambdaric".into(), "get_order.handler".into()],
-        cwd: Some(root.join("bench/peer").display().to_string()),
-        env: base_env.clone(),
-        event: get_event.clone(),
-    };
-    subjects.push(peer.clone());
-    // Where init time goes: the same get-order with a trust store of one file (the system
-    // bundle), and of only the Amazon Trust Services roots that sign AWS endpoints.
+    if options.wants_function("python-peer-get-order") {
+        let peer_python = root.join(".tools/bench-venv/bin/python");
+        subjects.push(Subject {
+            name: "python-peer-get-order".into(),
+            program: peer_python.display().to_string(),
+            args: vec!["-m".into(), "awslambdaric".into(), "get_order.handler".into()],
+            cwd: Some(root.join("bench/peer").display().to_string()),
+            env: base_env.clone(),
+            event: get_event.clone(),
+        });
+    }
+    // What the trust store costs: the same get-order with the operating system's store, which is
+    // what it would read outside the standard partition (shared/src/tls.rs).
     if let Some(get_order) = subjects.iter().find(|s| s.name == "get-order").cloned() {
-        let bundle = "/etc/ssl/certs/ca-certificates.crt";
-        if std::path::Path::new(bundle).exists() {
-            let mut variant = get_order.clone();
-            variant.name = "get-order (SSL_CERT_FILE = system bundle)".into();
-            variant.env.push(("SSL_CERT_FILE".into(), bundle.into()));
-            subjects.push(variant);
-        }
-        let amazon: String = [
-            "Amazon_Root_CA_1",
-            "Amazon_Root_CA_2",
-            "Amazon_Root_CA_3",
-            "Amazon_Root_CA_4",
-            "Starfield_Services_Root_Certificate_Authority_-_G2",
-        ]
-        .iter()
-        .filter_map(|name| std::fs::read_to_string(format!("/etc/ssl/certs/{name}.pem")).ok())
-        .collect();
-        if !amazon.is_empty() {
-            let path = std::env::temp_dir().join("orders-bench-amazon-roots.pem");
-            std::fs::write(&path, amazon).map_err(|e| e.to_string())?;
-            let mut variant = get_order;
-            variant.name = "get-order (SSL_CERT_FILE = Amazon roots only)".into();
-            variant.env.push(("SSL_CERT_FILE".into(), path.display().to_string()));
-            subjects.push(variant);
-        }
+        let mut variant = get_order;
+        variant.name = "get-order (ORDERS_TLS_ROOTS=system)".into();
+        variant.env.push((orders_shared::tls::TRUST_ROOTS_VAR.into(), "system".into()));
+        subjects.push(variant);
     }
     let mut cold = Vec::new();
-    for subject in &subjects {
-        eprintln!("[bench] cold start and {} warm invocations: {}", options.warm, subject.name);
-        let result = coldstart::measure(subject, options.cold_runs, options.warm).await;
-        if let Some(error) = &result.error {
-            eprintln!("[bench]   {}: {error}", subject.name);
+    let mut warm_overhead = None;
+    if options.wants("cold") {
+        for subject in &subjects {
+            eprintln!("[bench] cold start and {} warm invocations: {}", options.warm, subject.name);
+            let result = coldstart::measure(subject, options.cold_runs, options.warm).await;
+            if let Some(error) = &result.error {
+                eprintln!("[bench]   {}: {error}", subject.name);
+            }
+            eprintln!(
+                "[bench]   init {:.2} ms, first {:.2} ms, warm p50 {:.3} ms p99 {:.3} ms, peak RSS {:.1} MiB",
+                result.init_ms, result.first_invocation_ms, result.warm.p50_ms, result.warm.p99_ms, result.peak_rss_mib
+            );
+            cold.push(result);
         }
-        eprintln!(
-            "[bench]   init {:.2} ms, first {:.2} ms, warm p50 {:.3} ms p99 {:.3} ms, peak RSS {:.1} MiB",
-            result.init_ms, result.first_invocation_ms, result.warm.p50_ms, result.warm.p99_ms, result.peak_rss_mib
-        );
-        cold.push(result);
-    }
 
-    // DynamoDB's own time for the get-order read, from this process, to subtract.
-    let mut direct = Vec::new();
-    for _ in 0..options.warm {
-        let at = Instant::now();
-        app.store.get_order(BUYER, &order_no).await.map_err(|e| e.to_string())?;
-        direct.push(at.elapsed());
+        // Handler overhead: get-order's warm invocations in turns with the same GetItem from this
+        // process (DynamoDB's own time, to subtract).
+        if let Some(get_order) = subjects.iter().find(|s| s.name == "get-order") {
+            eprintln!(
+                "[bench] warm overhead: {} get-order invocations in turns with the same GetItem",
+                options.warm * 2
+            );
+            let store = app.store.clone();
+            let order_no = order_no.clone();
+            let measured = coldstart::interleaved(get_order, options.warm * 2, || {
+                let store = store.clone();
+                let order_no = order_no.clone();
+                async move {
+                    let at = Instant::now();
+                    store.get_order(BUYER, &order_no).await.map_err(|e| e.to_string())?;
+                    Ok(at.elapsed())
+                }
+            })
+            .await?;
+            eprintln!(
+                "[bench]   get-order p50 {:.3} p99 {:.3} ms; GetItem p50 {:.3} p99 {:.3} ms; overhead p50 {:.3} p99 {:.3} ms",
+                measured.function.p50_ms,
+                measured.function.p99_ms,
+                measured.direct.p50_ms,
+                measured.direct.p99_ms,
+                measured.overhead_p50_ms,
+                measured.overhead_p99_ms
+            );
+            warm_overhead = Some(measured);
+        }
     }
-    let direct_get = stats::Latency::of(&direct);
 
     // 3. Instruction counts.
     let mut instructions = Vec::new();
-    if options.callgrind {
+    if options.callgrind && options.wants("instructions") {
         let scratch = std::env::temp_dir().join(format!("orders-bench-{}", std::process::id()));
         std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
         for name in ["hello-floor", "get-order", "create-order"] {
@@ -368,6 +424,7 @@ async fn run() -> Result<(), String> {
                 if let Some(error) = &result.error {
                     eprintln!("[bench]   {name}: {error}");
                 }
+                eprintln!("[bench]   init {} instructions, warm invocation {:?}", result.init, result.warm_invocation);
                 instructions.push(result);
             }
         }
@@ -384,10 +441,17 @@ async fn run() -> Result<(), String> {
 
     put_skus(&app).await?;
     // 5. Load through the dev server, and the same operations straight to DynamoDB Local.
-    let load = load::run(&app, &order_no, options.load_seconds).await?;
+    let load =
+        if options.wants("load") { load::run(&app, &order_no, options.load_seconds).await? } else { json!(null) };
 
     // 6. Scale: 10 orders against many.
-    let scale = load::scale(&app, options.scale_orders).await?;
+    let scale = if options.wants("scale") { load::scale(&app, options.scale_orders).await? } else { json!(null) };
+
+    if !options.is_full() {
+        eprintln!("[bench] partial run (BENCH_FUNCTIONS/BENCH_PARTS): figures printed above, report not written");
+        drop(dynamo);
+        return Ok(());
+    }
 
     let results = json!({
         "generated_at": Timestamp::now(),
@@ -395,7 +459,7 @@ async fn run() -> Result<(), String> {
         "settings": {"cold_runs": options.cold_runs, "warm_invocations": options.warm,
                       "load_seconds": options.load_seconds, "scale_orders": options.scale_orders},
         "cold_start": cold,
-        "direct_get_item": direct_get,
+        "warm_overhead": warm_overhead,
         "instructions": instructions,
         "package_sizes": sizes,
         "round_trips": round_trips,

@@ -20,6 +20,7 @@ pub mod state;
 pub mod store;
 pub mod sweep;
 pub mod time;
+pub mod tls;
 pub mod view;
 
 pub use error::{ApiError, Lang};

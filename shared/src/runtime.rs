@@ -1,9 +1,14 @@
 //! What every function's `main.rs` wires: JSON tracing, one DynamoDB client built before the
 //! runtime loop and reused by every invocation, and the handler.
+//!
+//! The functions run on tokio's current-thread runtime: Lambda hands a process one event at a
+//! time, so worker threads would only add start-up time and cross-thread wake-ups.
 
 use crate::alipay::AlipayConfig;
 use crate::config::Config;
 use crate::store::Store;
+use crate::tls;
+use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
 use lambda_http::{service_fn, Body, Request, Response};
@@ -41,7 +46,7 @@ impl App {
     /// Everything a function needs, from the environment.
     pub async fn from_env() -> Result<App, lambda_http::Error> {
         let config = Config::from_env()?;
-        let mut app = App::new(dynamodb_client().await, config);
+        let mut app = App::new(dynamodb_client().await?, config);
         if let Some(alipay) = AlipayConfig::from_env()? {
             app = app.with_alipay(alipay);
         }
@@ -51,9 +56,24 @@ impl App {
 
 /// A DynamoDB client from the environment (`AWS_ENDPOINT_URL_DYNAMODB` points it at DynamoDB
 /// Local). Short timeouts: a Lambda should answer 503 quickly rather than hang.
-pub async fn dynamodb_client() -> aws_sdk_dynamodb::Client {
-    let shared = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts()).load().await;
-    aws_sdk_dynamodb::Client::new(&shared)
+///
+/// Built for a fast cold start: where Lambda gives the region and the role's keys in the
+/// environment they are used directly (the SDK's default chains would resolve the same values
+/// but first build an STS client, an IMDS client and the profile providers), and the HTTPS
+/// client trusts only the Amazon roots where that is safe (`tls.rs`).
+pub async fn dynamodb_client() -> Result<aws_sdk_dynamodb::Client, String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts());
+    if let Some(region) = var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")) {
+        loader = loader.region(aws_config::Region::new(region));
+    }
+    if var("AWS_ACCESS_KEY_ID").is_some() && var("AWS_SECRET_ACCESS_KEY").is_some() {
+        loader = loader.credentials_provider(EnvironmentVariableCredentialsProvider::new());
+    }
+    if let Some(http_client) = tls::https_client(tls::choose(var)?) {
+        loader = loader.http_client(http_client);
+    }
+    Ok(aws_sdk_dynamodb::Client::new(&loader.load().await))
 }
 
 /// Timeouts for every DynamoDB call.

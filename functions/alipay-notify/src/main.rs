@@ -1,6 +1,6 @@
 //! Lambda entry point: wiring only; the route is `alipay_notify::handle`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), orders_shared::lambda_http::Error> {
     orders_shared::runtime::run(alipay_notify::handle).await
 }

@@ -1,6 +1,6 @@
 //! Lambda entry point for the EventBridge schedule: wiring only; the job is `auto_confirm_receipt::run`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), orders_shared::lambda_http::Error> {
     orders_shared::runtime::run_scheduled(auto_confirm_receipt::run).await
 }

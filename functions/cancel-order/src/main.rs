@@ -1,6 +1,6 @@
 //! Lambda entry point: wiring only; the route is `cancel_order::handle`.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), orders_shared::lambda_http::Error> {
     orders_shared::runtime::run(cancel_order::handle).await
 }
