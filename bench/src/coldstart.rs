@@ -26,6 +26,10 @@ pub struct ColdStart {
     /// Median over the cold starts: process start to the first `next` poll.
     pub init_ms: f64,
     pub init_runs_ms: Vec<f64>,
+    /// Median init of the floor, started just before each of this function's cold starts (so
+    /// both meet the machine in the same state), and this function's init divided by it.
+    pub floor_in_turns_ms: Option<f64>,
+    pub init_ratio_to_floor: Option<f64>,
     /// Median first invocation (opens the DynamoDB connection).
     pub first_invocation_ms: f64,
     pub warm: Latency,
@@ -88,12 +92,35 @@ fn status_of(body: &str) -> Option<u64> {
     serde_json::from_str::<serde_json::Value>(body).ok()?.get("statusCode")?.as_u64()
 }
 
-/// `cold_runs` fresh processes for init and first invocation, then `warm` invocations in the last.
-pub async fn measure(subject: &Subject, cold_runs: usize, warm: usize) -> ColdStart {
+/// One fresh process of `subject` up to its first poll; then it is stopped.
+async fn init_only(subject: &Subject) -> Result<Duration, String> {
+    let emulator = Emulator::start().await.map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let mut child = spawn(subject, &emulator.address.to_string(), &[])
+        .map_err(|e| format!("cannot start {}: {e}", subject.program))?;
+    let ready = emulator.wait_for_init(Duration::from_secs(30)).await;
+    let _ = child.kill().await;
+    let _ = child.wait().await;
+    ready.map(|at| at.duration_since(started)).ok_or_else(|| format!("{}: no first poll within 30 s", subject.name))
+}
+
+/// `cold_runs` fresh processes for init and first invocation, each right after a fresh `floor`
+/// (when given), then `warm` invocations in the last.
+pub async fn measure(subject: &Subject, floor: Option<&Subject>, cold_runs: usize, warm: usize) -> ColdStart {
     let mut result = ColdStart { name: subject.name.clone(), ..ColdStart::default() };
     let mut inits = Vec::new();
+    let mut floor_inits = Vec::new();
     let mut firsts = Vec::new();
     for run in 0..cold_runs {
+        if let Some(floor) = floor {
+            match init_only(floor).await {
+                Ok(init) => floor_inits.push(init),
+                Err(error) => {
+                    result.error = Some(error);
+                    return result;
+                }
+            }
+        }
         let emulator = match Emulator::start().await {
             Ok(emulator) => emulator,
             Err(error) => {
@@ -150,6 +177,11 @@ pub async fn measure(subject: &Subject, cold_runs: usize, warm: usize) -> ColdSt
     }
     result.init_runs_ms = inits.iter().map(|d| ms(*d)).collect();
     result.init_ms = ms(median(&inits));
+    if !floor_inits.is_empty() {
+        let floor_ms = ms(median(&floor_inits));
+        result.floor_in_turns_ms = Some(floor_ms);
+        result.init_ratio_to_floor = (floor_ms > 0.0).then(|| (result.init_ms / floor_ms * 100.0).round() / 100.0);
+    }
     result.first_invocation_ms = ms(median(&firsts));
     result
 }

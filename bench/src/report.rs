@@ -165,12 +165,36 @@ pub fn write(root: &Path, results: &Value) -> Result<(), String> {
     );
     let _ = writeln!(md, "## Targets\n\n| target | measured | met |\n|---|---|---|");
     let yes = |ok: bool| if ok { "yes" } else { "**no**" };
-    let init_ratio = if floor_init > 0.0 { worst_init / floor_init } else { 0.0 };
-    let _ = writeln!(
-        md,
-        "| init ≤ 1.5 × floor ({floor_init:.2} ms) | slowest function {worst_init:.2} ms = {init_ratio:.2} × | {} |",
-        yes(init_ratio <= 1.5)
-    );
+    // Each function against the floor started just before each of its cold starts.
+    let worst_ratio = ours
+        .iter()
+        .filter_map(|c| Some((c["name"].as_str()?, c["init_ratio_to_floor"].as_f64()?, c["init_ms"].as_f64()?)))
+        .fold(None, |worst: Option<(&str, f64, f64)>, row| match worst {
+            Some(w) if w.1 >= row.1 => Some(w),
+            _ => Some(row),
+        });
+    match worst_ratio {
+        Some((name, ratio, init)) => {
+            let median_ratio = {
+                let mut ratios: Vec<f64> = ours.iter().filter_map(|c| c["init_ratio_to_floor"].as_f64()).collect();
+                ratios.sort_by(f64::total_cmp);
+                ratios.get(ratios.len() / 2).copied().unwrap_or(0.0)
+            };
+            let _ = writeln!(
+                md,
+                "| init ≤ 1.5 × floor (each function's median over the floor's, started in turns) | highest {name} {init:.2} ms = {ratio:.2} ×; median function {median_ratio:.2} × | {} |",
+                yes(ratio <= 1.5)
+            );
+        }
+        None => {
+            let init_ratio = if floor_init > 0.0 { worst_init / floor_init } else { 0.0 };
+            let _ = writeln!(
+                md,
+                "| init ≤ 1.5 × floor ({floor_init:.2} ms) | slowest function {worst_init:.2} ms = {init_ratio:.2} × | {} |",
+                yes(init_ratio <= 1.5)
+            );
+        }
+    }
     let peer_ratio = if get_init > 0.0 { peer_init / get_init } else { 0.0 };
     let _ = writeln!(
         md,
@@ -219,13 +243,15 @@ pub fn write(root: &Path, results: &Value) -> Result<(), String> {
     );
     let _ = writeln!(md, "\n## Cold start, first and warm invocations, memory\n");
     let _ = writeln!(md, "![init](bench-init.svg)\n\n![rss](bench-rss.svg)\n");
-    let _ = writeln!(md, "| function | init ms (median) | first invocation ms | warm p50 ms | warm p99 ms | peak RSS MiB | status |\n|---|---|---|---|---|---|---|");
+    let _ = writeln!(md, "| function | init ms (median) | floor in turns ms | × floor | first invocation ms | warm p50 ms | warm p99 ms | peak RSS MiB | status |\n|---|---|---|---|---|---|---|---|---|");
     for c in &cold {
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             c["name"].as_str().unwrap_or(""),
             f(&c["init_ms"]),
+            f(&c["floor_in_turns_ms"]),
+            f(&c["init_ratio_to_floor"]),
             f(&c["first_invocation_ms"]),
             f(&c["warm"]["p50_ms"]),
             f(&c["warm"]["p99_ms"]),

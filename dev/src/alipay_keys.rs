@@ -15,8 +15,8 @@ pub fn generate(notify_url: Option<String>) -> (AlipayConfig, PrivateKey) {
     let alipay_key = PrivateKey::generate();
     let config = AlipayConfig {
         app_id: DEV_APP_ID.to_string(),
-        app_private_key: app_key,
-        alipay_public_key: alipay_key.to_public_key(),
+        app_private_key: Some(app_key),
+        alipay_public_key: Some(alipay_key.to_public_key()),
         notify_url,
     };
     (config, alipay_key)
@@ -50,8 +50,8 @@ pub fn load_or_create(dir: &Path) -> Result<(AlipayConfig, PrivateKey), String> 
     read_or_create(&dir.join("alipay_public_key.pem"), || public_pem(&alipay_key))?;
     let config = AlipayConfig {
         app_id: DEV_APP_ID.to_string(),
-        app_private_key: app_key,
-        alipay_public_key: alipay_key.to_public_key(),
+        app_private_key: Some(app_key),
+        alipay_public_key: Some(alipay_key.to_public_key()),
         notify_url: None,
     };
     Ok((config, alipay_key))

@@ -18,8 +18,10 @@ use std::collections::BTreeMap;
 #[derive(Clone)]
 pub struct AlipayConfig {
     pub app_id: String,
-    pub app_private_key: PrivateKey,
-    pub alipay_public_key: PublicKey,
+    /// Signs order strings. Only start-payment is given it (and only it pays to parse it).
+    pub app_private_key: Option<PrivateKey>,
+    /// Verifies notifications. Only alipay-notify is given it.
+    pub alipay_public_key: Option<PublicKey>,
     pub notify_url: Option<String>,
 }
 
@@ -70,14 +72,21 @@ impl AlipayConfig {
     /// None when `ALIPAY_APP_ID` is unset; an error when it is set but a key is missing or bad.
     pub fn from_env() -> Result<Option<AlipayConfig>, String> {
         let Some(app_id) = std::env::var("ALIPAY_APP_ID").ok().filter(|id| !id.is_empty()) else { return Ok(None) };
-        let private =
-            std::env::var("ALIPAY_APP_PRIVATE_KEY_PEM").map_err(|_| "ALIPAY_APP_PRIVATE_KEY_PEM is not set")?;
-        let public = std::env::var("ALIPAY_PUBLIC_KEY_PEM").map_err(|_| "ALIPAY_PUBLIC_KEY_PEM is not set")?;
+        let set = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
+        let private = set("ALIPAY_APP_PRIVATE_KEY_PEM");
+        let public = set("ALIPAY_PUBLIC_KEY_PEM");
+        if private.is_none() && public.is_none() {
+            return Err("ALIPAY_APP_ID is set but neither ALIPAY_APP_PRIVATE_KEY_PEM nor ALIPAY_PUBLIC_KEY_PEM".into());
+        }
         Ok(Some(AlipayConfig {
             app_id,
-            app_private_key: parse_private_key(&private).map_err(|e| format!("ALIPAY_APP_PRIVATE_KEY_PEM: {e}"))?,
-            alipay_public_key: parse_public_key(&public).map_err(|e| format!("ALIPAY_PUBLIC_KEY_PEM: {e}"))?,
-            notify_url: std::env::var("ALIPAY_NOTIFY_URL").ok().filter(|url| !url.is_empty()),
+            app_private_key: private
+                .map(|text| parse_private_key(&text).map_err(|e| format!("ALIPAY_APP_PRIVATE_KEY_PEM: {e}")))
+                .transpose()?,
+            alipay_public_key: public
+                .map(|text| parse_public_key(&text).map_err(|e| format!("ALIPAY_PUBLIC_KEY_PEM: {e}")))
+                .transpose()?,
+            notify_url: set("ALIPAY_NOTIFY_URL"),
         }))
     }
 }
@@ -149,7 +158,11 @@ pub fn app_pay_order_string(
         ("notify_url".to_string(), notify_url.to_string()),
         ("biz_content".to_string(), biz.to_string()),
     ]);
-    let sign = rsa2_sign(&config.app_private_key, &signing_content(&params, &["sign"]))?;
+    let key = config
+        .app_private_key
+        .as_ref()
+        .ok_or_else(|| ApiError::Internal("ALIPAY_APP_PRIVATE_KEY_PEM is not configured for this function".into()))?;
+    let sign = rsa2_sign(key, &signing_content(&params, &["sign"]))?;
     params.insert("sign".to_string(), sign);
     Ok(url_encode(&params))
 }
@@ -180,11 +193,15 @@ pub fn verify_notification(config: &AlipayConfig, body: &[u8]) -> Result<Notific
         }
     }
     let invalid = |why: &str| ApiError::SignatureInvalid(why.to_string());
+    let key = config
+        .alipay_public_key
+        .as_ref()
+        .ok_or_else(|| ApiError::Internal("ALIPAY_PUBLIC_KEY_PEM is not configured for this function".into()))?;
     let signature = params.get("sign").ok_or_else(|| invalid("no sign"))?;
     if params.get("sign_type").is_some_and(|kind| kind != "RSA2") {
         return Err(invalid("sign_type is not RSA2"));
     }
-    if !rsa2_verify(&config.alipay_public_key, &signing_content(&params, &["sign", "sign_type"]), signature) {
+    if !rsa2_verify(key, &signing_content(&params, &["sign", "sign_type"]), signature) {
         return Err(invalid("signature does not verify"));
     }
     if params.get("app_id") != Some(&config.app_id) {
@@ -209,4 +226,17 @@ pub fn sign_notification(
     let sign = rsa2_sign(alipay_private_key, &signing_content(&params, &["sign", "sign_type"]))?;
     params.insert("sign".to_string(), sign);
     Ok(url_encode(&params))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_function_without_the_public_key_cannot_verify_and_says_which_key() {
+        let config =
+            AlipayConfig { app_id: "2021".into(), app_private_key: None, alipay_public_key: None, notify_url: None };
+        let error = verify_notification(&config, b"app_id=2021&sign=abc").expect_err("no key to verify with");
+        assert!(matches!(&error, ApiError::Internal(why) if why.contains("ALIPAY_PUBLIC_KEY_PEM")), "{error:?}");
+    }
 }

@@ -45,7 +45,7 @@ async fn the_whole_path_from_order_to_review() {
     assert_eq!(params["sign_type"], "RSA2");
     assert!(params["biz_content"].contains(&no) && params["biz_content"].contains("\"128.00\""));
     let content = orders_shared::alipay::signing_content(&params, &["sign"]);
-    let app_public = api.app.alipay().unwrap().app_private_key.to_public_key();
+    let app_public = api.app.alipay().unwrap().app_private_key.as_ref().expect("the app key").to_public_key();
     assert!(orders_shared::alipay::rsa2_verify(&app_public, &content, &params["sign"]), "RSA2 signature verifies");
     let unpaid = api.call(Method::GET, &format!("/api/v1/orders/{no}/payment"), Some(&buyer), None).await;
     assert_eq!((unpaid.data()["status"].as_str(), unpaid.data()["paid"].as_bool()), (Some("unpaid"), Some(false)));
@@ -172,7 +172,7 @@ async fn forged_or_wrong_notifications_change_nothing() {
     let buyer = api.buyer("alice");
     let no = first_order(&api.create(&buyer, &[("tea", 1)]).await)["order_no"].as_str().unwrap().to_string();
     let (impostor, _) = orders_dev::alipay_keys::generate(None);
-    let forged_key = impostor.app_private_key;
+    let forged_key = impostor.app_private_key.expect("a generated key");
     let cases = [
         ("forged signature", alipay_notification(&forged_key, DEV_APP_ID, &no, "10.00", "T-x")),
         ("wrong amount", alipay_notification(&alipay, DEV_APP_ID, &no, "0.01", "T-x")),
