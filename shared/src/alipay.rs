@@ -69,7 +69,8 @@ fn strip_whitespace(text: &str) -> String {
 }
 
 impl AlipayConfig {
-    /// None when `ALIPAY_APP_ID` is unset; an error when it is set but a key is missing or bad.
+    /// None when `ALIPAY_APP_ID` is unset; an error when it is set with neither key, or a key is bad.
+    /// Each function is given only the key it uses (template.yaml).
     pub fn from_env() -> Result<Option<AlipayConfig>, String> {
         let Some(app_id) = std::env::var("ALIPAY_APP_ID").ok().filter(|id| !id.is_empty()) else { return Ok(None) };
         let set = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
