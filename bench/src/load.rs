@@ -149,7 +149,150 @@ where
            "errors": errors.load(Ordering::Relaxed), "tool": format!("{CONNECTIONS} SDK tasks, {seconds} s")})
 }
 
-pub async fn run(app: &App, order_no: &str, seconds: u64) -> Result<Value, String> {
+/// CPU seconds (user + system) a process has used: ours when `pid` is `None`. Linux's /proc counts
+/// in USER_HZ ticks, which are 1/100 s.
+fn cpu_seconds(pid: Option<u32>) -> Option<f64> {
+    let path = pid.map_or_else(|| "/proc/self/stat".to_string(), |pid| format!("/proc/{pid}/stat"));
+    let stat = std::fs::read_to_string(path).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split_whitespace().collect();
+    let ticks = |index: usize| fields.get(index).and_then(|v| v.parse::<f64>().ok());
+    // utime, stime; then the reaped children's (wrk's) cutime, cstime.
+    Some((ticks(11)? + ticks(12)?) / 100.0)
+}
+
+fn reaped_children_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split_whitespace().collect();
+    let ticks = |index: usize| fields.get(index).and_then(|v| v.parse::<f64>().ok());
+    Some((ticks(13)? + ticks(14)?) / 100.0)
+}
+
+/// The CPU every party spent during one slice of load.
+struct CpuProbe {
+    db_pid: Option<u32>,
+    ours: Option<f64>,
+    db: Option<f64>,
+    client: Option<f64>,
+}
+
+impl CpuProbe {
+    fn start(db_pid: Option<u32>) -> CpuProbe {
+        CpuProbe { db_pid, ours: cpu_seconds(None), db: cpu_seconds(db_pid), client: reaped_children_cpu_seconds() }
+    }
+
+    /// CPU seconds since `start`: (ours, DynamoDB Local's, the load generator's).
+    fn stop(&self) -> [Option<f64>; 3] {
+        let delta = |before: Option<f64>, now: Option<f64>| Some(now? - before?);
+        [
+            delta(self.ours, cpu_seconds(None)),
+            delta(self.db, cpu_seconds(self.db_pid)),
+            delta(self.client, reaped_children_cpu_seconds()),
+        ]
+    }
+}
+
+/// Runs `slice` with the CPU probe around it and adds the CPU figures to its result.
+async fn probed<Fut>(db_pid: Option<u32>, slice: Fut) -> Result<Value, String>
+where
+    Fut: std::future::Future<Output = Result<Value, String>>,
+{
+    let probe = CpuProbe::start(db_pid);
+    let mut result = slice.await?;
+    let [ours, db, client] = probe.stop();
+    result["cpu_seconds"] = json!({"ours": ours, "dynamodb_local": db, "load_generator": client});
+    Ok(result)
+}
+
+/// One path's slices as a whole: throughput over all of them, the median slice's p50 and the
+/// worst slice's p99 (percentiles of separate runs cannot be merged exactly), errors, and the CPU
+/// each party spent per request.
+fn combine(slices: &[Value]) -> Value {
+    let sum = |field: &str| slices.iter().filter_map(|s| s[field].as_f64()).sum::<f64>();
+    let requests = sum("requests");
+    let seconds: f64 = slices
+        .iter()
+        .filter_map(|s| Some(s["requests"].as_f64()? / s["requests_per_second"].as_f64().filter(|r| *r > 0.0)?))
+        .sum();
+    let mut p50s: Vec<f64> = slices.iter().filter_map(|s| s["p50_ms"].as_f64()).collect();
+    p50s.sort_by(f64::total_cmp);
+    let p99 = slices
+        .iter()
+        .filter_map(|s| s["p99_ms"].as_f64())
+        .fold(None, |worst: Option<f64>, p| Some(worst.map_or(p, |w| w.max(p))));
+    let cpu_per_request = |party: &str| {
+        let total: Option<f64> = slices.iter().map(|s| s["cpu_seconds"][party].as_f64()).sum();
+        total.filter(|_| requests > 0.0).map(|t| (t / requests * 1e7).round() / 10.0)
+    };
+    let first_error = slices.iter().find_map(|s| s.get("first_error").cloned());
+    let mut combined = json!({
+        "requests_per_second": if seconds > 0.0 { (requests / seconds * 10.0).round() / 10.0 } else { 0.0 },
+        "p50_ms": p50s.get(p50s.len() / 2),
+        "p99_ms": p99,
+        "requests": requests as u64,
+        "errors": sum("errors") as u64,
+        "cpu_us_per_request": {
+            "ours": cpu_per_request("ours"),
+            "dynamodb_local": cpu_per_request("dynamodb_local"),
+            "load_generator": cpu_per_request("load_generator"),
+        },
+        "tool": slices.first().map(|s| s["tool"].clone()).unwrap_or(Value::Null),
+        "slices": slices.iter().map(|s| json!({"requests_per_second": s["requests_per_second"], "p50_ms": s["p50_ms"], "p99_ms": s["p99_ms"]})).collect::<Vec<_>>(),
+    });
+    if let Some(first_error) = first_error {
+        combined["first_error"] = first_error;
+    }
+    combined
+}
+
+/// Both paths of one operation in turns, A B B A A B B A, each slice a quarter of `seconds`, so a
+/// drift in DynamoDB Local (its JIT, its heap, the table growing) or in the machine falls on both.
+async fn in_turns<H, HF, S, SF>(
+    name: &str,
+    seconds: u64,
+    mut http: H,
+    mut sdk: S,
+    db_pid: Option<u32>,
+) -> Result<Value, String>
+where
+    H: FnMut(u64) -> HF,
+    HF: std::future::Future<Output = Result<Value, String>>,
+    S: FnMut(u64) -> SF,
+    SF: std::future::Future<Output = Value>,
+{
+    let slice_seconds = (seconds / 4).max(1);
+    let (mut http_slices, mut sdk_slices) = (Vec::new(), Vec::new());
+    for http_first in [true, false, true, false] {
+        for through_http in [http_first, !http_first] {
+            if through_http {
+                let slice = probed(db_pid, http(slice_seconds)).await?;
+                eprintln!("[bench]   {name} dev server {slice_seconds} s: {} req/s", slice["requests_per_second"]);
+                http_slices.push(slice);
+            } else {
+                let slice = probed(db_pid, async { Ok(sdk(slice_seconds).await) }).await?;
+                eprintln!("[bench]   {name} direct SDK {slice_seconds} s: {} req/s", slice["requests_per_second"]);
+                sdk_slices.push(slice);
+            }
+        }
+    }
+    let (dev_server, direct_sdk) = (combine(&http_slices), combine(&sdk_slices));
+    let ratio = match (dev_server["requests_per_second"].as_f64(), direct_sdk["requests_per_second"].as_f64()) {
+        (Some(http), Some(sdk)) if sdk > 0.0 => json!((http / sdk * 1000.0).round() / 1000.0),
+        _ => Value::Null,
+    };
+    eprintln!(
+        "[bench]   {name}: dev server {} req/s, direct SDK {} req/s, ratio {ratio}; our CPU per request {} vs {} µs",
+        dev_server["requests_per_second"],
+        direct_sdk["requests_per_second"],
+        dev_server["cpu_us_per_request"]["ours"],
+        direct_sdk["cpu_us_per_request"]["ours"]
+    );
+    Ok(json!({"dev_server": dev_server, "direct_sdk": direct_sdk, "ratio": ratio}))
+}
+
+/// Creates and reads for `seconds` each way: through the dev server (wrk) and straight to
+/// DynamoDB Local with the SDK, in turns.
+pub async fn run(app: &App, order_no: &str, seconds: u64, db_pid: Option<u32>) -> Result<Value, String> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     let base = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -171,40 +314,43 @@ pub async fn run(app: &App, order_no: &str, seconds: u64) -> Result<Value, Strin
     let get_script = format!(
         "wrk.method = \"GET\"\nwrk.headers[\"Authorization\"] = \"Bearer {buyer_token}\"\nwrk.path = \"/api/v1/orders/{order_no}\"\n"
     );
-    eprintln!("[bench] load: creates through the dev server for {seconds} s...");
-    let create_http = wrk(&format!("{base}/api/v1/orders"), &create_script, seconds).await?;
-    eprintln!("[bench]   {create_http}");
-    eprintln!("[bench] load: reads through the dev server for {seconds} s...");
-    let get_http = wrk(&format!("{base}/api/v1/orders/{order_no}"), &get_script, seconds).await?;
-    eprintln!("[bench]   {get_http}");
-    let _ = stop.send(());
 
-    eprintln!("[bench] load: creates straight to DynamoDB Local for {seconds} s...");
-    let app_create = app.clone();
-    let create_sdk = ceiling(seconds, move |i| {
-        let app = app_create.clone();
-        async move { direct_create(&app, &format!("load-{}", i % BUYERS), &sku(i % SKUS)).await }
-    })
-    .await;
-    eprintln!("[bench]   {create_sdk}");
-    eprintln!("[bench] load: reads straight to DynamoDB Local for {seconds} s...");
-    let app_get = app.clone();
-    let order = order_no.to_string();
-    let get_sdk = ceiling(seconds, move |_| {
-        let (app, order) = (app_get.clone(), order.clone());
-        async move { app.store.get_order(BUYER, &order).await.map(|_| ()).map_err(|e| e.to_string()) }
-    })
-    .await;
-    eprintln!("[bench]   {get_sdk}");
-    let ratio =
-        |http: &Value, sdk: &Value| match (http["requests_per_second"].as_f64(), sdk["requests_per_second"].as_f64()) {
-            (Some(http), Some(sdk)) if sdk > 0.0 => json!((http / sdk * 1000.0).round() / 1000.0),
-            _ => Value::Null,
-        };
-    Ok(json!({
-        "create": {"dev_server": create_http, "direct_sdk": create_sdk, "ratio": ratio(&create_http, &create_sdk)},
-        "get_order": {"dev_server": get_http, "direct_sdk": get_sdk, "ratio": ratio(&get_http, &get_sdk)},
-    }))
+    eprintln!("[bench] load: creates for {seconds} s through the dev server and {seconds} s straight to DynamoDB Local, in turns...");
+    let create_url = format!("{base}/api/v1/orders");
+    let create = in_turns(
+        "create",
+        seconds,
+        |slice| wrk(&create_url, &create_script, slice),
+        |slice| {
+            let app = app.clone();
+            ceiling(slice, move |i| {
+                let app = app.clone();
+                async move { direct_create(&app, &format!("load-{}", i % BUYERS), &sku(i % SKUS)).await }
+            })
+        },
+        db_pid,
+    )
+    .await?;
+    eprintln!("[bench] load: reads for {seconds} s through the dev server and {seconds} s straight to DynamoDB Local, in turns...");
+    let get_url = format!("{base}/api/v1/orders/{order_no}");
+    let get_order = in_turns(
+        "get-order",
+        seconds,
+        |slice| wrk(&get_url, &get_script, slice),
+        |slice| {
+            let (app, order) = (app.clone(), order_no.to_string());
+            ceiling(slice, move |_| {
+                let (app, order) = (app.clone(), order.clone());
+                async move { app.store.get_order(BUYER, &order).await.map(|_| ()).map_err(|e| e.to_string()) }
+            })
+        },
+        db_pid,
+    )
+    .await?;
+    let _ = stop.send(());
+    Ok(
+        json!({"create": create, "get_order": get_order, "method": "each path in four slices, in turns A B B A A B B A"}),
+    )
 }
 
 async fn timed_route(app: &App, function: &str, event: &Value, runs: usize) -> Result<Latency, String> {
@@ -283,6 +429,12 @@ pub async fn scale(app: &App, many: usize) -> Result<Value, String> {
             let query = OrderQuery::new(Partition::Buyer(buyer.to_string()), 20);
             async move { store.query_orders(&query).await }
         };
+        // What the list handler sends: the page's Query and the counter's GetItem, side by side.
+        let page_and_counts = || async {
+            let query = OrderQuery::new(Partition::Buyer(buyer.to_string()), 20);
+            let (page, counts) = tokio::join!(store.query_orders(&query), store.buyer_counts(buyer));
+            page.and(counts)
+        };
         let row = json!({
             "buyer_orders": count,
             "import_seconds": (import_seconds * 10.0).round() / 10.0,
@@ -290,15 +442,17 @@ pub async fn scale(app: &App, many: usize) -> Result<Value, String> {
             "get_item_direct": timed(runs, || store.get_order(buyer, &newest)).await?,
             "list_first_page": timed_route(app, "list-orders", &list, runs).await?,
             "list_query_direct": timed(runs, page).await?,
+            "list_query_and_counts_direct": timed(runs, page_and_counts).await?,
             "order_counts": timed_route(app, "get-order-counts", &counts, runs).await?,
             "counts_direct": timed(runs, || store.buyer_counts(buyer)).await?,
         });
         eprintln!(
-            "[bench]   p50 ms: get {} (SDK {}), list {} (SDK query {}), counts {} (SDK {})",
+            "[bench]   p50 ms: get {} (SDK {}), list {} (SDK query {}, with the counter GetItem beside it {}), counts {} (SDK {})",
             row["get_order"]["p50_ms"],
             row["get_item_direct"]["p50_ms"],
             row["list_first_page"]["p50_ms"],
             row["list_query_direct"]["p50_ms"],
+            row["list_query_and_counts_direct"]["p50_ms"],
             row["order_counts"]["p50_ms"],
             row["counts_direct"]["p50_ms"]
         );

@@ -451,8 +451,11 @@ async fn run() -> Result<(), String> {
 
     put_skus(&app).await?;
     // 5. Load through the dev server, and the same operations straight to DynamoDB Local.
-    let load =
-        if options.wants("load") { load::run(&app, &order_no, options.load_seconds).await? } else { json!(null) };
+    let load = if options.wants("load") {
+        load::run(&app, &order_no, options.load_seconds, dynamo.pid()).await?
+    } else {
+        json!(null)
+    };
 
     // 6. Scale: 10 orders against many.
     let scale = if options.wants("scale") { load::scale(&app, options.scale_orders).await? } else { json!(null) };

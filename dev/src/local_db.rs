@@ -89,6 +89,11 @@ impl LocalDynamo {
         }
     }
 
+    /// The java process's id, while it runs (the bench reads its CPU time).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }

@@ -10,8 +10,9 @@ use orders_shared::error::{ApiError, Lang};
 use orders_shared::http::error_response;
 use orders_shared::lambda_http::{self, Body};
 use orders_shared::runtime::App;
-use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -97,9 +98,10 @@ async fn dispatch(State(state): State<Arc<DevState>>, request: axum::extract::Re
             return into_axum(error_response(&error, lang, &request_id));
         }
     };
-    let event = event(&EventParts {
+    let route_key = format!("{method} {}", route.path);
+    let parts = EventParts {
         method: &method,
-        route_path: route.path,
+        route_key: &route_key,
         path: &path,
         raw_query: &raw_query,
         headers: &headers,
@@ -107,9 +109,15 @@ async fn dispatch(State(state): State<Arc<DevState>>, request: axum::extract::Re
         claims: claims.as_ref(),
         body: &body,
         request_id: &request_id,
-    });
-    let lambda_request = match serde_json::from_value::<lambda_http::request::LambdaRequest>(event) {
-        Ok(request) => lambda_http::Request::from(request),
+    };
+    let event = event(&parts);
+    // Serialized and parsed back as Lambda would receive it, so lambda_http reads exactly what
+    // API Gateway would send.
+    let lambda_request = match serde_json::to_string(&event)
+        .map_err(|error| error.to_string())
+        .and_then(|text| lambda_http::request::from_str(&text).map_err(|error| error.to_string()))
+    {
+        Ok(request) => request,
         Err(error) => {
             let error = ApiError::Internal(format!("event: {error}"));
             return into_axum(error_response(&error, lang, &request_id));
@@ -120,79 +128,120 @@ async fn dispatch(State(state): State<Arc<DevState>>, request: axum::extract::Re
 
 struct EventParts<'a> {
     method: &'a str,
-    route_path: &'a str,
+    route_key: &'a str,
     path: &'a str,
     raw_query: &'a str,
     headers: &'a BTreeMap<String, String>,
     params: &'a [(String, String)],
-    claims: Option<&'a std::collections::HashMap<String, String>>,
+    claims: Option<&'a HashMap<String, String>>,
     body: &'a [u8],
     request_id: &'a str,
 }
 
 /// An API Gateway HTTP API payload 2.0 event, as AWS would send it.
-fn event(parts: &EventParts<'_>) -> Value {
-    let route_key = format!("{} {}", parts.method, parts.route_path);
-    let mut query: Map<String, Value> = Map::new();
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HttpApiEvent<'a> {
+    version: &'static str,
+    route_key: &'a str,
+    raw_path: &'a str,
+    raw_query_string: &'a str,
+    headers: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    query_string_parameters: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    path_parameters: BTreeMap<&'a str, &'a str>,
+    request_context: RequestContext<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<Cow<'a, str>>,
+    is_base64_encoded: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RequestContext<'a> {
+    account_id: &'static str,
+    api_id: &'static str,
+    domain_name: &'static str,
+    domain_prefix: &'static str,
+    http: HttpDescription<'a>,
+    request_id: &'a str,
+    route_key: &'a str,
+    stage: &'static str,
+    time_epoch: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authorizer: Option<Authorizer<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HttpDescription<'a> {
+    method: &'a str,
+    path: &'a str,
+    protocol: &'static str,
+    source_ip: &'static str,
+    user_agent: &'a str,
+}
+
+#[derive(Serialize)]
+struct Authorizer<'a> {
+    jwt: JwtAuthorizer<'a>,
+}
+
+#[derive(Serialize)]
+struct JwtAuthorizer<'a> {
+    claims: &'a HashMap<String, String>,
+    scopes: Option<Vec<String>>,
+}
+
+fn event<'a>(parts: &'a EventParts<'a>) -> HttpApiEvent<'a> {
+    let mut query: BTreeMap<String, String> = BTreeMap::new();
     for (name, value) in serde_urlencoded::from_str::<Vec<(String, String)>>(parts.raw_query).unwrap_or_default() {
         // API Gateway joins repeated parameters with commas.
-        match query.get_mut(&name) {
-            Some(Value::String(existing)) => {
+        query
+            .entry(name)
+            .and_modify(|existing| {
                 existing.push(',');
                 existing.push_str(&value);
-            }
-            _ => {
-                query.insert(name, Value::String(value));
-            }
-        }
+            })
+            .or_insert(value);
     }
-    let params: Map<String, Value> =
-        parts.params.iter().map(|(name, value)| (name.clone(), Value::String(value.clone()))).collect();
-    let (body, base64) = match std::str::from_utf8(parts.body) {
-        Ok(text) => (text.to_string(), false),
+    let (body, is_base64_encoded) = match std::str::from_utf8(parts.body) {
+        Ok(text) => (Cow::Borrowed(text), false),
         Err(_) => {
             use base64::Engine;
-            (base64::engine::general_purpose::STANDARD.encode(parts.body), true)
+            (Cow::Owned(base64::engine::general_purpose::STANDARD.encode(parts.body)), true)
         }
     };
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-    let mut context = json!({
-        "accountId": "000000000000",
-        "apiId": "local",
-        "domainName": "127.0.0.1",
-        "domainPrefix": "local",
-        "http": {
-            "method": parts.method,
-            "path": parts.path,
-            "protocol": "HTTP/1.1",
-            "sourceIp": "127.0.0.1",
-            "userAgent": parts.headers.get("user-agent").cloned().unwrap_or_default(),
+    let time_epoch =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
+    HttpApiEvent {
+        version: "2.0",
+        route_key: parts.route_key,
+        raw_path: parts.path,
+        raw_query_string: parts.raw_query,
+        headers: parts.headers,
+        query_string_parameters: query,
+        path_parameters: parts.params.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect(),
+        request_context: RequestContext {
+            account_id: "000000000000",
+            api_id: "local",
+            domain_name: "127.0.0.1",
+            domain_prefix: "local",
+            http: HttpDescription {
+                method: parts.method,
+                path: parts.path,
+                protocol: "HTTP/1.1",
+                source_ip: "127.0.0.1",
+                user_agent: parts.headers.get("user-agent").map(String::as_str).unwrap_or_default(),
+            },
+            request_id: parts.request_id,
+            route_key: parts.route_key,
+            stage: "$default",
+            time_epoch,
+            authorizer: parts.claims.map(|claims| Authorizer { jwt: JwtAuthorizer { claims, scopes: None } }),
         },
-        "requestId": parts.request_id,
-        "routeKey": route_key,
-        "stage": "$default",
-        "timeEpoch": now,
-    });
-    if let Some(claims) = parts.claims {
-        context["authorizer"] = json!({"jwt": {"claims": claims, "scopes": null}});
+        body: (!parts.body.is_empty()).then_some(body),
+        is_base64_encoded,
     }
-    let mut event = json!({
-        "version": "2.0",
-        "routeKey": route_key,
-        "rawPath": parts.path,
-        "rawQueryString": parts.raw_query,
-        "headers": parts.headers,
-        "requestContext": context,
-        "isBase64Encoded": base64,
-    });
-    if !query.is_empty() {
-        event["queryStringParameters"] = Value::Object(query);
-    }
-    if !params.is_empty() {
-        event["pathParameters"] = Value::Object(params);
-    }
-    if !parts.body.is_empty() {
-        event["body"] = Value::String(body);
-    }
-    event
 }

@@ -7,6 +7,7 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use std::future::Future;
 
@@ -105,7 +106,8 @@ impl Ctx {
 #[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
-    pub data: Value,
+    /// Already JSON: serialized once, straight into the envelope.
+    pub data: Box<RawValue>,
     pub headers: Vec<(&'static str, String)>,
     /// A plain-text body instead of the envelope (for payment providers, which expect `success`).
     pub text: Option<String>,
@@ -121,13 +123,13 @@ impl Reply {
     }
 
     pub fn with_status(status: StatusCode, data: impl Serialize) -> Result<Reply, ApiError> {
-        let data = serde_json::to_value(data).map_err(|error| ApiError::Internal(error.to_string()))?;
+        let data = serde_json::value::to_raw_value(&data).map_err(|error| ApiError::Internal(error.to_string()))?;
         Ok(Reply { status, data, headers: Vec::new(), text: None })
     }
 
     /// A plain-text 200, outside the envelope.
     pub fn text(body: impl Into<String>) -> Reply {
-        Reply { status: StatusCode::OK, data: Value::Null, headers: Vec::new(), text: Some(body.into()) }
+        Reply { status: StatusCode::OK, data: RawValue::NULL.to_owned(), headers: Vec::new(), text: Some(body.into()) }
     }
 
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
@@ -171,8 +173,11 @@ where
                     response
                 }
                 None => {
-                    let body = json!({"code": 0, "msg": "ok", "data": reply.data, "request_id": request_id});
-                    json_response(reply.status, &body)
+                    let envelope = Envelope { code: 0, msg: "ok", data: &reply.data, request_id: &request_id };
+                    match serde_json::to_string(&envelope) {
+                        Ok(body) => json_text_response(reply.status, body),
+                        Err(error) => error_response(&ApiError::Internal(error.to_string()), lang, &request_id),
+                    }
                 }
             };
             for (name, value) in reply.headers {
@@ -196,8 +201,21 @@ pub fn error_response(error: &ApiError, lang: Lang, request_id: &str) -> Respons
     response
 }
 
+/// The success envelope; errors build theirs in `error_response`.
+#[derive(Serialize)]
+struct Envelope<'a> {
+    code: u32,
+    msg: &'a str,
+    data: &'a RawValue,
+    request_id: &'a str,
+}
+
 fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
-    let mut response = Response::new(Body::Text(body.to_string()));
+    json_text_response(status, body.to_string())
+}
+
+fn json_text_response(status: StatusCode, body: String) -> Response<Body> {
+    let mut response = Response::new(Body::Text(body));
     *response.status_mut() = status;
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
     response
