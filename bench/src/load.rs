@@ -353,25 +353,42 @@ pub async fn run(app: &App, order_no: &str, seconds: u64, db_pid: Option<u32>) -
     )
 }
 
-async fn timed_route(app: &App, function: &str, event: &Value, runs: usize) -> Result<Latency, String> {
-    let route = routes::table().into_iter().find(|r| r.function == function).ok_or("no such route")?;
-    let text = event.to_string();
-    let mut samples = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let request = orders_shared::lambda_http::request::from_str(&text).map_err(|e| e.to_string())?;
-        let at = Instant::now();
-        let response = (route.handler)(app.clone(), request).await;
-        samples.push(at.elapsed());
-        if !response.status().is_success() {
-            return Err(format!("{function} answered {}", response.status()));
-        }
+/// One invocation of `route`'s handler with `event`, timed from the parsed request to the response.
+async fn route_once(app: &App, route: &routes::Route, event: &str) -> Result<Duration, String> {
+    let request = orders_shared::lambda_http::request::from_str(event).map_err(|e| e.to_string())?;
+    let at = Instant::now();
+    let response = (route.handler)(app.clone(), request).await;
+    let elapsed = at.elapsed();
+    if !response.status().is_success() {
+        return Err(format!("{} answered {}", route.function, response.status()));
     }
-    Ok(Latency::of(&samples))
+    Ok(elapsed)
+}
+
+/// One store call, timed.
+async fn call_once<Fut, T>(call: Fut) -> Result<Duration, String>
+where
+    Fut: std::future::Future<Output = Result<T, orders_shared::ApiError>>,
+{
+    let at = Instant::now();
+    call.await.map_err(|e| e.to_string())?;
+    Ok(at.elapsed())
 }
 
 fn event(method: &str, route_path: &str, path: &str, buyer: &str, params: Value, query: Value) -> Value {
+    // lambda_http reads an HTTP API request's query from rawQueryString, so it must carry it.
+    let raw_query = query
+        .as_object()
+        .map(|query| {
+            query
+                .iter()
+                .map(|(name, value)| format!("{name}={}", value.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join("&")
+        })
+        .unwrap_or_default();
     json!({
-        "version": "2.0", "routeKey": format!("{method} {route_path}"), "rawPath": path, "rawQueryString": "",
+        "version": "2.0", "routeKey": format!("{method} {route_path}"), "rawPath": path, "rawQueryString": raw_query,
         "headers": {}, "pathParameters": params, "queryStringParameters": query,
         "requestContext": {"http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "bench"},
                            "requestId": "bench", "routeKey": format!("{method} {route_path}"), "stage": "$default", "timeEpoch": 0,
@@ -380,27 +397,18 @@ fn event(method: &str, route_path: &str, path: &str, buyer: &str, params: Value,
     })
 }
 
-/// Times `runs` calls of `call`.
-async fn timed<F, Fut, T>(runs: usize, mut call: F) -> Result<Latency, String>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, orders_shared::ApiError>>,
-{
-    let mut samples = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let at = Instant::now();
-        call().await.map_err(|e| e.to_string())?;
-        samples.push(at.elapsed());
-    }
-    Ok(Latency::of(&samples))
-}
+/// The list page the scale check reads: the smallest buyer's whole history, so every size renders
+/// the same number of orders and only the partition's size differs.
+const PAGE: usize = 10;
+/// Rounds of the scale check, each one call of every kind.
+const SCALE_ROUNDS: usize = 300;
 
 /// get, list-first-page and counts through the handlers for buyers with 10, `many / 10` and
 /// `many` orders, each next to the same DynamoDB call made straight from the SDK, so growth in
 /// DynamoDB Local's own time can be told from growth in ours.
 pub async fn scale(app: &App, many: usize) -> Result<Value, String> {
     let mut out = Vec::new();
-    let sizes = [("scale-small", 10usize), ("scale-middle", many / 10), ("scale-large", many)];
+    let sizes = [("scale-small", PAGE), ("scale-middle", many / 10), ("scale-large", many)];
     for (buyer, count) in sizes.into_iter().filter(|(_, count)| *count > 0) {
         eprintln!("[bench] scale: importing {count} orders for {buyer}...");
         let started = Instant::now();
@@ -421,30 +429,42 @@ pub async fn scale(app: &App, many: usize) -> Result<Value, String> {
             json!({"id": newest}),
             json!(null),
         );
-        let list = event("GET", "/api/v1/orders", "/api/v1/orders", buyer, json!(null), json!({"limit": "20"}));
+        let list =
+            event("GET", "/api/v1/orders", "/api/v1/orders", buyer, json!(null), json!({"limit": PAGE.to_string()}));
         let counts = event("GET", "/api/v1/order-counts", "/api/v1/order-counts", buyer, json!(null), json!(null));
-        let runs = 300;
+        let route =
+            |function: &str| routes::table().into_iter().find(|r| r.function == function).ok_or("no such route");
+        let (get_route, list_route, counts_route) =
+            (route("get-order")?, route("list-orders")?, route("get-order-counts")?);
+        let (get, list, counts) = (get.to_string(), list.to_string(), counts.to_string());
         let store = &app.store;
-        let page = || {
-            let query = OrderQuery::new(Partition::Buyer(buyer.to_string()), 20);
-            async move { store.query_orders(&query).await }
-        };
-        // What the list handler sends: the page's Query and the counter's GetItem, side by side.
-        let page_and_counts = || async {
-            let query = OrderQuery::new(Partition::Buyer(buyer.to_string()), 20);
-            let (page, counts) = tokio::join!(store.query_orders(&query), store.buyer_counts(buyer));
-            page.and(counts)
-        };
+        let query = OrderQuery::new(Partition::Buyer(buyer.to_string()), PAGE);
+        let page = || store.query_orders(&query);
+        // In turns, one of each per round, so DynamoDB Local's state (its caches after the import, its
+        // heap, its JIT) falls on the handlers and the direct calls alike.
+        let mut samples: [Vec<Duration>; 7] = Default::default();
+        for _ in 0..SCALE_ROUNDS {
+            samples[0].push(route_once(app, &get_route, &get).await?);
+            samples[1].push(call_once(store.get_order(buyer, &newest)).await?);
+            samples[2].push(route_once(app, &list_route, &list).await?);
+            samples[3].push(call_once(page()).await?);
+            // What the list handler sends: the page's Query and the counters' GetItem, side by side.
+            samples[4].push(call_once(async { tokio::join!(page(), store.buyer_counts(buyer)).0 }).await?);
+            samples[5].push(route_once(app, &counts_route, &counts).await?);
+            samples[6].push(call_once(store.buyer_counts(buyer)).await?);
+        }
+        let [get_order, get_item, list_page, query, query_and_counts, order_counts, counts_direct] =
+            samples.map(|s| Latency::of(&s));
         let row = json!({
             "buyer_orders": count,
             "import_seconds": (import_seconds * 10.0).round() / 10.0,
-            "get_order": timed_route(app, "get-order", &get, runs).await?,
-            "get_item_direct": timed(runs, || store.get_order(buyer, &newest)).await?,
-            "list_first_page": timed_route(app, "list-orders", &list, runs).await?,
-            "list_query_direct": timed(runs, page).await?,
-            "list_query_and_counts_direct": timed(runs, page_and_counts).await?,
-            "order_counts": timed_route(app, "get-order-counts", &counts, runs).await?,
-            "counts_direct": timed(runs, || store.buyer_counts(buyer)).await?,
+            "get_order": get_order,
+            "get_item_direct": get_item,
+            "list_first_page": list_page,
+            "list_query_direct": query,
+            "list_query_and_counts_direct": query_and_counts,
+            "order_counts": order_counts,
+            "counts_direct": counts_direct,
         });
         eprintln!(
             "[bench]   p50 ms: get {} (SDK {}), list {} (SDK query {}, with the counter GetItem beside it {}), counts {} (SDK {})",
