@@ -149,23 +149,18 @@ where
            "errors": errors.load(Ordering::Relaxed), "tool": format!("{CONNECTIONS} SDK tasks, {seconds} s")})
 }
 
-/// CPU seconds (user + system) a process has used: ours when `pid` is `None`. Linux's /proc counts
-/// in USER_HZ ticks, which are 1/100 s.
-fn cpu_seconds(pid: Option<u32>) -> Option<f64> {
+/// CPU seconds (user + system) from /proc: a process's own (ours when `pid` is `None`), or, with
+/// `reaped_children`, that of our children already waited for (wrk's). /proc counts in USER_HZ
+/// ticks, which are 1/100 s.
+fn cpu_seconds(pid: Option<u32>, reaped_children: bool) -> Option<f64> {
     let path = pid.map_or_else(|| "/proc/self/stat".to_string(), |pid| format!("/proc/{pid}/stat"));
     let stat = std::fs::read_to_string(path).ok()?;
-    // Fields after the command name, which is in parentheses and may hold spaces.
+    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime
+    // are the 12th and 13th, cutime and cstime the 14th and 15th.
     let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split_whitespace().collect();
     let ticks = |index: usize| fields.get(index).and_then(|v| v.parse::<f64>().ok());
-    // utime, stime; then the reaped children's (wrk's) cutime, cstime.
-    Some((ticks(11)? + ticks(12)?) / 100.0)
-}
-
-fn reaped_children_cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split_whitespace().collect();
-    let ticks = |index: usize| fields.get(index).and_then(|v| v.parse::<f64>().ok());
-    Some((ticks(13)? + ticks(14)?) / 100.0)
+    let first = if reaped_children { 13 } else { 11 };
+    Some((ticks(first)? + ticks(first + 1)?) / 100.0)
 }
 
 /// The CPU every party spent during one slice of load.
@@ -178,16 +173,21 @@ struct CpuProbe {
 
 impl CpuProbe {
     fn start(db_pid: Option<u32>) -> CpuProbe {
-        CpuProbe { db_pid, ours: cpu_seconds(None), db: cpu_seconds(db_pid), client: reaped_children_cpu_seconds() }
+        CpuProbe {
+            db_pid,
+            ours: cpu_seconds(None, false),
+            db: db_pid.and_then(|pid| cpu_seconds(Some(pid), false)),
+            client: cpu_seconds(None, true),
+        }
     }
 
     /// CPU seconds since `start`: (ours, DynamoDB Local's, the load generator's).
     fn stop(&self) -> [Option<f64>; 3] {
         let delta = |before: Option<f64>, now: Option<f64>| Some(now? - before?);
         [
-            delta(self.ours, cpu_seconds(None)),
-            delta(self.db, cpu_seconds(self.db_pid)),
-            delta(self.client, reaped_children_cpu_seconds()),
+            delta(self.ours, cpu_seconds(None, false)),
+            delta(self.db, self.db_pid.and_then(|pid| cpu_seconds(Some(pid), false))),
+            delta(self.client, cpu_seconds(None, true)),
         ]
     }
 }
