@@ -163,33 +163,9 @@ fn cpu_seconds(pid: Option<u32>, reaped_children: bool) -> Option<f64> {
     Some((ticks(first)? + ticks(first + 1)?) / 100.0)
 }
 
-/// The CPU every party spent during one slice of load.
-struct CpuProbe {
-    db_pid: Option<u32>,
-    ours: Option<f64>,
-    db: Option<f64>,
-    client: Option<f64>,
-}
-
-impl CpuProbe {
-    fn start(db_pid: Option<u32>) -> CpuProbe {
-        CpuProbe {
-            db_pid,
-            ours: cpu_seconds(None, false),
-            db: db_pid.and_then(|pid| cpu_seconds(Some(pid), false)),
-            client: cpu_seconds(None, true),
-        }
-    }
-
-    /// CPU seconds since `start`: (ours, DynamoDB Local's, the load generator's).
-    fn stop(&self) -> [Option<f64>; 3] {
-        let delta = |before: Option<f64>, now: Option<f64>| Some(now? - before?);
-        [
-            delta(self.ours, cpu_seconds(None, false)),
-            delta(self.db, self.db_pid.and_then(|pid| cpu_seconds(Some(pid), false))),
-            delta(self.client, cpu_seconds(None, true)),
-        ]
-    }
+/// CPU seconds so far of every party in a load run: ours, DynamoDB Local's, the load generator's.
+fn cpu_now(db_pid: Option<u32>) -> [Option<f64>; 3] {
+    [cpu_seconds(None, false), db_pid.and_then(|pid| cpu_seconds(Some(pid), false)), cpu_seconds(None, true)]
 }
 
 /// Runs `slice` with the CPU probe around it and adds the CPU figures to its result.
@@ -197,9 +173,10 @@ async fn probed<Fut>(db_pid: Option<u32>, slice: Fut) -> Result<Value, String>
 where
     Fut: std::future::Future<Output = Result<Value, String>>,
 {
-    let probe = CpuProbe::start(db_pid);
+    let before = cpu_now(db_pid);
     let mut result = slice.await?;
-    let [ours, db, client] = probe.stop();
+    let after = cpu_now(db_pid);
+    let [ours, db, client] = [0, 1, 2].map(|party| Some(after[party]? - before[party]?));
     result["cpu_seconds"] = json!({"ours": ours, "dynamodb_local": db, "load_generator": client});
     Ok(result)
 }
