@@ -18,7 +18,7 @@ dev: tools ## DynamoDB Local + demo shop + every function on 127.0.0.1:3000
 	cargo run -p orders-dev --bin dev-server
 
 test: tools ## unit, property and integration tests against DynamoDB Local
-	scripts/with-dynamodb.sh scripts/run-tests.sh
+	cargo run -q -p orders-dev --bin with-dynamodb -- scripts/run-tests.sh
 
 lint: ## what CI enforces
 	cargo fmt --all -- --check

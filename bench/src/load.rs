@@ -2,14 +2,18 @@
 //! Local with the SDK (the ceiling), and the scale check (10 orders against many).
 
 use crate::stats::Latency;
-use crate::{address, orders_for, BUYER, SKU};
-use orders_dev::{auth, routes, server};
-use orders_shared::checkout::{build_orders, AddressSource, ValidCheckout};
-use orders_shared::order::OrderType;
-use orders_shared::runtime::App;
-use orders_shared::store::{OrderQuery, Partition};
-use orders_shared::time::Timestamp;
+use crate::{checkout_of, orders_for, BUYER, SKU};
+use orders_dev::handlers::{self, Handler};
+use orders_dev::{auth, server};
+use orders_shared::adapters::store::{OrderQuery, Partition};
+use orders_shared::domain::pricing::build_orders;
+use orders_shared::domain::time::Timestamp;
+use orders_shared::http::event::EventBuilder;
+use orders_shared::lambda_http::http::Method;
+use orders_shared::samples::address;
+use orders_shared::App;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -90,21 +94,10 @@ async fn wrk(url: &str, script: &str, seconds: u64) -> Result<Value, String> {
     Ok(parsed)
 }
 
-fn checkout(sku_id: &str) -> ValidCheckout {
-    ValidCheckout {
-        items: vec![(sku_id.to_string(), 1)],
-        order_type: OrderType::Standard,
-        points_to_use: 0,
-        address: AddressSource::Inline(address()),
-        remark: String::new(),
-        fingerprint: String::new(),
-    }
-}
-
 /// The create route's store work without HTTP, JSON or the envelope: one BatchGetItem, one
 /// TransactWriteItems.
 async fn direct_create(app: &App, buyer: &str, sku_id: &str) -> Result<(), String> {
-    let checkout = checkout(sku_id);
+    let checkout = checkout_of(sku_id);
     let reads = app.store.checkout_reads(buyer, &[sku_id], None, None, false).await.map_err(|e| e.to_string())?;
     let now = Timestamp::now();
     let orders = build_orders(buyer, &checkout, &reads.skus, &address(), now, 1800).map_err(|e| e.to_string())?;
@@ -330,14 +323,15 @@ pub async fn run(app: &App, order_no: &str, seconds: u64, db_pid: Option<u32>) -
     )
 }
 
-/// One invocation of `route`'s handler with `event`, timed from the parsed request to the response.
-async fn route_once(app: &App, route: &routes::Route, event: &str) -> Result<Duration, String> {
-    let request = orders_shared::lambda_http::request::from_str(event).map_err(|e| e.to_string())?;
+/// One invocation of `handler` with the request `event` makes, timed from the request to the
+/// response.
+async fn route_once(app: &App, handler: Handler, event: &EventBuilder) -> Result<Duration, String> {
+    let request = event.clone().into_request();
     let at = Instant::now();
-    let response = (route.handler)(app.clone(), request).await;
+    let response = handler(app.clone(), request).await;
     let elapsed = at.elapsed();
     if !response.status().is_success() {
-        return Err(format!("{} answered {}", route.function, response.status()));
+        return Err(format!("{} answered {}", event.clone().build().raw_path.unwrap_or_default(), response.status()));
     }
     Ok(elapsed)
 }
@@ -352,26 +346,14 @@ where
     Ok(at.elapsed())
 }
 
-fn event(method: &str, route_path: &str, path: &str, buyer: &str, params: Value, query: Value) -> Value {
-    // lambda_http reads an HTTP API request's query from rawQueryString, so it must carry it.
-    let raw_query = query
-        .as_object()
-        .map(|query| {
-            query
-                .iter()
-                .map(|(name, value)| format!("{name}={}", value.as_str().unwrap_or_default()))
-                .collect::<Vec<_>>()
-                .join("&")
-        })
-        .unwrap_or_default();
-    json!({
-        "version": "2.0", "routeKey": format!("{method} {route_path}"), "rawPath": path, "rawQueryString": raw_query,
-        "headers": {}, "pathParameters": params, "queryStringParameters": query,
-        "requestContext": {"http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "bench"},
-                           "requestId": "bench", "routeKey": format!("{method} {route_path}"), "stage": "$default", "timeEpoch": 0,
-                           "authorizer": {"jwt": {"claims": {"sub": buyer, "role": "buyer"}, "scopes": null}}},
-        "isBase64Encoded": false
-    })
+/// A buyer's GET of `path` (route `route_path`), as API Gateway would pass it.
+fn event(route_path: &str, path: &str, buyer: &str, params: &[(&str, &str)], query: &str) -> EventBuilder {
+    let claims = HashMap::from([("sub".to_string(), buyer.to_string()), ("role".to_string(), "buyer".to_string())]);
+    EventBuilder::new(Method::GET, route_path, path)
+        .query(query)
+        .path_params(params.iter().copied())
+        .claims(claims)
+        .request_id("bench")
 }
 
 /// The list page the scale check reads: the smallest buyer's whole history, so every size renders
@@ -398,22 +380,12 @@ pub async fn scale(app: &App, many: usize) -> Result<Value, String> {
         }
         let import_seconds = started.elapsed().as_secs_f64();
         let newest = orders.last().map(|o| o.order_no.clone()).unwrap_or_default();
-        let get = event(
-            "GET",
-            "/api/v1/orders/{id}",
-            &format!("/api/v1/orders/{newest}"),
-            buyer,
-            json!({"id": newest}),
-            json!(null),
-        );
-        let list =
-            event("GET", "/api/v1/orders", "/api/v1/orders", buyer, json!(null), json!({"limit": PAGE.to_string()}));
-        let counts = event("GET", "/api/v1/order-counts", "/api/v1/order-counts", buyer, json!(null), json!(null));
-        let route =
-            |function: &str| routes::table().into_iter().find(|r| r.function == function).ok_or("no such route");
+        let get = event("/api/v1/orders/{id}", &format!("/api/v1/orders/{newest}"), buyer, &[("id", &newest)], "");
+        let list = event("/api/v1/orders", "/api/v1/orders", buyer, &[], &format!("limit={PAGE}"));
+        let counts = event("/api/v1/order-counts", "/api/v1/order-counts", buyer, &[], "");
+        let route = |function: &str| handlers::handler(function).ok_or("no such function");
         let (get_route, list_route, counts_route) =
             (route("get-order")?, route("list-orders")?, route("get-order-counts")?);
-        let (get, list, counts) = (get.to_string(), list.to_string(), counts.to_string());
         let store = &app.store;
         let query = OrderQuery::new(Partition::Buyer(buyer.to_string()), PAGE);
         let page = || store.query_orders(&query);
@@ -421,13 +393,13 @@ pub async fn scale(app: &App, many: usize) -> Result<Value, String> {
         // heap, its JIT) falls on the handlers and the direct calls alike.
         let mut samples: [Vec<Duration>; 7] = Default::default();
         for _ in 0..SCALE_ROUNDS {
-            samples[0].push(route_once(app, &get_route, &get).await?);
+            samples[0].push(route_once(app, get_route, &get).await?);
             samples[1].push(call_once(store.get_order(buyer, &newest)).await?);
-            samples[2].push(route_once(app, &list_route, &list).await?);
+            samples[2].push(route_once(app, list_route, &list).await?);
             samples[3].push(call_once(page()).await?);
             // What the list handler sends: the page's Query and the counters' GetItem, side by side.
             samples[4].push(call_once(async { tokio::join!(page(), store.buyer_counts(buyer)).0 }).await?);
-            samples[5].push(route_once(app, &counts_route, &counts).await?);
+            samples[5].push(route_once(app, counts_route, &counts).await?);
             samples[6].push(call_once(store.buyer_counts(buyer)).await?);
         }
         let [get_order, get_item, list_page, query, query_and_counts, order_counts, counts_direct] =

@@ -9,13 +9,16 @@ mod report;
 mod stats;
 
 use coldstart::Subject;
-use orders_dev::{alipay_keys, local_db, routes, template, template_path};
-use orders_shared::checkout::{build_orders, AddressSource, ValidCheckout};
-use orders_shared::config::Config;
-use orders_shared::order::{Address, OrderType};
-use orders_shared::runtime::App;
-use orders_shared::store::CallCounter;
-use orders_shared::time::Timestamp;
+use orders_dev::{alipay_keys, handlers, local_db, template, template_path};
+use orders_shared::adapters::config::Config;
+use orders_shared::adapters::store::CallCounter;
+use orders_shared::domain::address::AddressEntry;
+use orders_shared::domain::catalog::Sku;
+use orders_shared::domain::order::OrderType;
+use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout};
+use orders_shared::domain::time::Timestamp;
+use orders_shared::samples::{self, address};
+use orders_shared::App;
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -75,40 +78,29 @@ fn options() -> Options {
     }
 }
 
-pub fn address() -> Address {
-    Address {
-        name: "Li Lei".into(),
-        phone: "13800000000".into(),
-        province: "Sichuan".into(),
-        city: "Chengdu".into(),
-        district: "Wuhou".into(),
-        detail: "1 Renmin Rd".into(),
-    }
+/// A bench SKU: 10.00 or 100 points, `stock` units.
+fn bench_sku(sku_id: &str, stock: i64) -> Sku {
+    let mut sku = samples::sku(sku_id, SHOP, 1000, stock, Timestamp::now());
+    sku.points_price = Some(100);
+    sku
 }
 
-/// Orders of `buyer`, priced from the bench SKU, pending payment.
-pub fn orders_for(buyer: &str, count: usize) -> Vec<orders_shared::order::Order> {
-    let sku = orders_shared::catalog::Sku {
-        sku_id: SKU.into(),
-        seller_id: SHOP.into(),
-        name: "Bench tea".into(),
-        properties: String::new(),
-        pic: String::new(),
-        price: orders_shared::money::Money(1000),
-        points_price: Some(100),
-        stock: 0,
-        freight_template_id: None,
-        updated_at: Timestamp::now(),
-    };
-    let skus = std::collections::BTreeMap::from([(SKU.to_string(), sku)]);
-    let checkout = ValidCheckout {
-        items: vec![(SKU.to_string(), 1)],
+/// One unit of `sku_id` to the sample address.
+pub fn checkout_of(sku_id: &str) -> Checkout {
+    Checkout {
+        items: vec![(sku_id.to_string(), 1)],
         order_type: OrderType::Standard,
         points_to_use: 0,
         address: AddressSource::Inline(address()),
         remark: String::new(),
         fingerprint: String::new(),
-    };
+    }
+}
+
+/// Orders of `buyer`, priced from the bench SKU, pending payment.
+pub fn orders_for(buyer: &str, count: usize) -> Vec<orders_shared::domain::order::Order> {
+    let skus = std::collections::BTreeMap::from([(SKU.to_string(), bench_sku(SKU, 0))]);
+    let checkout = checkout_of(SKU);
     let start = Timestamp::now().millis() - count as i64 * 10;
     (0..count)
         .filter_map(|index| {
@@ -137,17 +129,7 @@ fn patch_event(text: &str, order_no: &str, address_id: &str) -> String {
 async fn put_skus(app: &App) -> Result<(), String> {
     let names: Vec<String> = std::iter::once(SKU.to_string()).chain((0..load::SKUS).map(load::sku)).collect();
     for name in names {
-        let put = orders_shared::catalog::PutSkuRequest {
-            name: "Bench tea".into(),
-            properties: String::new(),
-            pic: String::new(),
-            price: orders_shared::money::Money(1000),
-            points_price: Some(100),
-            stock: 100_000_000,
-            freight_template_id: None,
-        };
-        let sku = put.into_sku(&name, SHOP, Timestamp::now()).map_err(|e| e.to_string())?;
-        app.store.put_sku(&sku).await.map_err(|e| e.to_string())?;
+        orders_shared::app::catalog::put_sku(app, &bench_sku(&name, 100_000_000)).await.map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -170,10 +152,12 @@ async fn seed_events(
     templates: &std::collections::BTreeMap<String, String>,
     alipay_key: &rsa::PrivateKey,
 ) -> Result<std::collections::BTreeMap<String, String>, String> {
-    use orders_shared::order::{Actor, Payment, Shipment};
-    use orders_shared::state::{apply, Action};
+    use orders_shared::domain::order::{Payment, Shipment};
+    use orders_shared::domain::party::Role;
+    use orders_shared::domain::payment::PaymentChannel;
+    use orders_shared::domain::state::{apply, Action};
     let now = Timestamp::now();
-    let pay = Action::Pay(Payment { channel: "alipay".into(), trade_no: "seed".into(), paid_at: now });
+    let pay = Action::Pay(Payment { channel: PaymentChannel::Alipay, trade_no: "seed".into(), paid_at: now });
     let ship = Action::Ship {
         shipment: Shipment {
             carrier_code: "SF".into(),
@@ -198,7 +182,7 @@ async fn seed_events(
     let mut numbers = std::collections::BTreeMap::new();
     for (order, (function, actions)) in orders.iter_mut().zip(&plans) {
         for action in actions {
-            *order = apply(order, action.clone(), Actor::System, now).map_err(|e| e.to_string())?.0;
+            *order = apply(order, action.clone(), Role::System, now).map_err(|e| e.to_string())?.0;
         }
         numbers.insert(function.to_string(), order.order_no.clone());
     }
@@ -206,7 +190,8 @@ async fn seed_events(
     let read_order = numbers["get-order"].clone();
     // An address of its own for delete-address, so every run deletes a real one.
     let doomed_address = format!("bench{}", &read_order[8..]);
-    app.store.create_address(BUYER, &doomed_address, &address(), false, now).await.map_err(|e| e.to_string())?;
+    let entry = AddressEntry { address_id: doomed_address.clone(), address: address(), is_default: false };
+    app.store.create_address(BUYER, &entry, now).await.map_err(|e| e.to_string())?;
     let mut events = std::collections::BTreeMap::new();
     for (name, text) in templates {
         let order_no = match name.as_str() {
@@ -223,7 +208,8 @@ async fn seed_events(
                 ("total_amount".to_string(), "10.00".to_string()),
                 ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
             ]);
-            let form = orders_shared::alipay::sign_notification(alipay_key, params).map_err(|e| e.to_string())?;
+            let form =
+                orders_shared::adapters::alipay::sign_notification(alipay_key, params).map_err(|e| e.to_string())?;
             let mut value: Value = serde_json::from_str(&event).map_err(|e| e.to_string())?;
             value["body"] = Value::String(form);
             event = value.to_string();
@@ -269,7 +255,8 @@ async fn run() -> Result<(), String> {
     // The data every run reads: SKUs with plenty of stock, an address, points.
     put_skus(&app).await?;
     let address_id = "benchaddress0001";
-    app.store.create_address(BUYER, address_id, &address(), true, Timestamp::now()).await.map_err(|e| e.to_string())?;
+    let entry = AddressEntry { address_id: address_id.to_string(), address: address(), is_default: true };
+    app.store.create_address(BUYER, &entry, Timestamp::now()).await.map_err(|e| e.to_string())?;
     app.store.grant_points(BUYER, 1_000_000).await.map_err(|e| e.to_string())?;
     let templates = read_events(&root)?;
 
@@ -277,11 +264,13 @@ async fn run() -> Result<(), String> {
     eprintln!("[bench] round trips per route...");
     let events = seed_events(&app, &templates, &alipay_key).await?;
     let mut round_trips = Vec::new();
-    for route in routes::table() {
-        let Some(event) = events.get(route.function) else { continue };
+    for route in template::routes(&template::load(&template_path())?) {
+        let (Some(event), Some(handler)) = (events.get(&route.function), handlers::handler(&route.function)) else {
+            continue;
+        };
         let request = orders_shared::lambda_http::request::from_str(event).map_err(|e| e.to_string())?;
         counter.take();
-        let response = (route.handler)(app.clone(), request).await;
+        let response = handler(app.clone(), request).await;
         let calls = counter.take();
         round_trips.push(json!({
             "function": route.function,
@@ -292,7 +281,7 @@ async fn run() -> Result<(), String> {
         }));
     }
     counter.take();
-    orders_shared::sweep::close_expired_orders(&app, Timestamp::now()).await.map_err(|e| e.to_string())?;
+    orders_shared::app::sweep::close_expired_orders(&app, Timestamp::now()).await.map_err(|e| e.to_string())?;
     round_trips.push(json!({"function": "close-expired-orders", "route": "schedule (nothing due)", "status": 200,
         "calls": counter.take().len(), "operations": ["Query per due shard"]}));
 
@@ -367,7 +356,7 @@ async fn run() -> Result<(), String> {
     if let Some(get_order) = subjects.iter().find(|s| s.name == "get-order").cloned() {
         let mut variant = get_order;
         variant.name = "get-order (ORDERS_TLS_ROOTS=system)".into();
-        variant.env.push((orders_shared::tls::TRUST_ROOTS_VAR.into(), "system".into()));
+        variant.env.push((orders_shared::adapters::tls::TRUST_ROOTS_VAR.into(), "system".into()));
         subjects.push(variant);
     }
     let mut cold = Vec::new();

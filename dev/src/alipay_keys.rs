@@ -2,7 +2,7 @@
 //! key pair and a stand-in "Alipay" key pair under `.data/alipay/`, so a developer can sign a
 //! test notification with `alipay_private_key.pem`.
 
-use orders_shared::alipay::{parse_private_key, AlipayConfig};
+use orders_shared::adapters::alipay::{parse_private_key, AlipayConfig};
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::{Generate, PrivateKey};
 use std::path::Path;

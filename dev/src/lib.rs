@@ -4,8 +4,8 @@
 
 pub mod alipay_keys;
 pub mod auth;
+pub mod handlers;
 pub mod local_db;
-pub mod routes;
 pub mod seed;
 pub mod server;
 pub mod template;

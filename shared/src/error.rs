@@ -1,4 +1,5 @@
-//! Every failure a route can answer, mapped to SPEC.md's envelope codes in one place.
+//! Every failure a route can answer, with its envelope code and HTTP status, in one place (the
+//! README's error table lists them).
 
 use lambda_http::http::StatusCode;
 

@@ -1,15 +1,17 @@
 //! Property tests: no sequence of operations breaks the order's invariants, and counters moved
 //! by `bucket_delta` always equal a recount.
 
-use orders_shared::catalog::Sku;
-use orders_shared::checkout::{build_orders, AddressSource, ValidCheckout};
-use orders_shared::money::Money;
-use orders_shared::order::{
-    Actor, Address, CloseReason, Order, OrderStatus, Payment, RefundKind, RefundLine, ReturnShipment, Shipment,
-    TrackingEvent,
+use orders_shared::domain::counters::{bucket_delta, buckets, Bucket};
+use orders_shared::domain::money::Money;
+use orders_shared::domain::order::{
+    CloseReason, Order, OrderStatus, Payment, RefundKind, RefundLine, ReturnShipment, Shipment, TrackingEvent,
 };
-use orders_shared::state::{apply, bucket_delta, buckets, Action, Bucket, Viewer};
-use orders_shared::time::Timestamp;
+use orders_shared::domain::party::{Role, Side};
+use orders_shared::domain::payment::PaymentChannel;
+use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout};
+use orders_shared::domain::state::{apply, Action, RefundApplication};
+use orders_shared::domain::time::Timestamp;
+use orders_shared::samples::{self, address};
 use orders_shared::ApiError;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -58,42 +60,17 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn address() -> Address {
-    Address {
-        name: "Li Lei".into(),
-        phone: "13800000000".into(),
-        province: "Sichuan".into(),
-        city: "Chengdu".into(),
-        district: "Wuhou".into(),
-        detail: "1 Renmin Rd".into(),
-    }
-}
-
 fn new_order(now: Timestamp, quantities: &[u32]) -> Order {
     let mut skus = BTreeMap::new();
     let mut items = Vec::new();
     for (index, quantity) in quantities.iter().enumerate() {
         let sku_id = format!("sku-{index}");
-        skus.insert(
-            sku_id.clone(),
-            Sku {
-                sku_id: sku_id.clone(),
-                seller_id: "shop".into(),
-                name: format!("Tea {index}"),
-                properties: String::new(),
-                pic: String::new(),
-                price: Money(1999 + index as i64),
-                points_price: None,
-                stock: 100,
-                freight_template_id: None,
-                updated_at: now,
-            },
-        );
+        skus.insert(sku_id.clone(), samples::sku(&sku_id, "shop", 1999 + index as i64, 100, now));
         items.push((sku_id, *quantity));
     }
-    let checkout = ValidCheckout {
+    let checkout = Checkout {
         items,
-        order_type: orders_shared::order::OrderType::Standard,
+        order_type: orders_shared::domain::order::OrderType::Standard,
         points_to_use: 0,
         address: AddressSource::Inline(address()),
         remark: String::new(),
@@ -105,7 +82,7 @@ fn new_order(now: Timestamp, quantities: &[u32]) -> Order {
 
 fn action_for(op: &Op, order: &Order, now: Timestamp) -> Option<Action> {
     Some(match op {
-        Op::Pay => Action::Pay(Payment { channel: "alipay".into(), trade_no: "T1".into(), paid_at: now }),
+        Op::Pay => Action::Pay(Payment { channel: PaymentChannel::Alipay, trade_no: "T1".into(), paid_at: now }),
         Op::Ship => Action::Ship {
             shipment: Shipment {
                 carrier_code: "SF".into(),
@@ -132,14 +109,14 @@ fn action_for(op: &Op, order: &Order, now: Timestamp) -> Option<Action> {
             } else {
                 Vec::new()
             };
-            Action::ApplyRefund {
+            Action::ApplyRefund(RefundApplication {
                 kind: if *return_goods { RefundKind::ReturnAndRefund } else { RefundKind::RefundOnly },
                 amount,
                 reason: "broken".into(),
                 remark: String::new(),
                 lines,
                 vouchers: Vec::new(),
-            }
+            })
         }
         Op::Withdraw => Action::WithdrawRefund,
         Op::Reject => Action::RejectRefund { reason: "used".into() },
@@ -195,7 +172,7 @@ fn check_invariants(order: &Order) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn recount(orders: &[Order], viewer: Viewer) -> HashMap<Bucket, i64> {
+fn recount(orders: &[Order], viewer: Side) -> HashMap<Bucket, i64> {
     let mut counts = HashMap::new();
     for order in orders {
         for bucket in buckets(order, viewer) {
@@ -223,10 +200,10 @@ proptest! {
         let mut seller_counts: HashMap<Bucket, i64> = HashMap::new();
         for order in &orders {
             check_invariants(order)?;
-            for (bucket, delta) in bucket_delta(None, order, Viewer::Buyer) {
+            for (bucket, delta) in bucket_delta(None, order, Side::Buyer) {
                 *buyer_counts.entry(bucket).or_insert(0) += delta;
             }
-            for (bucket, delta) in bucket_delta(None, order, Viewer::Seller) {
+            for (bucket, delta) in bucket_delta(None, order, Side::Seller) {
                 *seller_counts.entry(bucket).or_insert(0) += delta;
             }
         }
@@ -238,7 +215,7 @@ proptest! {
             now = now.plus_seconds(1);
             let before = orders[target].clone();
             let Some(action) = action_for(&op, &before, now) else { continue };
-            match apply(&before, action, Actor::Buyer, now) {
+            match apply(&before, action, Role::Buyer, now) {
                 Ok((after, effects)) => {
                     check_invariants(&after)?;
                     prop_assert_eq!(after.version, before.version + 1);
@@ -246,7 +223,7 @@ proptest! {
                         "a closed order stays closed");
                     prop_assert!(after.status != OrderStatus::PendingPayment || before.status == OrderStatus::PendingPayment,
                         "nothing goes back to pending_payment");
-                    prop_assert!(!orders_shared::state::is_expired(&before, now) || matches!(op, Op::Timeout),
+                    prop_assert!(!orders_shared::domain::state::is_expired(&before, now) || matches!(op, Op::Timeout),
                         "an expired order only times out");
                     let closed_unpaid = before.status == OrderStatus::PendingPayment && after.status == OrderStatus::Closed;
                     prop_assert_eq!(!effects.restore_stock.is_empty(), closed_unpaid,
@@ -257,10 +234,10 @@ proptest! {
                         prop_assert_eq!(restored, ordered);
                         prop_assert_eq!(effects.restore_points, before.amounts.points_used);
                     }
-                    for (bucket, delta) in bucket_delta(Some(&before), &after, Viewer::Buyer) {
+                    for (bucket, delta) in bucket_delta(Some(&before), &after, Side::Buyer) {
                         *buyer_counts.entry(bucket).or_insert(0) += delta;
                     }
-                    for (bucket, delta) in bucket_delta(Some(&before), &after, Viewer::Seller) {
+                    for (bucket, delta) in bucket_delta(Some(&before), &after, Side::Seller) {
                         *seller_counts.entry(bucket).or_insert(0) += delta;
                     }
                     orders[target] = after;
@@ -272,8 +249,8 @@ proptest! {
                     );
                 }
             }
-            prop_assert_eq!(normalized(&buyer_counts), normalized(&recount(&orders, Viewer::Buyer)));
-            prop_assert_eq!(normalized(&seller_counts), normalized(&recount(&orders, Viewer::Seller)));
+            prop_assert_eq!(normalized(&buyer_counts), normalized(&recount(&orders, Side::Buyer)));
+            prop_assert_eq!(normalized(&seller_counts), normalized(&recount(&orders, Side::Seller)));
             prop_assert!(buyer_counts.values().all(|count| *count >= 0));
         }
     }
@@ -285,7 +262,7 @@ fn the_happy_path_and_the_refund_paths_are_reachable() {
     let order = new_order(now, &[2]);
     let step = |order: &Order, op: Op| {
         let action = action_for(&op, order, now).expect("an action");
-        apply(order, action, Actor::Buyer, now).expect("allowed").0
+        apply(order, action, Role::Buyer, now).expect("allowed").0
     };
     let paid = step(&order, Op::Pay);
     let shipped = step(&paid, Op::Ship);
@@ -294,7 +271,7 @@ fn the_happy_path_and_the_refund_paths_are_reachable() {
     assert!(reviewed.reviewed);
     let deleted = step(&reviewed, Op::Delete);
     assert!(deleted.deleted);
-    assert!(buckets(&deleted, Viewer::Buyer).is_empty());
+    assert!(buckets(&deleted, Side::Buyer).is_empty());
 
     let returning = step(
         &step(
@@ -313,7 +290,7 @@ fn the_happy_path_and_the_refund_paths_are_reachable() {
     );
     assert_eq!(partial.status, OrderStatus::Paid, "a partial refund does not close the order");
 
-    let conflict = apply(&paid, Action::Cancel { reason: String::new() }, Actor::Buyer, now);
+    let conflict = apply(&paid, Action::Cancel { reason: String::new() }, Role::Buyer, now);
     assert!(matches!(conflict, Err(ApiError::StateConflict { .. })));
 }
 
@@ -321,9 +298,9 @@ fn the_happy_path_and_the_refund_paths_are_reachable() {
 fn tracking_events_are_capped_so_an_order_stays_a_small_item() {
     let now = Timestamp::from_millis(1_764_000_000_000);
     let order = new_order(now, &[1]);
-    let step = |order: &Order, op: Op| apply(order, action_for(&op, order, now).expect("action"), Actor::Seller, now);
+    let step = |order: &Order, op: Op| apply(order, action_for(&op, order, now).expect("action"), Role::Seller, now);
     let mut shipped = step(&step(&order, Op::Pay).expect("pay").0, Op::Ship).expect("ship").0;
-    for _ in 0..orders_shared::state::MAX_TRACKING_EVENTS {
+    for _ in 0..orders_shared::domain::state::MAX_TRACKING_EVENTS {
         shipped = step(&shipped, Op::Track).expect("within the cap").0;
     }
     assert!(matches!(step(&shipped, Op::Track), Err(ApiError::Invalid { .. })));

@@ -4,10 +4,10 @@
 
 use orders_dev::{alipay_keys, local_db};
 use orders_dev::{auth, server, template, template_path};
-use orders_shared::alipay::AlipayConfig;
-use orders_shared::config::Config;
-use orders_shared::runtime::App;
-use orders_shared::store::CallCounter;
+use orders_shared::adapters::alipay::AlipayConfig;
+use orders_shared::adapters::config::Config;
+use orders_shared::adapters::store::CallCounter;
+use orders_shared::App;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -205,5 +205,5 @@ pub fn alipay_notification(
         ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
         ("notify_type".to_string(), "trade_status_sync".to_string()),
     ]);
-    orders_shared::alipay::sign_notification(alipay_key, params).expect("sign")
+    orders_shared::adapters::alipay::sign_notification(alipay_key, params).expect("sign")
 }

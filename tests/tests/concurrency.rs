@@ -2,9 +2,10 @@
 
 use futures::future::join_all;
 use orders_integration_tests::{order_body, Method, StatusCode, TestApi};
-use orders_shared::order::{Order, OrderStatus};
-use orders_shared::state::{buckets, Bucket, Viewer};
-use orders_shared::store::{OrderQuery, Partition};
+use orders_shared::adapters::store::{OrderQuery, Partition};
+use orders_shared::domain::counters::{buckets, Bucket};
+use orders_shared::domain::order::{Order, OrderStatus};
+use orders_shared::domain::party::Side;
 use rand::{RngExt, SeedableRng};
 use std::collections::HashMap;
 
@@ -98,7 +99,7 @@ async fn all_orders(api: &TestApi, partition: Partition) -> Vec<Order> {
     }
 }
 
-fn recount(orders: &[Order], viewer: Viewer) -> HashMap<&'static str, i64> {
+fn recount(orders: &[Order], viewer: Side) -> HashMap<&'static str, i64> {
     let mut counts: HashMap<&'static str, i64> = Bucket::ALL.iter().map(|b| (b.name(), 0)).collect();
     for order in orders {
         for bucket in buckets(order, viewer) {
@@ -160,7 +161,7 @@ async fn after_random_creates_cancels_and_deletes_counters_equal_a_recount() {
     for buyer in buyers {
         let orders = all_orders(&api, Partition::Buyer(buyer.to_string())).await;
         let counts = api.counts(&api.buyer(buyer)).await;
-        for (name, expected) in recount(&orders, Viewer::Buyer) {
+        for (name, expected) in recount(&orders, Side::Buyer) {
             assert_eq!(counts[name].as_i64(), Some(expected), "{buyer} {name}: {counts}");
         }
         every_order.extend(orders);
@@ -168,7 +169,7 @@ async fn after_random_creates_cancels_and_deletes_counters_equal_a_recount() {
     for shop in ["shop-a", "shop-b"] {
         let orders = all_orders(&api, Partition::Seller(shop.to_string())).await;
         let counts = api.app.store.seller_counts(shop).await.expect("seller counts");
-        for (name, expected) in recount(&orders, Viewer::Seller) {
+        for (name, expected) in recount(&orders, Side::Seller) {
             let bucket = Bucket::ALL.into_iter().find(|b| b.name() == name).unwrap();
             assert_eq!(counts.get(bucket), expected, "{shop} {name}");
         }

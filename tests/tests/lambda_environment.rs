@@ -4,8 +4,8 @@
 //! process (nextest runs each test in a process of its own).
 
 use orders_integration_tests::{dynamodb_endpoint, TestApi};
-use orders_shared::runtime::App;
-use orders_shared::tls::{self, TrustRoots, TRUST_ROOTS_VAR};
+use orders_shared::adapters::tls::{self, TrustRoots, TRUST_ROOTS_VAR};
+use orders_shared::App;
 
 #[tokio::test]
 async fn a_function_built_from_lambdas_environment_reads_the_table() {

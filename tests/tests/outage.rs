@@ -4,11 +4,12 @@
 use futures::future::join_all;
 use orders_dev::local_db::{free_port, LocalDynamo};
 use orders_integration_tests::{Method, StatusCode, TestApi};
-use orders_shared::order::OrderStatus;
-use orders_shared::state::{buckets, Bucket, Viewer};
-use orders_shared::store::{OrderQuery, Partition};
+use orders_shared::adapters::store::{OrderQuery, Partition};
+use orders_shared::domain::counters::{buckets, Bucket};
+use orders_shared::domain::order::OrderStatus;
+use orders_shared::domain::party::Side;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -21,13 +22,17 @@ async fn a_store_outage_answers_503_and_leaves_nothing_half_written() {
 
     // Buyers keep ordering while the store dies under them.
     let stop = AtomicBool::new(false);
+    let created = AtomicUsize::new(0);
     let load = join_all(buyers.iter().map(|buyer| {
-        let (api, stop) = (&api, &stop);
+        let (api, stop, created) = (&api, &stop, &created);
         async move {
             let token = api.buyer(buyer);
             let mut statuses = Vec::new();
             while !stop.load(Ordering::Relaxed) {
                 let answer = api.create(&token, &[("tea", 1)]).await;
+                if answer.status == StatusCode::CREATED {
+                    created.fetch_add(1, Ordering::Relaxed);
+                }
                 if answer.status == StatusCode::SERVICE_UNAVAILABLE {
                     assert_eq!(answer.code(), 10004, "{}", answer.body);
                     assert!(answer.headers.contains_key("retry-after"));
@@ -38,7 +43,14 @@ async fn a_store_outage_answers_503_and_leaves_nothing_half_written() {
         }
     }));
     let chaos = async {
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        // Kill it mid-load: once orders are going through (a busy machine may need a while).
+        for _ in 0..600 {
+            if created.load(Ordering::Relaxed) >= 4 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
         dynamo.kill();
         tokio::time::sleep(Duration::from_millis(2500)).await;
         stop.store(true, Ordering::Relaxed);
@@ -69,7 +81,7 @@ async fn a_store_outage_answers_503_and_leaves_nothing_half_written() {
         assert!(page.next.is_none());
         let mut recount: HashMap<&str, i64> = HashMap::new();
         for order in &page.orders {
-            for bucket in buckets(order, Viewer::Buyer) {
+            for bucket in buckets(order, Side::Buyer) {
                 *recount.entry(bucket.name()).or_default() += 1;
             }
             if order.status == OrderStatus::PendingPayment {

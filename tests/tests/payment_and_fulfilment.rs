@@ -3,8 +3,8 @@
 
 use futures::future::join_all;
 use orders_integration_tests::{alipay_notification, Answer, Method, StatusCode, TestApi, DEV_APP_ID};
-use orders_shared::sweep::{auto_confirm_receipts, close_expired_orders};
-use orders_shared::time::Timestamp;
+use orders_shared::app::sweep::{auto_confirm_receipts, close_expired_orders};
+use orders_shared::domain::time::Timestamp;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -44,9 +44,12 @@ async fn the_whole_path_from_order_to_review() {
     assert_eq!(params["method"], "alipay.trade.app.pay");
     assert_eq!(params["sign_type"], "RSA2");
     assert!(params["biz_content"].contains(&no) && params["biz_content"].contains("\"128.00\""));
-    let content = orders_shared::alipay::signing_content(&params, &["sign"]);
+    let content = orders_shared::adapters::alipay::signing_content(&params, &["sign"]);
     let app_public = api.app.alipay().unwrap().app_private_key.as_ref().expect("the app key").to_public_key();
-    assert!(orders_shared::alipay::rsa2_verify(&app_public, &content, &params["sign"]), "RSA2 signature verifies");
+    assert!(
+        orders_shared::adapters::alipay::rsa2_verify(&app_public, &content, &params["sign"]),
+        "RSA2 signature verifies"
+    );
     let unpaid = api.call(Method::GET, &format!("/api/v1/orders/{no}/payment"), Some(&buyer), None).await;
     assert_eq!((unpaid.data()["status"].as_str(), unpaid.data()["paid"].as_bool()), (Some("unpaid"), Some(false)));
 

@@ -4,11 +4,12 @@
 use orders_dev::alipay_keys;
 use orders_dev::local_db::{self, LocalDynamo};
 use orders_dev::{auth, repo_root, seed, server, template, template_path};
-use orders_shared::alipay::AlipayConfig;
-use orders_shared::config::Config;
-use orders_shared::runtime::{init_tracing, App};
-use orders_shared::sweep::{auto_confirm_receipts, close_expired_orders};
-use orders_shared::time::Timestamp;
+use orders_shared::adapters::alipay::AlipayConfig;
+use orders_shared::adapters::config::Config;
+use orders_shared::adapters::runtime::init_tracing;
+use orders_shared::app::sweep::{auto_confirm_receipts, close_expired_orders};
+use orders_shared::domain::time::Timestamp;
+use orders_shared::App;
 use std::process::ExitCode;
 
 fn env_or(name: &str, default: &str) -> String {

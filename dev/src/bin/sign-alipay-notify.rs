@@ -4,7 +4,7 @@
 //! `cargo run -q -p orders-dev --bin sign-alipay-notify -- <order_no> <amount> [trade_status]`
 
 use orders_dev::{alipay_keys, repo_root};
-use orders_shared::alipay::sign_notification;
+use orders_shared::adapters::alipay::sign_notification;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 

@@ -1,13 +1,14 @@
 //! `POST /api/v1/seller/orders/{id}/tracking-events`: the shop appends a logistics event.
 
-use orders_shared::http::{json_body, serve, Ctx, Reply};
+use orders_shared::app::orders::transition;
+use orders_shared::domain::party::Actor;
+use orders_shared::domain::time::Timestamp;
+use orders_shared::http::bodies::{json_body, TrackingEventBody};
+use orders_shared::http::params::order_no_param;
+use orders_shared::http::views::LogisticsView;
+use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
-use orders_shared::ops::{order_no_param, transition, Party};
-use orders_shared::requests::TrackingEventRequest;
-use orders_shared::runtime::App;
-use orders_shared::time::Timestamp;
-use orders_shared::view::logistics_view;
-use orders_shared::ApiError;
+use orders_shared::{ApiError, App};
 
 pub async fn handle(app: App, request: Request) -> Response<Body> {
     serve(request, |ctx, request| add(app, ctx, request)).await
@@ -16,7 +17,7 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 async fn add(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let seller_id = ctx.seller()?;
     let order_no = order_no_param(&request)?;
-    let action = json_body::<TrackingEventRequest>(&request)?.into_action(Timestamp::now())?;
-    let order = transition(&app, Party::Seller(seller_id), &order_no, |_| Ok(action.clone())).await?;
-    Reply::created(logistics_view(&order))
+    let action = json_body::<TrackingEventBody>(&request)?.into_action(Timestamp::now())?;
+    let order = transition(&app, Actor::Seller(seller_id), &order_no, action).await?;
+    Reply::created(LogisticsView::new(&order))
 }

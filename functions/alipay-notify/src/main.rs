@@ -2,5 +2,5 @@
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), orders_shared::lambda_http::Error> {
-    orders_shared::runtime::run(alipay_notify::handle).await
+    orders_shared::adapters::runtime::run(alipay_notify::handle).await
 }

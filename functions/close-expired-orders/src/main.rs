@@ -2,5 +2,5 @@
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), orders_shared::lambda_http::Error> {
-    orders_shared::runtime::run_scheduled(close_expired_orders::run).await
+    orders_shared::adapters::runtime::run_scheduled(close_expired_orders::run).await
 }

@@ -1,10 +1,10 @@
 //! `DELETE /api/v1/addresses/{address_id}`: remove an address from the book.
 
-use orders_shared::catalog::validate_id;
-use orders_shared::http::{path_param, serve, Ctx, Reply};
+use orders_shared::app::address_book;
+use orders_shared::http::params::id_param;
+use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
-use orders_shared::runtime::App;
-use orders_shared::ApiError;
+use orders_shared::{ApiError, App};
 use serde_json::json;
 
 pub async fn handle(app: App, request: Request) -> Response<Body> {
@@ -13,11 +13,7 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 
 async fn delete(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let buyer_id = ctx.buyer()?;
-    let address_id = path_param(&request, "address_id")?;
-    validate_id("address_id", &address_id)?;
-    if app.store.delete_address(buyer_id, &address_id).await? {
-        Reply::ok(json!({"address_id": address_id, "deleted": true}))
-    } else {
-        Err(ApiError::not_found("address", address_id))
-    }
+    let address_id = id_param(&request, "address_id")?;
+    address_book::remove(&app, buyer_id, &address_id).await?;
+    Reply::ok(json!({"address_id": address_id, "deleted": true}))
 }

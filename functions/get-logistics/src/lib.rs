@@ -1,12 +1,12 @@
 //! `GET /api/v1/orders/{id}/logistics`: carrier, tracking number and events, newest first; only
 //! once the order has shipped.
 
+use orders_shared::app::orders::buyer_order;
+use orders_shared::http::params::order_no_param;
+use orders_shared::http::views::LogisticsView;
 use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
-use orders_shared::ops::{buyer_order, order_no_param};
-use orders_shared::runtime::App;
-use orders_shared::view::logistics_view;
-use orders_shared::ApiError;
+use orders_shared::{ApiError, App};
 
 pub async fn handle(app: App, request: Request) -> Response<Body> {
     serve(request, |ctx, request| get(app, ctx, request)).await
@@ -16,11 +16,9 @@ async fn get(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let buyer_id = ctx.buyer()?;
     let order_no = order_no_param(&request)?;
     let order = buyer_order(&app, buyer_id, &order_no).await?;
-    match logistics_view(&order) {
-        Some(view) => Reply::ok(view),
-        None => Err(ApiError::StateConflict {
-            action: "show the logistics of".into(),
-            from: format!("{} (not shipped)", order.status.as_str()),
-        }),
-    }
+    let not_shipped = || ApiError::StateConflict {
+        action: "show the logistics of".into(),
+        from: format!("{} (not shipped)", order.status.as_str()),
+    };
+    Reply::ok(LogisticsView::new(&order).ok_or_else(not_shipped)?)
 }

@@ -1,12 +1,12 @@
 //! `GET /api/v1/orders/{id}`: one of the buyer's own orders.
 
+use orders_shared::app::orders::buyer_order;
+use orders_shared::domain::time::Timestamp;
+use orders_shared::http::params::order_no_param;
+use orders_shared::http::views::OrderView;
 use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
-use orders_shared::ops::{buyer_order, order_no_param};
-use orders_shared::runtime::App;
-use orders_shared::time::Timestamp;
-use orders_shared::view::order_view;
-use orders_shared::ApiError;
+use orders_shared::{ApiError, App};
 
 pub async fn handle(app: App, request: Request) -> Response<Body> {
     serve(request, |ctx, request| get(app, ctx, request)).await
@@ -16,5 +16,5 @@ async fn get(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let buyer_id = ctx.buyer()?;
     let order_no = order_no_param(&request)?;
     let order = buyer_order(&app, buyer_id, &order_no).await?;
-    Reply::ok(order_view(&order, Timestamp::now()))
+    Reply::ok(OrderView::new(&order, Timestamp::now()))
 }

@@ -2,8 +2,7 @@
 
 use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
-use orders_shared::runtime::App;
-use orders_shared::ApiError;
+use orders_shared::{ApiError, App};
 
 pub async fn handle(app: App, request: Request) -> Response<Body> {
     serve(request, |ctx, _request| counts(app, ctx)).await

@@ -1,9 +1,9 @@
 //! `GET /api/v1/addresses`: the buyer's address book, default first.
 
+use orders_shared::app::address_book;
 use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
-use orders_shared::runtime::App;
-use orders_shared::ApiError;
+use orders_shared::{ApiError, App};
 use serde_json::json;
 
 pub async fn handle(app: App, request: Request) -> Response<Body> {
@@ -12,6 +12,6 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 
 async fn list(app: App, ctx: Ctx) -> Result<Reply, ApiError> {
     let buyer_id = ctx.buyer()?;
-    let items = app.store.list_addresses(buyer_id).await?;
+    let items = address_book::list(&app, buyer_id).await?;
     Reply::ok(json!({"items": items, "total": items.len()}))
 }

@@ -1,14 +1,15 @@
 //! `POST /api/v1/seller/orders/{id}/close`: the shop closes an unpaid order; stock comes back.
 
+use orders_shared::app::orders::transition;
+use orders_shared::domain::party::Actor;
+use orders_shared::domain::state::Action;
+use orders_shared::domain::time::Timestamp;
+use orders_shared::http::bodies::{optional_body, ReasonBody};
+use orders_shared::http::params::order_no_param;
+use orders_shared::http::views::OrderView;
 use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
-use orders_shared::ops::{order_no_param, transition, Party};
-use orders_shared::requests::{optional_body, ReasonRequest};
-use orders_shared::runtime::App;
-use orders_shared::state::Action;
-use orders_shared::time::Timestamp;
-use orders_shared::view::order_view;
-use orders_shared::ApiError;
+use orders_shared::{ApiError, App};
 
 pub async fn handle(app: App, request: Request) -> Response<Body> {
     serve(request, |ctx, request| close(app, ctx, request)).await
@@ -17,9 +18,7 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 async fn close(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let seller_id = ctx.seller()?;
     let order_no = order_no_param(&request)?;
-    let reason = optional_body::<ReasonRequest>(&request)?.reason()?;
-    let order =
-        transition(&app, Party::Seller(seller_id), &order_no, |_| Ok(Action::SellerClose { reason: reason.clone() }))
-            .await?;
-    Reply::ok(order_view(&order, Timestamp::now()))
+    let reason = optional_body::<ReasonBody>(&request)?.reason()?;
+    let order = transition(&app, Actor::Seller(seller_id), &order_no, Action::SellerClose { reason }).await?;
+    Reply::ok(OrderView::new(&order, Timestamp::now()))
 }

@@ -1,0 +1,54 @@
+//! Every function's handler, by the binary name template.yaml deploys it under. The dev server
+//! routes template.yaml's HttpApi events to these.
+
+use orders_shared::lambda_http::{Body, Request, Response};
+use orders_shared::App;
+use std::future::Future;
+use std::pin::Pin;
+
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Response<Body>> + Send>>;
+pub type Handler = fn(App, Request) -> HandlerFuture;
+
+macro_rules! handlers {
+    ($($function:literal => $krate:ident),* $(,)?) => {
+        /// (binary name, handler) of every HTTP function.
+        pub const ALL: &[(&str, Handler)] = &[
+            $(($function, |app, request| Box::pin($krate::handle(app, request)))),*
+        ];
+    };
+}
+
+handlers! {
+    "add-tracking-event" => add_tracking_event,
+    "alipay-notify" => alipay_notify,
+    "cancel-order" => cancel_order,
+    "confirm-receipt" => confirm_receipt,
+    "create-address" => create_address,
+    "create-order" => create_order,
+    "delete-address" => delete_address,
+    "delete-order" => delete_order,
+    "get-address" => get_address,
+    "get-logistics" => get_logistics,
+    "get-order" => get_order,
+    "get-order-counts" => get_order_counts,
+    "get-payment" => get_payment,
+    "get-points" => get_points,
+    "get-seller-order" => get_seller_order,
+    "get-seller-order-counts" => get_seller_order_counts,
+    "get-sku" => get_sku,
+    "grant-points" => grant_points,
+    "list-addresses" => list_addresses,
+    "list-orders" => list_orders,
+    "list-seller-orders" => list_seller_orders,
+    "put-sku" => put_sku,
+    "review-order" => review_order,
+    "seller-close-order" => seller_close_order,
+    "ship-order" => ship_order,
+    "start-payment" => start_payment,
+    "update-address" => update_address,
+}
+
+/// The handler of a function, by its binary name.
+pub fn handler(function: &str) -> Option<Handler> {
+    ALL.iter().find(|(name, _)| *name == function).map(|(_, handler)| *handler)
+}

@@ -1,0 +1,388 @@
+//! Every JSON request body, and how each becomes domain values. Field rules live in the domain
+//! types these convert into (`Address::validate`, `Sku::validate`) or here where a body is the
+//! only place a value comes from.
+
+use crate::domain::address::Address;
+use crate::domain::catalog::Sku;
+use crate::domain::money::Money;
+use crate::domain::order::{OrderType, Shipment, TrackingEvent};
+use crate::domain::payment::PaymentChannel;
+use crate::domain::pricing::{AddressSource, Checkout, MAX_DISTINCT_SKUS, MAX_POINTS, MAX_QUANTITY};
+use crate::domain::state::Action;
+use crate::domain::text::{validate_id, validate_text};
+use crate::domain::time::Timestamp;
+use crate::error::ApiError;
+use lambda_http::{Body, Request};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+
+/// Bodies above this are refused before parsing.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Parses a JSON body into `T`, naming the offending field on failure.
+pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> {
+    let bytes: &[u8] = match request.body() {
+        Body::Empty => b"",
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => b"",
+    };
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::invalid("body", format!("must be at most {MAX_BODY_BYTES} bytes")));
+    }
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::invalid("body", "must be a JSON object"));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            ApiError::invalid("body", format!("malformed JSON: {inner}"))
+        } else {
+            let field = if path == "." { "body".to_string() } else { path };
+            ApiError::invalid(field, strip_position(&inner.to_string()))
+        }
+    })?;
+    deserializer.end().map_err(|error| ApiError::invalid("body", format!("malformed JSON: {error}")))?;
+    Ok(value)
+}
+
+/// An optional JSON body: empty means the default.
+pub fn optional_body<T: Default + DeserializeOwned>(request: &Request) -> Result<T, ApiError> {
+    if request.body().is_empty() {
+        Ok(T::default())
+    } else {
+        json_body(request)
+    }
+}
+
+/// serde_json appends " at line 1 column 20"; the field name already says where.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// An address as a caller sends it: inline in an order (`address`), or into the address book,
+/// where `is_default` makes it the default. (Not `Address` flattened: serde's flatten would lose
+/// the field names in error messages.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddressBody {
+    pub name: String,
+    pub phone: String,
+    pub province: String,
+    pub city: String,
+    #[serde(default)]
+    pub district: String,
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_default: bool,
+}
+
+impl AddressBody {
+    /// The checked address and its default flag; `prefix` names where it sits (`address.`).
+    pub fn into_address(self, prefix: &str) -> Result<(Address, bool), ApiError> {
+        let AddressBody { name, phone, province, city, district, detail, is_default } = self;
+        let address = Address { name, phone, province, city, district, detail };
+        address.validate(prefix)?;
+        Ok((address, is_default))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemBody {
+    pub sku_id: String,
+    pub quantity: i64,
+}
+
+/// `POST /orders`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrderBody {
+    #[serde(default)]
+    pub items: Vec<ItemBody>,
+    #[serde(default)]
+    pub from_cart: bool,
+    #[serde(default)]
+    pub address_id: Option<String>,
+    #[serde(default)]
+    pub address: Option<AddressBody>,
+    #[serde(default)]
+    pub remark: String,
+    #[serde(default)]
+    pub order_type: OrderType,
+    #[serde(default)]
+    pub points_to_use: i64,
+}
+
+impl CreateOrderBody {
+    pub fn into_checkout(self) -> Result<Checkout, ApiError> {
+        let fingerprint = hex::encode(Sha256::digest(serde_json::to_vec(&self).unwrap_or_default()));
+        if self.from_cart {
+            return Err(ApiError::invalid("from_cart", "the cart is not available yet; send items"));
+        }
+        if !(0..=MAX_POINTS).contains(&self.points_to_use) {
+            return Err(ApiError::invalid("points_to_use", format!("must be 0..={MAX_POINTS}")));
+        }
+        if self.order_type == OrderType::Points && self.points_to_use != 0 {
+            return Err(ApiError::invalid("points_to_use", "a points order is paid in points already; leave it out"));
+        }
+        if self.items.is_empty() {
+            return Err(ApiError::invalid("items", "must list at least one item"));
+        }
+        if self.items.len() > MAX_DISTINCT_SKUS {
+            return Err(ApiError::invalid(
+                "items",
+                format!("at most {MAX_DISTINCT_SKUS} distinct SKUs fit in one order transaction"),
+            ));
+        }
+        let mut seen = HashSet::new();
+        let mut items = Vec::with_capacity(self.items.len());
+        for (index, item) in self.items.into_iter().enumerate() {
+            validate_id(&format!("items[{index}].sku_id"), &item.sku_id)?;
+            if !(1..=MAX_QUANTITY).contains(&item.quantity) {
+                return Err(ApiError::invalid(
+                    format!("items[{index}].quantity"),
+                    format!("must be 1..={MAX_QUANTITY}"),
+                ));
+            }
+            if !seen.insert(item.sku_id.clone()) {
+                return Err(ApiError::invalid(
+                    format!("items[{index}].sku_id"),
+                    "appears twice; send one item per SKU with the total quantity",
+                ));
+            }
+            items.push((item.sku_id, item.quantity as u32));
+        }
+        let address = match (self.address_id, self.address) {
+            (Some(_), Some(_)) => return Err(ApiError::invalid("address", "send address_id or address, not both")),
+            (None, None) => return Err(ApiError::invalid("address_id", "address_id or address is required")),
+            (Some(id), None) => {
+                validate_id("address_id", &id)?;
+                AddressSource::Book(id)
+            }
+            (None, Some(body)) => match body.into_address("address.")? {
+                (_, true) => {
+                    return Err(ApiError::invalid("address.is_default", "only the address book has a default"))
+                }
+                (address, false) => AddressSource::Inline(address),
+            },
+        };
+        validate_text("remark", &self.remark, 0, 200)?;
+        Ok(Checkout {
+            items,
+            order_type: self.order_type,
+            points_to_use: self.points_to_use,
+            address,
+            remark: self.remark,
+            fingerprint,
+        })
+    }
+}
+
+/// `PUT /seller/skus/{sku_id}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PutSkuBody {
+    pub name: String,
+    #[serde(default)]
+    pub properties: String,
+    #[serde(default)]
+    pub pic: String,
+    pub price: Money,
+    #[serde(default)]
+    pub points_price: Option<i64>,
+    pub stock: i64,
+    #[serde(default)]
+    pub freight_template_id: Option<String>,
+}
+
+impl PutSkuBody {
+    /// The SKU it describes (checked by the use case).
+    pub fn into_sku(self, sku_id: &str, seller_id: &str, now: Timestamp) -> Sku {
+        Sku {
+            sku_id: sku_id.to_string(),
+            seller_id: seller_id.to_string(),
+            name: self.name,
+            properties: self.properties,
+            pic: self.pic,
+            price: self.price,
+            points_price: self.points_price,
+            stock: self.stock,
+            freight_template_id: self.freight_template_id,
+            updated_at: now,
+        }
+    }
+}
+
+/// `POST /orders/{id}/payments`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentBody {
+    pub channel: String,
+}
+
+impl PaymentBody {
+    pub fn channel(&self) -> Result<PaymentChannel, ApiError> {
+        PaymentChannel::parse("channel", &self.channel)
+    }
+}
+
+/// `POST /seller/orders/{id}/ship`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShipBody {
+    pub carrier_code: String,
+    pub carrier_name: String,
+    pub tracking_no: String,
+}
+
+impl ShipBody {
+    /// Shipped now; the order completes by itself `auto_confirm_days` later.
+    pub fn into_action(self, now: Timestamp, auto_confirm_days: i64) -> Result<Action, ApiError> {
+        validate_id("carrier_code", &self.carrier_code)?;
+        validate_text("carrier_name", &self.carrier_name, 1, 50)?;
+        validate_id("tracking_no", &self.tracking_no)?;
+        Ok(Action::Ship {
+            shipment: Shipment {
+                carrier_code: self.carrier_code,
+                carrier_name: self.carrier_name,
+                tracking_no: self.tracking_no,
+                shipped_at: now,
+            },
+            auto_confirm_at: now.plus_seconds(auto_confirm_days * 86_400),
+        })
+    }
+}
+
+/// `POST /seller/orders/{id}/tracking-events`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackingEventBody {
+    #[serde(default)]
+    pub at: Option<String>,
+    pub description: String,
+    #[serde(default)]
+    pub location: String,
+}
+
+impl TrackingEventBody {
+    pub fn into_action(self, now: Timestamp) -> Result<Action, ApiError> {
+        let at = match &self.at {
+            Some(text) => Timestamp::parse(text).map_err(|rule| ApiError::invalid("at", rule))?,
+            None => now,
+        };
+        if at > now.plus_seconds(300) {
+            return Err(ApiError::invalid("at", "must not be in the future"));
+        }
+        validate_text("description", &self.description, 1, 200)?;
+        validate_text("location", &self.location, 0, 100)?;
+        Ok(Action::AddTrackingEvent(TrackingEvent { at, description: self.description, location: self.location }))
+    }
+}
+
+/// A body with an optional free-text `reason` (the buyer's cancel, the shop's close).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl ReasonBody {
+    pub fn reason(self) -> Result<String, ApiError> {
+        validate_text("reason", &self.reason, 0, 200)?;
+        Ok(self.reason)
+    }
+}
+
+/// `POST /orders/{id}/review`: an optional comment, kept in the timeline.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    #[serde(default)]
+    pub comment: String,
+}
+
+impl ReviewBody {
+    pub fn into_action(self) -> Result<Action, ApiError> {
+        validate_text("comment", &self.comment, 0, 500)?;
+        Ok(Action::Review { comment: self.comment })
+    }
+}
+
+/// `POST /admin/points`: grant (or, negative, take back) a buyer's points.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantPointsBody {
+    pub buyer_id: String,
+    pub points: i64,
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl GrantPointsBody {
+    /// The checked body (the points rule is the use case's).
+    pub fn validated(self) -> Result<GrantPointsBody, ApiError> {
+        validate_id("buyer_id", &self.buyer_id)?;
+        validate_text("reason", &self.reason, 0, 200)?;
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::http::event::EventBuilder;
+    use lambda_http::http::Method;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Sample {
+        count: u32,
+    }
+
+    fn request(body: &str) -> Request {
+        EventBuilder::new(Method::POST, "/x", "/x").body(body.as_bytes()).into_request()
+    }
+
+    #[test]
+    fn body_errors_name_the_field() {
+        let field_of = |body: &str| match json_body::<Sample>(&request(body)) {
+            Err(ApiError::Invalid { field, .. }) => field,
+            other => panic!("expected Invalid, got {other:?}"),
+        };
+        assert_eq!(field_of(r#"{"count": "x"}"#), "count");
+        assert_eq!(field_of(r#"{"count": 1"#), "body");
+        assert_eq!(field_of("[1]"), "body");
+        assert_eq!(field_of(""), "body");
+        assert_eq!(field_of(r#"{"count": 1} trailing"#), "body");
+        assert!(json_body::<Sample>(&request(r#"{"count": 3}"#)).is_ok());
+    }
+
+    #[test]
+    fn an_address_follows_one_rule_inline_and_in_the_book() {
+        let body = |district: Option<&str>| {
+            let mut value = serde_json::json!({"name": "Li", "phone": "13800000000", "province": "Guangdong",
+                "city": "Dongguan", "detail": "1 Rd"});
+            if let Some(district) = district {
+                value["district"] = district.into();
+            }
+            serde_json::from_value::<AddressBody>(value).expect("an address body")
+        };
+        // A city without districts: the district may be left out, in an order and in the book.
+        let (address, is_default) = body(None).into_address("address.").expect("no district is fine");
+        assert_eq!((address.district.as_str(), is_default), ("", false));
+        assert!(body(Some("Nancheng")).into_address("").is_ok());
+        let inline = serde_json::json!({"items": [{"sku_id": "tea", "quantity": 1}],
+            "address": {"name": "Li", "phone": "13800000000", "province": "G", "city": "D", "detail": "1 Rd", "is_default": true}});
+        let checkout = serde_json::from_value::<CreateOrderBody>(inline).expect("a body").into_checkout();
+        assert!(matches!(checkout, Err(ApiError::Invalid { field, .. }) if field == "address.is_default"));
+    }
+}

@@ -1,0 +1,484 @@
+//! What the API answers: typed wire forms of the stored values. Money is a `Money` here, which
+//! serializes as `"12.34"`; the storage structs keep fen. Each view destructures its stored
+//! value field by field, so a field added to the order does not compile until its view says
+//! how it is shown.
+
+use crate::app::listing::OrderList;
+use crate::domain::address::Address;
+use crate::domain::catalog::Sku;
+use crate::domain::money::Money;
+use crate::domain::order::{
+    Amounts, CloseReason, Order, OrderLine, OrderStatus, OrderType, Payment, Refund, RefundKind, RefundLine,
+    RefundState, ReturnShipment, Shipment, TimelineEntry, TrackingEvent,
+};
+use crate::domain::payment::PaymentChannel;
+use crate::domain::state::effective;
+use crate::domain::time::Timestamp;
+use serde::Serialize;
+
+/// Seconds left to pay an unpaid order at `now`.
+fn seconds_to_pay(status: OrderStatus, expires_at: Option<Timestamp>, now: Timestamp) -> Option<i64> {
+    match (status, expires_at) {
+        (OrderStatus::PendingPayment, Some(deadline)) => Some((deadline.millis() - now.millis()).max(0) / 1000),
+        _ => None,
+    }
+}
+
+/// An order as the API shows it at `now`: an unpaid order past its deadline reads as closed, and
+/// an unpaid one carries `close_seconds`, the seconds left to pay.
+#[derive(Debug, Serialize)]
+pub struct OrderView<'a> {
+    pub order_no: &'a str,
+    pub buyer_id: &'a str,
+    pub seller_id: &'a str,
+    pub order_type: OrderType,
+    pub status: OrderStatus,
+    pub close_reason: Option<CloseReason>,
+    pub refund: Option<RefundView<'a>>,
+    pub lines: Vec<LineView<'a>>,
+    pub address: &'a Address,
+    pub remark: &'a str,
+    pub amounts: AmountsView,
+    pub payment: Option<&'a Payment>,
+    pub shipment: Option<&'a Shipment>,
+    pub tracking_events: &'a [TrackingEvent],
+    pub timeline: &'a [TimelineEntry],
+    pub reviewed: bool,
+    pub deleted: bool,
+    pub version: u64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub auto_confirm_at: Option<Timestamp>,
+    pub close_seconds: Option<i64>,
+}
+
+impl<'a> OrderView<'a> {
+    pub fn new(order: &'a Order, now: Timestamp) -> OrderView<'a> {
+        let (status, close_reason) = {
+            let shown = effective(order, now);
+            (shown.status, shown.close_reason)
+        };
+        let Order {
+            order_no,
+            buyer_id,
+            seller_id,
+            order_type,
+            status: _,
+            close_reason: _,
+            refund,
+            lines,
+            address,
+            remark,
+            amounts,
+            payment,
+            shipment,
+            tracking_events,
+            timeline,
+            reviewed,
+            deleted,
+            version,
+            created_at,
+            updated_at,
+            expires_at,
+            auto_confirm_at,
+            // Internal: the after-sales window runs from it.
+            completed_at: _,
+        } = order;
+        OrderView {
+            order_no,
+            buyer_id,
+            seller_id,
+            order_type: *order_type,
+            status,
+            close_reason,
+            refund: refund.as_ref().map(RefundView::new),
+            lines: lines.iter().map(LineView::new).collect(),
+            address,
+            remark,
+            amounts: AmountsView::new(amounts),
+            payment: payment.as_ref(),
+            shipment: shipment.as_ref(),
+            tracking_events,
+            timeline,
+            reviewed: *reviewed,
+            deleted: *deleted,
+            version: *version,
+            created_at: *created_at,
+            updated_at: *updated_at,
+            expires_at: *expires_at,
+            auto_confirm_at: *auto_confirm_at,
+            close_seconds: seconds_to_pay(status, *expires_at, now),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct LineView<'a> {
+    pub sku_id: &'a str,
+    pub product_name: &'a str,
+    pub properties: &'a str,
+    pub pic: &'a str,
+    pub unit_price: Money,
+    pub unit_points: i64,
+    pub quantity: u32,
+    pub line_total: Money,
+    pub refunded_quantity: u32,
+    pub refunded_amount: Money,
+}
+
+impl<'a> LineView<'a> {
+    fn new(line: &'a OrderLine) -> LineView<'a> {
+        let OrderLine {
+            sku_id,
+            product_name,
+            properties,
+            pic,
+            unit_price,
+            unit_points,
+            quantity,
+            line_total,
+            refunded_quantity,
+            refunded_amount,
+        } = line;
+        LineView {
+            sku_id,
+            product_name,
+            properties,
+            pic,
+            unit_price: *unit_price,
+            unit_points: *unit_points,
+            quantity: *quantity,
+            line_total: *line_total,
+            refunded_quantity: *refunded_quantity,
+            refunded_amount: *refunded_amount,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct AmountsView {
+    pub goods: Money,
+    pub shipping: Money,
+    pub discount: Money,
+    /// Points spent on the order (a count, not money).
+    pub points_used: i64,
+    pub payable: Money,
+    pub paid: Money,
+    pub refunded: Money,
+}
+
+impl AmountsView {
+    fn new(amounts: &Amounts) -> AmountsView {
+        let Amounts { goods, shipping, discount, points_used, payable, paid, refunded } = *amounts;
+        AmountsView { goods, shipping, discount, points_used, payable, paid, refunded }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct RefundView<'a> {
+    pub kind: RefundKind,
+    pub state: RefundState,
+    pub amount: Money,
+    pub reason: &'a str,
+    pub remark: &'a str,
+    pub lines: &'a [RefundLine],
+    pub vouchers: &'a [String],
+    pub reject_reason: Option<&'a str>,
+    pub return_address: Option<&'a Address>,
+    pub return_shipment: Option<&'a ReturnShipment>,
+    pub requested_at: Timestamp,
+}
+
+impl<'a> RefundView<'a> {
+    fn new(refund: &'a Refund) -> RefundView<'a> {
+        let Refund {
+            kind,
+            state,
+            amount,
+            reason,
+            remark,
+            lines,
+            vouchers,
+            reject_reason,
+            return_address,
+            return_shipment,
+            requested_at,
+        } = refund;
+        RefundView {
+            kind: *kind,
+            state: *state,
+            amount: *amount,
+            reason,
+            remark,
+            lines,
+            vouchers,
+            reject_reason: reject_reason.as_deref(),
+            return_address: return_address.as_ref(),
+            return_shipment: return_shipment.as_ref(),
+            requested_at: *requested_at,
+        }
+    }
+}
+
+/// A page of orders: `{items, next_cursor, total}`.
+#[derive(Debug, Serialize)]
+pub struct OrderListView<'a> {
+    pub items: Vec<OrderView<'a>>,
+    pub next_cursor: Option<&'a str>,
+    pub total: Option<i64>,
+}
+
+impl<'a> OrderListView<'a> {
+    pub fn new(list: &'a OrderList, now: Timestamp) -> OrderListView<'a> {
+        OrderListView {
+            items: list.orders.iter().map(|order| OrderView::new(order, now)).collect(),
+            next_cursor: list.next_cursor.as_deref(),
+            total: list.total,
+        }
+    }
+}
+
+/// The orders a create made (or, replayed, made before).
+#[derive(Debug, Serialize)]
+pub struct CreatedOrdersView<'a> {
+    pub orders: Vec<OrderView<'a>>,
+}
+
+impl<'a> CreatedOrdersView<'a> {
+    pub fn new(orders: &'a [Order], now: Timestamp) -> CreatedOrdersView<'a> {
+        CreatedOrdersView { orders: orders.iter().map(|order| OrderView::new(order, now)).collect() }
+    }
+}
+
+/// `GET /orders/{id}/payment`: whether and how an order was paid.
+#[derive(Debug, Serialize)]
+pub struct PaymentView<'a> {
+    pub order_no: &'a str,
+    /// `unpaid`, `paid`, `refunded` or `closed`.
+    pub status: &'static str,
+    pub paid: bool,
+    pub order_type: OrderType,
+    pub amount: Money,
+    pub points_used: i64,
+    pub paid_amount: Money,
+    pub channel: Option<PaymentChannel>,
+    pub trade_no: Option<&'a str>,
+    pub paid_at: Option<Timestamp>,
+    pub expires_at: Option<Timestamp>,
+    pub close_seconds: Option<i64>,
+}
+
+impl<'a> PaymentView<'a> {
+    pub fn new(order: &'a Order, now: Timestamp) -> PaymentView<'a> {
+        let status = effective(order, now).status;
+        let payment = order.payment.as_ref();
+        let paid = payment.is_some();
+        let amounts = &order.amounts;
+        let state = match (status, paid) {
+            (OrderStatus::PendingPayment, _) => "unpaid",
+            (OrderStatus::Closed, false) => "closed",
+            (_, true) if amounts.refunded.0 > 0 && amounts.refunded >= amounts.paid => "refunded",
+            (_, true) => "paid",
+            (_, false) => "unpaid",
+        };
+        PaymentView {
+            order_no: &order.order_no,
+            status: state,
+            paid,
+            order_type: order.order_type,
+            amount: amounts.payable,
+            points_used: amounts.points_used,
+            paid_amount: amounts.paid,
+            channel: payment.map(|payment| payment.channel),
+            trade_no: payment.map(|payment| payment.trade_no.as_str()),
+            paid_at: payment.map(|payment| payment.paid_at),
+            expires_at: order.expires_at,
+            close_seconds: seconds_to_pay(status, order.expires_at, now),
+        }
+    }
+}
+
+/// `POST /orders/{id}/payments` with `alipay`: what the Alipay app SDK needs.
+#[derive(Debug, Serialize)]
+pub struct AlipayStartView<'a> {
+    pub order_no: &'a str,
+    pub channel: PaymentChannel,
+    pub amount: Money,
+    pub expires_at: Option<Timestamp>,
+    /// The signed `alipay.trade.app.pay` request.
+    pub order_string: &'a str,
+}
+
+impl<'a> AlipayStartView<'a> {
+    pub fn new(order: &'a Order, order_string: &'a str) -> AlipayStartView<'a> {
+        AlipayStartView {
+            order_no: &order.order_no,
+            channel: PaymentChannel::Alipay,
+            amount: order.amounts.payable,
+            expires_at: order.expires_at,
+            order_string,
+        }
+    }
+}
+
+/// `GET /orders/{id}/logistics`: carrier, tracking number and events, newest first.
+#[derive(Debug, Serialize)]
+pub struct LogisticsView<'a> {
+    pub order_no: &'a str,
+    pub status: OrderStatus,
+    pub carrier_code: &'a str,
+    pub carrier_name: &'a str,
+    pub tracking_no: &'a str,
+    pub shipped_at: Timestamp,
+    pub events: Vec<&'a TrackingEvent>,
+}
+
+impl<'a> LogisticsView<'a> {
+    /// None until the order has shipped.
+    pub fn new(order: &'a Order) -> Option<LogisticsView<'a>> {
+        let shipment = order.shipment.as_ref()?;
+        let mut events: Vec<&TrackingEvent> = order.tracking_events.iter().collect();
+        events.sort_by_key(|event| std::cmp::Reverse(event.at));
+        Some(LogisticsView {
+            order_no: &order.order_no,
+            status: order.status,
+            carrier_code: &shipment.carrier_code,
+            carrier_name: &shipment.carrier_name,
+            tracking_no: &shipment.tracking_no,
+            shipped_at: shipment.shipped_at,
+            events,
+        })
+    }
+}
+
+/// A SKU as the catalog shows it.
+#[derive(Debug, Serialize)]
+pub struct SkuView<'a> {
+    pub sku_id: &'a str,
+    pub seller_id: &'a str,
+    pub name: &'a str,
+    pub properties: &'a str,
+    pub pic: &'a str,
+    pub price: Money,
+    pub points_price: Option<i64>,
+    pub stock: i64,
+    pub freight_template_id: Option<&'a str>,
+    pub updated_at: Timestamp,
+}
+
+impl<'a> SkuView<'a> {
+    pub fn new(sku: &'a Sku) -> SkuView<'a> {
+        let Sku {
+            sku_id,
+            seller_id,
+            name,
+            properties,
+            pic,
+            price,
+            points_price,
+            stock,
+            freight_template_id,
+            updated_at,
+        } = sku;
+        SkuView {
+            sku_id,
+            seller_id,
+            name,
+            properties,
+            pic,
+            price: *price,
+            points_price: *points_price,
+            stock: *stock,
+            freight_template_id: freight_template_id.as_deref(),
+            updated_at: *updated_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::order::{RefundKind, RefundState};
+    use crate::domain::party::Role;
+
+    /// An order whose every money field holds a different amount (in fen), all distinctive.
+    fn order_with_marked_money() -> Order {
+        let now = Timestamp::from_millis(1_764_000_000_000);
+        let address = crate::samples::address();
+        Order {
+            order_no: "176400000000012345".into(),
+            buyer_id: "b".into(),
+            seller_id: "s".into(),
+            order_type: OrderType::Standard,
+            status: OrderStatus::Paid,
+            close_reason: None,
+            refund: Some(Refund {
+                kind: RefundKind::RefundOnly,
+                state: RefundState::Requested,
+                amount: Money(700_011),
+                reason: "r".into(),
+                remark: String::new(),
+                lines: Vec::new(),
+                vouchers: Vec::new(),
+                reject_reason: None,
+                return_address: None,
+                return_shipment: None,
+                requested_at: now,
+            }),
+            lines: vec![OrderLine {
+                sku_id: "tea".into(),
+                product_name: "Tea".into(),
+                properties: String::new(),
+                pic: String::new(),
+                unit_price: Money(700_001),
+                unit_points: 0,
+                quantity: 1,
+                line_total: Money(700_002),
+                refunded_quantity: 0,
+                refunded_amount: Money(700_003),
+            }],
+            address,
+            remark: String::new(),
+            amounts: Amounts {
+                goods: Money(700_004),
+                shipping: Money(700_005),
+                discount: Money(700_006),
+                points_used: 0,
+                payable: Money(700_007),
+                paid: Money(700_008),
+                refunded: Money(700_009),
+            },
+            payment: None,
+            shipment: None,
+            tracking_events: Vec::new(),
+            timeline: vec![TimelineEntry {
+                at: now,
+                status: "paid".into(),
+                actor: Role::Buyer,
+                comment: String::new(),
+            }],
+            reviewed: false,
+            deleted: false,
+            version: 2,
+            created_at: now,
+            updated_at: now,
+            expires_at: None,
+            auto_confirm_at: None,
+            completed_at: None,
+        }
+    }
+
+    #[test]
+    fn every_money_field_of_an_order_is_shown_as_yuan_never_as_fen() {
+        let order = order_with_marked_money();
+        let text = serde_json::to_string(&OrderView::new(&order, order.created_at)).expect("serializes");
+        for marker in 700_001..=700_011 {
+            assert!(!text.contains(&marker.to_string()), "fen {marker} leaked: {text}");
+        }
+        for shown in ["7000.01", "7000.02", "7000.03", "7000.04", "7000.07", "7000.09", "7000.11"] {
+            assert!(text.contains(&format!("\"{shown}\"")), "{shown} missing: {text}");
+        }
+        assert!(!text.contains("completed_at"), "internal field");
+    }
+}

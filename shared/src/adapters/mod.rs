@@ -1,0 +1,8 @@
+//! The outside world: HTTP, DynamoDB, Alipay, configuration, the Lambda runtime.
+
+pub mod alipay;
+pub mod config;
+pub mod http;
+pub mod runtime;
+pub mod store;
+pub mod tls;

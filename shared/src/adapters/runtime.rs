@@ -1,0 +1,104 @@
+//! What every function's `main.rs` wires: JSON tracing, one DynamoDB client built before the
+//! runtime loop and reused by every invocation, and the handler.
+//!
+//! The functions run on tokio's current-thread runtime: Lambda hands a process one event at a
+//! time, so worker threads would only add start-up time and cross-thread wake-ups.
+
+use crate::adapters::alipay::AlipayConfig;
+use crate::adapters::config::Config;
+use crate::adapters::tls;
+use crate::app::App;
+use aws_config::environment::EnvironmentVariableCredentialsProvider;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::BehaviorVersion;
+use lambda_http::{service_fn, Body, Request, Response};
+use std::convert::Infallible;
+use std::future::Future;
+use std::time::Duration;
+
+impl App {
+    /// Everything a function needs, from the environment.
+    pub async fn from_env() -> Result<App, lambda_http::Error> {
+        let config = Config::from_env()?;
+        let mut app = App::new(dynamodb_client().await?, config);
+        if let Some(alipay) = AlipayConfig::from_env()? {
+            app = app.with_alipay(alipay);
+        }
+        Ok(app)
+    }
+}
+
+/// A DynamoDB client from the environment (`AWS_ENDPOINT_URL_DYNAMODB` points it at DynamoDB
+/// Local). Short timeouts: a Lambda should answer 503 quickly rather than hang.
+///
+/// Built for a fast cold start: where Lambda gives the region and the role's keys in the
+/// environment they are used directly (the SDK's default chains would resolve the same values
+/// but first build an STS client, an IMDS client and the profile providers), and the HTTPS
+/// client trusts only the Amazon roots where that is safe (`tls.rs`).
+pub async fn dynamodb_client() -> Result<aws_sdk_dynamodb::Client, String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts());
+    if let Some(region) = var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")) {
+        loader = loader.region(aws_config::Region::new(region));
+    }
+    if var("AWS_ACCESS_KEY_ID").is_some() && var("AWS_SECRET_ACCESS_KEY").is_some() {
+        loader = loader.credentials_provider(EnvironmentVariableCredentialsProvider::new());
+    }
+    if let Some(http_client) = tls::https_client(tls::choose(var)?) {
+        loader = loader.http_client(http_client);
+    }
+    Ok(aws_sdk_dynamodb::Client::new(&loader.load().await))
+}
+
+/// Timeouts for every DynamoDB call.
+pub fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .operation_attempt_timeout(Duration::from_secs(3))
+        .operation_timeout(Duration::from_secs(8))
+        .build()
+}
+
+/// JSON logs in Lambda (CloudWatch), level from `RUST_LOG` (default info).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(false)
+        .without_time()
+        .with_target(false)
+        .try_init();
+}
+
+/// Runs `handler` as a Lambda function: build everything once, then serve invocations.
+pub async fn run<F, Fut>(handler: F) -> Result<(), lambda_http::Error>
+where
+    F: Fn(App, Request) -> Fut,
+    Fut: Future<Output = Response<Body>> + Send + 'static,
+{
+    init_tracing();
+    let app = App::from_env().await?;
+    lambda_http::run(service_fn(|request: Request| {
+        let response = handler(app.clone(), request);
+        async move { Ok::<_, Infallible>(response.await) }
+    }))
+    .await
+}
+
+/// Runs `job` as a scheduled (EventBridge) function: the event carries nothing it needs.
+pub async fn run_scheduled<F, Fut, T>(job: F) -> Result<(), lambda_http::Error>
+where
+    F: Fn(App) -> Fut,
+    Fut: Future<Output = Result<T, crate::error::ApiError>> + Send + 'static,
+    T: serde::Serialize,
+{
+    init_tracing();
+    let app = App::from_env().await?;
+    lambda_http::lambda_runtime::run(service_fn(|_event: lambda_http::LambdaEvent<serde_json::Value>| {
+        let run = job(app.clone());
+        async move { run.await.map_err(|error| lambda_http::Error::from(error.to_string())) }
+    }))
+    .await
+}

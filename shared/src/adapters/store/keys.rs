@@ -1,0 +1,157 @@
+//! The single-table layout: every key, key prefix and index attribute is built or read here, so
+//! the rest of the store never spells one.
+
+use crate::domain::order::Deadline;
+
+pub const PK: &str = "PK";
+pub const SK: &str = "SK";
+
+/// A buyer's orders by status: `BUYER#<buyer>#<status>` / order_no. Deleted orders leave it.
+pub const BUYER_STATUS_INDEX: &str = "buyer-status";
+pub const BUYER_STATUS_PK: &str = "GSI1PK";
+pub const BUYER_STATUS_SK: &str = "GSI1SK";
+/// A shop's orders: `SELLER#<seller>` / order_no.
+pub const SELLER_INDEX: &str = "seller-orders";
+pub const SELLER_PK: &str = "GSI2PK";
+pub const SELLER_SK: &str = "GSI2SK";
+/// A shop's orders by status: `SELLER#<seller>#<status>` / order_no.
+pub const SELLER_STATUS_INDEX: &str = "seller-status";
+pub const SELLER_STATUS_PK: &str = "GSI3PK";
+pub const SELLER_STATUS_SK: &str = "GSI3SK";
+/// Sparse: only unpaid orders (payment deadline) and shipped ones (auto-confirm time).
+pub const DUE_INDEX: &str = "due";
+pub const DUE_PK: &str = "DUEPK";
+pub const DUE_SK: &str = "DUESK";
+
+/// Seller counters are spread over this many items so a busy shop has no hot key.
+pub const SELLER_COUNTER_SHARDS: u32 = 8;
+/// Due-index partitions per kind of deadline, so no single index key is hot.
+pub const DUE_SHARDS: u32 = 4;
+
+const BUYER_PREFIX: &str = "BUYER#";
+pub const ORDER_SK_PREFIX: &str = "ORDER#";
+const ORDER_NO_PREFIX: &str = "ORDERNO#";
+
+pub fn buyer_pk(buyer_id: &str) -> String {
+    format!("{BUYER_PREFIX}{buyer_id}")
+}
+
+/// The buyer of a `BUYER#<buyer>` key.
+pub fn buyer_of_pk(pk: &str) -> Option<&str> {
+    pk.strip_prefix(BUYER_PREFIX)
+}
+
+pub fn order_sk(order_no: &str) -> String {
+    format!("{ORDER_SK_PREFIX}{order_no}")
+}
+
+/// The order number of an `ORDER#<order_no>` key.
+pub fn order_no_of_sk(sk: &str) -> Option<&str> {
+    sk.strip_prefix(ORDER_SK_PREFIX)
+}
+
+/// A buyer's counters: `BUYER#<buyer>` / `COUNTS`.
+pub const COUNTS_SK: &str = "COUNTS";
+
+pub fn buyer_status_pk(buyer_id: &str, status: &str) -> String {
+    format!("{BUYER_PREFIX}{buyer_id}#{status}")
+}
+
+pub fn seller_pk(seller_id: &str) -> String {
+    format!("SELLER#{seller_id}")
+}
+
+pub fn seller_status_pk(seller_id: &str, status: &str) -> String {
+    format!("SELLER#{seller_id}#{status}")
+}
+
+/// A shop's counter shards: `SELLER#<seller>` / `COUNTS#<shard>`.
+pub const SELLER_COUNTS_PREFIX: &str = "COUNTS#";
+
+pub fn seller_counts_sk(shard: u32) -> String {
+    format!("{SELLER_COUNTS_PREFIX}{shard}")
+}
+
+/// The shard of a seller counter an order moves: stable per order, spread across orders.
+pub fn seller_counter_shard(order_no: &str) -> u32 {
+    let tail: u32 =
+        order_no.bytes().rev().take(4).fold(0, |acc, byte| acc * 10 + u32::from(byte.wrapping_sub(b'0') % 10));
+    tail % SELLER_COUNTER_SHARDS
+}
+
+fn deadline_name(deadline: Deadline) -> &'static str {
+    match deadline {
+        Deadline::Payment => "pay",
+        Deadline::AutoConfirm => "confirm",
+    }
+}
+
+/// Due-index partition of a kind of deadline and a shard: `DUE#pay#<0..3>`, `DUE#confirm#<0..3>`.
+pub fn due_pk(deadline: Deadline, shard: u32) -> String {
+    format!("DUE#{}#{shard}", deadline_name(deadline))
+}
+
+/// The due-index shard of an order.
+pub fn due_shard(order_no: &str) -> u32 {
+    seller_counter_shard(order_no) % DUE_SHARDS
+}
+
+/// `<deadline in ms, 15 digits>#<order_no>`: sorts by deadline.
+pub fn due_sk(at_millis: i64, order_no: &str) -> String {
+    format!("{at_millis:015}#{order_no}")
+}
+
+/// The largest due sort key at `at_millis`: every order due by then sorts at or below it.
+pub fn due_sk_bound(at_millis: i64) -> String {
+    format!("{at_millis:015}#~")
+}
+
+/// Global uniqueness of an order number, and the way from an order number to its buyer.
+pub fn order_no_pk(order_no: &str) -> String {
+    format!("{ORDER_NO_PREFIX}{order_no}")
+}
+
+/// The order number of an `ORDERNO#<order_no>` key.
+pub fn order_no_of_claim_pk(pk: &str) -> Option<&str> {
+    pk.strip_prefix(ORDER_NO_PREFIX)
+}
+
+pub const ORDER_NO_SK: &str = "ORDERNO";
+
+pub fn sku_pk(sku_id: &str) -> String {
+    format!("SKU#{sku_id}")
+}
+
+pub const SKU_SK: &str = "SKU";
+
+/// A buyer's points balance: `BUYER#<buyer>` / `POINTS`.
+pub const POINTS_SK: &str = "POINTS";
+
+const IDEMPOTENCY_PREFIX: &str = "IDEM#";
+
+pub fn idempotency_sk(key: &str) -> String {
+    format!("{IDEMPOTENCY_PREFIX}{key}")
+}
+
+pub fn is_idempotency_sk(sk: &str) -> bool {
+    sk.starts_with(IDEMPOTENCY_PREFIX)
+}
+
+/// The address book: `ADDR#<id>` entries and the `ADDRBOOK` header (count and default), which
+/// share the `ADDR` prefix so one Query reads the whole book.
+pub const ADDRESS_BOOK_SK: &str = "ADDRBOOK";
+pub const ADDRESS_PREFIX: &str = "ADDR";
+const ADDRESS_ENTRY_PREFIX: &str = "ADDR#";
+
+pub fn address_sk(address_id: &str) -> String {
+    format!("{ADDRESS_ENTRY_PREFIX}{address_id}")
+}
+
+pub fn is_address_sk(sk: &str) -> bool {
+    sk.starts_with(ADDRESS_ENTRY_PREFIX)
+}
+
+/// `<pk> = :pk AND begins_with(<sk>, :prefix)`: the items of one partition under a prefix.
+pub fn begins_with_condition(pk_name: &str, sk_name: &str) -> String {
+    format!("{pk_name} = :pk AND begins_with({sk_name}, :prefix)")
+}

@@ -1,0 +1,247 @@
+//! Lists of orders (newest first, one index partition per filter) and the sparse due index the
+//! schedules read.
+
+use super::keys::*;
+use super::{decode, s, store_error, Item, Store};
+use crate::domain::order::{Deadline, Order, OrderStatus};
+use crate::domain::time::Timestamp;
+use crate::error::ApiError;
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::{BTreeMap, HashMap};
+
+/// A filtered list reads at most this many pages of the store per request.
+const MAX_QUERY_PAGES: usize = 5;
+
+/// Which index partition a list reads.
+#[derive(Debug, Clone)]
+pub enum Partition {
+    Buyer(String),
+    BuyerStatus(String, OrderStatus),
+    Seller(String),
+    SellerStatus(String, OrderStatus),
+}
+
+#[derive(Debug, Clone)]
+pub struct OrderQuery {
+    pub partition: Partition,
+    /// Order numbers (hence creation times) between these, inclusive.
+    pub order_no_range: Option<(String, String)>,
+    /// Keep only these statuses (used when more than one is asked for).
+    pub statuses: Vec<OrderStatus>,
+    /// Lower-case text a product name must contain.
+    pub product_name: Option<String>,
+    /// Only this buyer's orders (for a shop's list).
+    pub buyer_id: Option<String>,
+    /// Leave out unpaid orders whose payment deadline is at or before this (they read as closed).
+    pub hide_expired_at: Option<Timestamp>,
+    pub limit: usize,
+    pub start: Option<BTreeMap<String, String>>,
+}
+
+impl OrderQuery {
+    /// Every order of a partition, newest first, `limit` a page.
+    pub fn new(partition: Partition, limit: usize) -> OrderQuery {
+        OrderQuery {
+            partition,
+            order_no_range: None,
+            statuses: Vec::new(),
+            product_name: None,
+            buyer_id: None,
+            hide_expired_at: None,
+            limit,
+            start: None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct OrderPage {
+    pub orders: Vec<Order>,
+    /// Where the next page starts, if there may be one.
+    pub next: Option<BTreeMap<String, String>>,
+}
+
+impl Store {
+    /// One page of orders, newest first.
+    pub async fn query_orders(&self, query: &OrderQuery) -> Result<OrderPage, ApiError> {
+        let (index, pk_name, sk_name, pk_value, sk_prefixed) = match &query.partition {
+            Partition::Buyer(buyer) => (None, PK, SK, buyer_pk(buyer), true),
+            Partition::BuyerStatus(buyer, status) => (
+                Some(BUYER_STATUS_INDEX),
+                BUYER_STATUS_PK,
+                BUYER_STATUS_SK,
+                buyer_status_pk(buyer, status.as_str()),
+                false,
+            ),
+            Partition::Seller(seller) => (Some(SELLER_INDEX), SELLER_PK, SELLER_SK, seller_pk(seller), false),
+            Partition::SellerStatus(seller, status) => (
+                Some(SELLER_STATUS_INDEX),
+                SELLER_STATUS_PK,
+                SELLER_STATUS_SK,
+                seller_status_pk(seller, status.as_str()),
+                false,
+            ),
+        };
+        let sort_value = |order_no: &str| {
+            if sk_prefixed {
+                order_sk(order_no)
+            } else {
+                order_no.to_string()
+            }
+        };
+        let mut values: HashMap<String, AttributeValue> = HashMap::from([(":pk".to_string(), s(pk_value))]);
+        let key_condition = match &query.order_no_range {
+            Some((low, high)) => {
+                values.insert(":low".into(), s(sort_value(low)));
+                values.insert(":high".into(), s(sort_value(high)));
+                format!("{pk_name} = :pk AND {sk_name} BETWEEN :low AND :high")
+            }
+            None if sk_prefixed => {
+                values.insert(":prefix".into(), s(ORDER_SK_PREFIX));
+                begins_with_condition(pk_name, sk_name)
+            }
+            None => format!("{pk_name} = :pk"),
+        };
+        let mut names: HashMap<String, String> = HashMap::new();
+        let mut filters = Vec::new();
+        if matches!(query.partition, Partition::Buyer(_)) {
+            values.insert(":false".into(), AttributeValue::Bool(false));
+            filters.push("deleted = :false".to_string());
+        }
+        if !query.statuses.is_empty() {
+            names.insert("#status".into(), "status".into());
+            let placeholders: Vec<String> = query
+                .statuses
+                .iter()
+                .enumerate()
+                .map(|(index, status)| {
+                    values.insert(format!(":s{index}"), s(status.as_str()));
+                    format!(":s{index}")
+                })
+                .collect();
+            filters.push(format!("#status IN ({})", placeholders.join(", ")));
+        }
+        if let Some(needle) = &query.product_name {
+            names.insert("#search".into(), "search".into());
+            values.insert(":needle".into(), s(needle.clone()));
+            filters.push("contains(#search, :needle)".to_string());
+        }
+        if let Some(buyer_id) = &query.buyer_id {
+            values.insert(":buyer".into(), s(buyer_id.clone()));
+            filters.push("buyer_id = :buyer".to_string());
+        }
+        if let Some(now) = query.hide_expired_at {
+            names.insert("#status".into(), "status".into());
+            values.insert(":pending".into(), s(OrderStatus::PendingPayment.as_str()));
+            values.insert(":now".into(), s(now.to_string()));
+            filters.push("NOT (#status = :pending AND expires_at <= :now)".to_string());
+        }
+        let filter = (!filters.is_empty()).then(|| filters.join(" AND "));
+
+        let key_names: Vec<&str> = match index {
+            None => vec![PK, SK],
+            Some(_) => vec![PK, SK, pk_name, sk_name],
+        };
+        let mut start: Option<Item> = query
+            .start
+            .as_ref()
+            .map(|position| position.iter().map(|(name, value)| (name.clone(), s(value.clone()))).collect());
+        if let Some(position) = &start {
+            if key_names.iter().any(|name| !position.contains_key(*name)) || position.len() != key_names.len() {
+                return Err(ApiError::invalid("cursor", "does not belong to this list"));
+            }
+        }
+        let mut items: Vec<Item> = Vec::new();
+        let mut pages = 0;
+        loop {
+            pages += 1;
+            let want = query.limit + 1 - items.len();
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .set_index_name(index.map(str::to_string))
+                .key_condition_expression(&key_condition)
+                .set_filter_expression(filter.clone())
+                .set_expression_attribute_names((!names.is_empty()).then(|| names.clone()))
+                .set_expression_attribute_values(Some(values.clone()))
+                .scan_index_forward(false)
+                .limit(want as i32)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(store_error)?;
+            items.extend(output.items.unwrap_or_default());
+            start = output.last_evaluated_key;
+            if items.len() > query.limit || start.is_none() || pages >= MAX_QUERY_PAGES {
+                break;
+            }
+        }
+        let position_of = |item: &Item| -> BTreeMap<String, String> {
+            key_names
+                .iter()
+                .filter_map(|name| {
+                    item.get(*name).and_then(|value| value.as_s().ok()).map(|value| (name.to_string(), value.clone()))
+                })
+                .collect()
+        };
+        let next = if items.len() > query.limit {
+            items.truncate(query.limit);
+            items.last().map(position_of)
+        } else {
+            start.map(|position| {
+                position
+                    .into_iter()
+                    .filter_map(|(name, value)| value.as_s().ok().map(|value| (name, value.clone())))
+                    .collect()
+            })
+        };
+        let orders = items.into_iter().map(decode).collect::<Result<Vec<Order>, _>>()?;
+        Ok(OrderPage { orders, next })
+    }
+
+    /// Orders whose `deadline` is at or before `now`: (buyer, order_no), read from the sparse due
+    /// index only.
+    pub async fn due_orders(
+        &self,
+        deadline: Deadline,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>, ApiError> {
+        let bound = due_sk_bound(now.millis());
+        let mut due = Vec::new();
+        for shard in 0..DUE_SHARDS {
+            let mut start: Option<Item> = None;
+            loop {
+                let output = self
+                    .client
+                    .query()
+                    .table_name(&self.table)
+                    .index_name(DUE_INDEX)
+                    .key_condition_expression(format!("{DUE_PK} = :pk AND {DUE_SK} <= :bound"))
+                    .expression_attribute_values(":pk", s(due_pk(deadline, shard)))
+                    .expression_attribute_values(":bound", s(bound.clone()))
+                    .set_exclusive_start_key(start.take())
+                    .limit((limit - due.len()).max(1) as i32)
+                    .send()
+                    .await
+                    .map_err(store_error)?;
+                for item in output.items.unwrap_or_default() {
+                    let buyer = item.get(PK).and_then(|v| v.as_s().ok()).and_then(|pk| buyer_of_pk(pk));
+                    let no = item.get(SK).and_then(|v| v.as_s().ok()).and_then(|sk| order_no_of_sk(sk));
+                    if let (Some(buyer), Some(no)) = (buyer, no) {
+                        due.push((buyer.to_string(), no.to_string()));
+                    }
+                }
+                start = output.last_evaluated_key;
+                if start.is_none() || due.len() >= limit {
+                    break;
+                }
+            }
+            if due.len() >= limit {
+                break;
+            }
+        }
+        Ok(due)
+    }
+}

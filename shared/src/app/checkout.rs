@@ -1,0 +1,87 @@
+//! Placing an order: read the SKUs, the address, the idempotency record and the points balance
+//! at once, price the checkout, then write everything in one transaction (stock reserved, one
+//! order per seller, points spent, counters moved, the key recorded). All or nothing.
+
+use crate::adapters::store::{CreateOutcome, IdempotencyClaim};
+use crate::app::App;
+use crate::domain::idempotency::IdempotencyKey;
+use crate::domain::order::{Order, OrderType};
+use crate::domain::pricing::{build_orders, points_spent, AddressSource, Checkout};
+use crate::domain::time::Timestamp;
+use crate::error::ApiError;
+
+/// Order numbers are random in their last five digits; a clash is retried with new ones.
+const MAX_ATTEMPTS: usize = 3;
+
+/// What placing a checkout did.
+#[derive(Debug)]
+pub enum Placed {
+    /// New orders, one per seller.
+    Created(Vec<Order>),
+    /// The Idempotency-Key was used before with the same body: the orders it made then.
+    Replayed(Vec<Order>),
+}
+
+pub async fn place(
+    app: &App,
+    buyer_id: &str,
+    checkout: &Checkout,
+    key: Option<&IdempotencyKey>,
+) -> Result<Placed, ApiError> {
+    let sku_ids: Vec<&str> = checkout.items.iter().map(|(sku_id, _)| sku_id.as_str()).collect();
+    let address_id = match &checkout.address {
+        AddressSource::Book(id) => Some(id.as_str()),
+        AddressSource::Inline(_) => None,
+    };
+    let claim = key.map(|key| IdempotencyClaim { key: key.as_str(), fingerprint: &checkout.fingerprint });
+    let reads = app.store.checkout_reads(buyer_id, &sku_ids, address_id, claim, checkout.spends_points()).await?;
+    if let Some(outcome) = reads.replay {
+        return settle(app, buyer_id, outcome, Vec::new()).await;
+    }
+    for (sku_id, quantity) in &checkout.items {
+        let sku = reads.skus.get(sku_id).ok_or_else(|| ApiError::not_found("SKU", sku_id.clone()))?;
+        if sku.stock < i64::from(*quantity) {
+            return Err(ApiError::OutOfStock { sku_id: sku_id.clone() });
+        }
+    }
+    let address = match &checkout.address {
+        AddressSource::Inline(address) => address.clone(),
+        AddressSource::Book(id) => reads.address.ok_or_else(|| ApiError::not_found("address", id.clone()))?.address,
+    };
+    for _ in 0..MAX_ATTEMPTS {
+        let now = Timestamp::now();
+        let orders = build_orders(buyer_id, checkout, &reads.skus, &address, now, app.config.payment_window_seconds)?;
+        let needed = points_spent(&orders);
+        if needed > reads.points {
+            return Err(not_enough_points(checkout, reads.points, needed));
+        }
+        match app.store.create_orders(&orders, claim, now).await? {
+            CreateOutcome::OrderNoTaken => continue,
+            outcome => return settle(app, buyer_id, outcome, orders).await,
+        }
+    }
+    Err(ApiError::Unavailable("could not allocate a unique order number".into()))
+}
+
+/// The answer for a store outcome; a replay reads the first call's orders back.
+async fn settle(app: &App, buyer_id: &str, outcome: CreateOutcome, created: Vec<Order>) -> Result<Placed, ApiError> {
+    match outcome {
+        CreateOutcome::Created => Ok(Placed::Created(created)),
+        CreateOutcome::Replayed(order_nos) => {
+            let mut orders = app.store.get_orders(buyer_id, &order_nos).await?;
+            orders.sort_by(|a, b| a.order_no.cmp(&b.order_no));
+            Ok(Placed::Replayed(orders))
+        }
+        CreateOutcome::IdempotencyMismatch => Err(ApiError::IdempotencyMismatch),
+        CreateOutcome::OutOfStock(sku_id) => Err(ApiError::OutOfStock { sku_id }),
+        CreateOutcome::NotEnoughPoints => {
+            Err(ApiError::invalid("points_to_use", "the points balance changed; not enough points"))
+        }
+        CreateOutcome::OrderNoTaken => Err(ApiError::Unavailable("order number clash".into())),
+    }
+}
+
+fn not_enough_points(checkout: &Checkout, balance: i64, needed: i64) -> ApiError {
+    let field = if checkout.order_type == OrderType::Points { "order_type" } else { "points_to_use" };
+    ApiError::invalid(field, format!("needs {needed} points, the balance is {balance}"))
+}

@@ -1,0 +1,160 @@
+//! Order lists, shared by the buyer's and the shop's list: which index partition answers a
+//! filter, cursors bound to the caller and the filter, and totals from counters.
+
+use crate::adapters::http::cursor;
+use crate::adapters::store::{Counts, OrderQuery, Partition, Store};
+use crate::domain::counters::Bucket;
+use crate::domain::order::{Order, OrderStatus};
+use crate::domain::order_no;
+use crate::domain::party::Side;
+use crate::domain::state::effective;
+use crate::domain::time::Timestamp;
+use crate::error::ApiError;
+
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 100;
+
+/// The filters of `GET /orders` (and of the shop's list).
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub statuses: Vec<OrderStatus>,
+    pub order_no: Option<String>,
+    pub ids: Vec<String>,
+    pub product_name: Option<String>,
+    pub created_from: Option<Timestamp>,
+    pub created_to: Option<Timestamp>,
+    pub limit: usize,
+    pub cursor: Option<String>,
+    /// A shop's list may narrow to one buyer.
+    pub buyer_id: Option<String>,
+}
+
+impl ListFilter {
+    /// Everything that shapes the list except the cursor, in a fixed form (the cursor's scope).
+    fn canonical(&self) -> String {
+        format!(
+            "s={:?};no={:?};ids={:?};p={:?};f={:?};t={:?}",
+            self.statuses, self.order_no, self.ids, self.product_name, self.created_from, self.created_to
+        )
+    }
+
+    fn keeps(&self, order: &Order, now: Timestamp) -> bool {
+        let status = effective(order, now).status;
+        (self.statuses.is_empty() || self.statuses.contains(&status))
+            && self.buyer_id.as_ref().is_none_or(|buyer| *buyer == order.buyer_id)
+            && self.product_name.as_ref().is_none_or(|needle| {
+                order.lines.iter().any(|line| line.product_name.to_lowercase().contains(needle.as_str()))
+            })
+            && self.created_from.is_none_or(|from| order.created_at >= from)
+            && self.created_to.is_none_or(|to| order.created_at <= to)
+    }
+
+    /// `total` is answered from counters when only statuses filter the list; otherwise it
+    /// would need a scan, and is null.
+    fn total_from(&self, counts: &Counts) -> Option<i64> {
+        let only_statuses = self.order_no.is_none()
+            && self.buyer_id.is_none()
+            && self.ids.is_empty()
+            && self.product_name.is_none()
+            && self.created_from.is_none()
+            && self.created_to.is_none();
+        if !only_statuses {
+            return None;
+        }
+        if self.statuses.is_empty() {
+            return Some(counts.get(Bucket::All));
+        }
+        Some(self.statuses.iter().map(|status| counts.get(Bucket::of_status(*status))).sum())
+    }
+}
+
+/// One page of a list.
+#[derive(Debug)]
+pub struct OrderList {
+    pub orders: Vec<Order>,
+    pub next_cursor: Option<String>,
+    /// From counters where they answer the filter; otherwise unknown.
+    pub total: Option<i64>,
+}
+
+/// A page of a buyer's (`Side::Buyer`, `owner` the buyer) or a shop's orders.
+pub async fn list_orders(
+    store: &Store,
+    side: Side,
+    owner: &str,
+    filter: &ListFilter,
+    now: Timestamp,
+) -> Result<OrderList, ApiError> {
+    let owner_name = match side {
+        Side::Buyer => format!("buyer:{owner}"),
+        Side::Seller => format!("seller:{owner}"),
+    };
+    let scope = cursor::scope(&owner_name, &filter.canonical());
+    let start = filter.cursor.as_deref().map(|text| cursor::decode(text, &scope)).transpose()?;
+
+    // Order numbers asked for by name: read them directly.
+    if filter.order_no.is_some() || !filter.ids.is_empty() {
+        let mut wanted: Vec<String> = filter.order_no.iter().chain(filter.ids.iter()).cloned().collect();
+        wanted.sort();
+        wanted.dedup();
+        let found = match side {
+            Side::Buyer => store.get_orders(owner, &wanted).await?,
+            Side::Seller => store.orders_by_nos(&wanted).await?,
+        };
+        let mut orders: Vec<Order> = found
+            .into_iter()
+            .filter(|order| match side {
+                Side::Buyer => !order.deleted,
+                Side::Seller => order.seller_id == owner,
+            })
+            .filter(|order| filter.keeps(order, now))
+            .collect();
+        orders.sort_by(|a, b| b.order_no.cmp(&a.order_no));
+        orders.truncate(filter.limit);
+        let total = Some(orders.len() as i64);
+        return Ok(OrderList { orders, next_cursor: None, total });
+    }
+
+    let partition = match (side, filter.statuses.as_slice()) {
+        (Side::Buyer, [single]) => Partition::BuyerStatus(owner.to_string(), *single),
+        (Side::Buyer, _) => Partition::Buyer(owner.to_string()),
+        (Side::Seller, [single]) => Partition::SellerStatus(owner.to_string(), *single),
+        (Side::Seller, _) => Partition::Seller(owner.to_string()),
+    };
+    let query = OrderQuery {
+        partition,
+        order_no_range: created_range(filter),
+        statuses: if filter.statuses.len() > 1 { filter.statuses.clone() } else { Vec::new() },
+        product_name: filter.product_name.clone(),
+        buyer_id: filter.buyer_id.clone(),
+        // Unpaid orders past their deadline read as closed, so a pending list leaves them out.
+        hide_expired_at: filter.statuses.contains(&OrderStatus::PendingPayment).then_some(now),
+        limit: filter.limit,
+        start,
+    };
+    let needs_total = filter.total_from(&Counts::default()).is_some();
+    let (page, counts) = if needs_total {
+        let counts = async {
+            match side {
+                Side::Buyer => store.buyer_counts(owner).await,
+                Side::Seller => store.seller_counts(owner).await,
+            }
+        };
+        let (page, counts) = tokio::join!(store.query_orders(&query), counts);
+        (page?, Some(counts?))
+    } else {
+        (store.query_orders(&query).await?, None)
+    };
+    let total = counts.as_ref().and_then(|counts| filter.total_from(counts));
+    let next_cursor = page.next.map(|position| cursor::encode(&scope, position));
+    Ok(OrderList { orders: page.orders, next_cursor, total })
+}
+
+fn created_range(params: &ListFilter) -> Option<(String, String)> {
+    if params.created_from.is_none() && params.created_to.is_none() {
+        return None;
+    }
+    let from = params.created_from.unwrap_or(Timestamp::from_millis(0));
+    let to = params.created_to.unwrap_or(Timestamp::from_millis(9_999_999_999_999));
+    Some(order_no::range(from, to))
+}

@@ -1,0 +1,43 @@
+//! The use cases: what a route or a schedule does, as plain async functions taking the `App`
+//! (the dependencies, built once per process) and domain values. Handlers parse, call one of
+//! these, and render the result.
+
+pub mod address_book;
+pub mod catalog;
+pub mod checkout;
+pub mod listing;
+pub mod orders;
+pub mod payment;
+pub mod points;
+pub mod sweep;
+
+use crate::adapters::alipay::AlipayConfig;
+use crate::adapters::config::Config;
+use crate::adapters::store::Store;
+use crate::error::ApiError;
+use std::sync::Arc;
+
+/// The dependencies a use case needs. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub store: Store,
+    pub config: Arc<Config>,
+    /// Alipay merchant settings, where configured.
+    pub alipay: Option<Arc<AlipayConfig>>,
+}
+
+impl App {
+    pub fn new(client: aws_sdk_dynamodb::Client, config: Config) -> App {
+        App { store: Store::new(client, config.table_name.clone()), config: Arc::new(config), alipay: None }
+    }
+
+    pub fn with_alipay(mut self, alipay: AlipayConfig) -> App {
+        self.alipay = Some(Arc::new(alipay));
+        self
+    }
+
+    /// The Alipay settings, or a 500 that says what is missing.
+    pub fn alipay(&self) -> Result<&AlipayConfig, ApiError> {
+        self.alipay.as_deref().ok_or_else(|| ApiError::Internal("ALIPAY_APP_ID and its keys are not configured".into()))
+    }
+}

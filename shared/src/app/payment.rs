@@ -1,0 +1,108 @@
+//! Paying an order: starting a payment (Alipay's signed order string, or the settled state of a
+//! points order) and recording Alipay's verified notification exactly once.
+
+use crate::adapters::alipay::{app_pay_order_string, verify_notification};
+use crate::app::orders::{buyer_order, transition_from};
+use crate::app::App;
+use crate::domain::order::{Order, OrderStatus, OrderType, Payment};
+use crate::domain::order_no;
+use crate::domain::party::Actor;
+use crate::domain::payment::PaymentChannel;
+use crate::domain::state::{effective, Action};
+use crate::domain::time::Timestamp;
+use crate::error::ApiError;
+
+/// Where this API receives Alipay's notifications.
+pub const ALIPAY_NOTIFY_PATH: &str = "/api/v1/payments/alipay/notify";
+
+/// What starting a payment gives the buyer's app.
+#[derive(Debug)]
+pub enum Started {
+    /// Nothing to pay: a points order was paid when it was placed.
+    AlreadySettled(Order),
+    /// The RSA2-signed string the Alipay app SDK takes.
+    Alipay { order: Order, order_string: String },
+}
+
+/// Starts paying one of the buyer's orders. `origin` (`https://host`) is where this API was
+/// called, for the notify URL when `ALIPAY_NOTIFY_URL` is not set.
+pub async fn start(
+    app: &App,
+    buyer_id: &str,
+    order_no: &str,
+    channel: PaymentChannel,
+    origin: Option<&str>,
+) -> Result<Started, ApiError> {
+    let now = Timestamp::now();
+    let stored = buyer_order(app, buyer_id, order_no).await?;
+    match channel {
+        PaymentChannel::Points if stored.order_type == OrderType::Points => Ok(Started::AlreadySettled(stored)),
+        PaymentChannel::Points => Err(ApiError::invalid(
+            "channel",
+            "points pays points orders; use points_to_use when placing a standard order",
+        )),
+        PaymentChannel::Alipay => {
+            let order = effective(&stored, now).into_owned();
+            if order.status != OrderStatus::PendingPayment {
+                return Err(ApiError::StateConflict { action: "pay".into(), from: order.status.as_str().into() });
+            }
+            let config = app.alipay()?;
+            let notify_url = match (&config.notify_url, origin) {
+                (Some(url), _) => url.clone(),
+                (None, Some(origin)) => format!("{origin}{ALIPAY_NOTIFY_PATH}"),
+                (None, None) => return Err(ApiError::Internal("no ALIPAY_NOTIFY_URL and no Host header".into())),
+            };
+            let order_string = app_pay_order_string(config, &order, &notify_url, now)?;
+            Ok(Started::Alipay { order, order_string })
+        }
+    }
+}
+
+fn paid_by(order: &Order, trade_no: &str) -> bool {
+    order
+        .payment
+        .as_ref()
+        .is_some_and(|payment| payment.channel == PaymentChannel::Alipay && payment.trade_no == trade_no)
+}
+
+/// Records Alipay's asynchronous notification (the form body as received). The RSA2 signature,
+/// app id, order and amount are checked; `TRADE_SUCCESS`/`TRADE_FINISHED` moves the order to paid
+/// exactly once however often Alipay repeats it. `Ok` means: answer `success`.
+pub async fn record_notification(app: &App, form: &[u8]) -> Result<(), ApiError> {
+    let notification = verify_notification(app.alipay()?, form)?;
+    if !notification.is_paid() {
+        // WAIT_BUYER_PAY, TRADE_CLOSED: nothing to record; acknowledge so Alipay stops repeating.
+        return Ok(());
+    }
+    let order_no = &notification.out_trade_no;
+    let unknown = || ApiError::SignatureInvalid(format!("out_trade_no {order_no} is not an order"));
+    if !order_no::is_valid(order_no) {
+        return Err(unknown());
+    }
+    let order = app.store.order_by_no(order_no).await?.ok_or_else(unknown)?;
+    if notification.total_amount != order.amounts.payable {
+        return Err(ApiError::SignatureInvalid(format!(
+            "total_amount {} is not the order's {}",
+            notification.total_amount, order.amounts.payable
+        )));
+    }
+    if paid_by(&order, &notification.trade_no) {
+        return Ok(());
+    }
+    let payment =
+        Payment { channel: PaymentChannel::Alipay, trade_no: notification.trade_no.clone(), paid_at: Timestamp::now() };
+    match transition_from(app, Actor::PaymentProvider, order_no, Some(order), Action::Pay(payment)).await {
+        Ok(_) => Ok(()),
+        // A concurrent copy of this notification won: the order is paid by this trade.
+        Err(conflict @ ApiError::StateConflict { .. }) => match app.store.order_by_no(order_no).await? {
+            Some(order) if order.status != OrderStatus::PendingPayment && paid_by(&order, &notification.trade_no) => {
+                Ok(())
+            }
+            _ => {
+                tracing::error!(%order_no, "payment notification for an order that cannot be paid: {conflict}");
+                Err(conflict)
+            }
+        },
+        Err(error) => Err(error),
+    }
+}

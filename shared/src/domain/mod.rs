@@ -1,0 +1,15 @@
+//! The business as pure code: what an order is, how it moves, how it is priced and counted.
+
+pub mod address;
+pub mod catalog;
+pub mod counters;
+pub mod idempotency;
+pub mod money;
+pub mod order;
+pub mod order_no;
+pub mod party;
+pub mod payment;
+pub mod pricing;
+pub mod state;
+pub mod text;
+pub mod time;

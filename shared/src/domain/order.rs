@@ -1,0 +1,277 @@
+//! The order and everything it holds. This is the storage form (money in fen); the HTTP views
+//! give the wire form (money as `"12.34"`).
+
+use crate::domain::address::Address;
+use crate::domain::money::{as_fen, Money};
+use crate::domain::party::Role;
+use crate::domain::payment::PaymentChannel;
+use crate::domain::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    PendingPayment,
+    Paid,
+    Shipped,
+    Completed,
+    Closed,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 5] = [
+        OrderStatus::PendingPayment,
+        OrderStatus::Paid,
+        OrderStatus::Shipped,
+        OrderStatus::Completed,
+        OrderStatus::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::PendingPayment => "pending_payment",
+            OrderStatus::Paid => "paid",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Completed => "completed",
+            OrderStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<OrderStatus> {
+        OrderStatus::ALL.into_iter().find(|status| status.as_str() == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderType {
+    #[default]
+    Standard,
+    Points,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseReason {
+    BuyerCancelled,
+    PaymentTimeout,
+    SellerClosed,
+    Refunded,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundKind {
+    RefundOnly,
+    ReturnAndRefund,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundState {
+    Requested,
+    Rejected,
+    AwaitingReturn,
+    Returning,
+    Refunded,
+}
+
+impl RefundState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundState::Requested => "requested",
+            RefundState::Rejected => "rejected",
+            RefundState::AwaitingReturn => "awaiting_return",
+            RefundState::Returning => "returning",
+            RefundState::Refunded => "refunded",
+        }
+    }
+
+    /// A case the seller or buyer still has to act on.
+    pub fn is_open(self) -> bool {
+        matches!(self, RefundState::Requested | RefundState::AwaitingReturn | RefundState::Returning)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub sku_id: String,
+    pub product_name: String,
+    #[serde(default)]
+    pub properties: String,
+    #[serde(default)]
+    pub pic: String,
+    #[serde(with = "as_fen")]
+    pub unit_price: Money,
+    /// Points per unit for points orders.
+    #[serde(default)]
+    pub unit_points: i64,
+    pub quantity: u32,
+    #[serde(with = "as_fen")]
+    pub line_total: Money,
+    #[serde(default)]
+    pub refunded_quantity: u32,
+    #[serde(with = "as_fen", default)]
+    pub refunded_amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Amounts {
+    #[serde(with = "as_fen")]
+    pub goods: Money,
+    #[serde(with = "as_fen")]
+    pub shipping: Money,
+    #[serde(with = "as_fen")]
+    pub discount: Money,
+    /// Points spent on this order (a count, not money).
+    pub points_used: i64,
+    #[serde(with = "as_fen")]
+    pub payable: Money,
+    #[serde(with = "as_fen")]
+    pub paid: Money,
+    #[serde(with = "as_fen")]
+    pub refunded: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    pub channel: PaymentChannel,
+    pub trade_no: String,
+    pub paid_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shipment {
+    pub carrier_code: String,
+    pub carrier_name: String,
+    pub tracking_no: String,
+    pub shipped_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackingEvent {
+    pub at: Timestamp,
+    pub description: String,
+    #[serde(default)]
+    pub location: String,
+}
+
+/// One entry per transition (what shop APIs call an order's status list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: Timestamp,
+    /// The order status after the transition, or the after-sales step (`refund_requested`, ...).
+    pub status: String,
+    pub actor: Role,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundLine {
+    pub sku_id: String,
+    pub quantity: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnShipment {
+    pub carrier_code: String,
+    pub carrier_name: String,
+    pub tracking_no: String,
+    #[serde(default)]
+    pub vouchers: Vec<String>,
+    pub shipped_at: Timestamp,
+}
+
+/// The current after-sales case of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refund {
+    pub kind: RefundKind,
+    pub state: RefundState,
+    #[serde(with = "as_fen")]
+    pub amount: Money,
+    pub reason: String,
+    #[serde(default)]
+    pub remark: String,
+    #[serde(default)]
+    pub lines: Vec<RefundLine>,
+    #[serde(default)]
+    pub vouchers: Vec<String>,
+    #[serde(default)]
+    pub reject_reason: Option<String>,
+    #[serde(default)]
+    pub return_address: Option<Address>,
+    #[serde(default)]
+    pub return_shipment: Option<ReturnShipment>,
+    pub requested_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub order_no: String,
+    pub buyer_id: String,
+    pub seller_id: String,
+    pub order_type: OrderType,
+    pub status: OrderStatus,
+    #[serde(default)]
+    pub close_reason: Option<CloseReason>,
+    #[serde(default)]
+    pub refund: Option<Refund>,
+    pub lines: Vec<OrderLine>,
+    pub address: Address,
+    #[serde(default)]
+    pub remark: String,
+    pub amounts: Amounts,
+    #[serde(default)]
+    pub payment: Option<Payment>,
+    #[serde(default)]
+    pub shipment: Option<Shipment>,
+    #[serde(default)]
+    pub tracking_events: Vec<TrackingEvent>,
+    pub timeline: Vec<TimelineEntry>,
+    #[serde(default)]
+    pub reviewed: bool,
+    #[serde(default)]
+    pub deleted: bool,
+    pub version: u64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Payment deadline, while unpaid.
+    #[serde(default)]
+    pub expires_at: Option<Timestamp>,
+    /// When a shipped order completes by itself.
+    #[serde(default)]
+    pub auto_confirm_at: Option<Timestamp>,
+    /// When the order completed; the after-sales window runs from here.
+    #[serde(default)]
+    pub completed_at: Option<Timestamp>,
+}
+
+/// The deadlines the schedules act on; an order has at most one at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    /// An unpaid order closes at `expires_at`.
+    Payment,
+    /// A shipped order completes at `auto_confirm_at`.
+    AutoConfirm,
+}
+
+impl Order {
+    /// The deadline a schedule will act on, if any.
+    pub fn deadline(&self) -> Option<(Deadline, Timestamp)> {
+        match (self.status, self.expires_at, self.auto_confirm_at) {
+            (OrderStatus::PendingPayment, Some(at), _) => Some((Deadline::Payment, at)),
+            (OrderStatus::Shipped, _, Some(at)) => Some((Deadline::AutoConfirm, at)),
+            _ => None,
+        }
+    }
+
+    pub fn has_open_refund(&self) -> bool {
+        self.refund.as_ref().is_some_and(|refund| refund.state.is_open())
+    }
+
+    /// Money that can still be refunded.
+    pub fn refundable(&self) -> Money {
+        Money(self.amounts.paid.0 - self.amounts.refunded.0)
+    }
+}

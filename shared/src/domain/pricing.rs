@@ -1,0 +1,166 @@
+//! Pricing a checkout: one order per seller, priced from the catalog (never from the client),
+//! points spread over the orders. Pure; the store makes the orders durable in one transaction.
+
+use crate::domain::address::Address;
+use crate::domain::catalog::Sku;
+use crate::domain::money::Money;
+use crate::domain::order::{Amounts, Order, OrderLine, OrderStatus, OrderType, Payment, TimelineEntry};
+use crate::domain::order_no;
+use crate::domain::party::Role;
+use crate::domain::payment::PaymentChannel;
+use crate::domain::state::{self, Action};
+use crate::domain::time::Timestamp;
+use crate::error::ApiError;
+use std::collections::BTreeMap;
+
+pub const MAX_QUANTITY: i64 = 9999;
+/// Points per order request, an upper bound that catches typos.
+pub const MAX_POINTS: i64 = 1_000_000_000;
+/// Points are worth a fen each when they offset a standard order.
+pub const FEN_PER_POINT: i64 = 1;
+/// One checkout is one DynamoDB transaction (at most 100 actions): one per SKU, three per
+/// order (order, order-number claim, seller counter), the buyer counter and the idempotency
+/// record. 24 SKUs from 24 shops use 98.
+pub const MAX_DISTINCT_SKUS: usize = 24;
+
+/// Where the delivery address comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddressSource {
+    Book(String),
+    Inline(Address),
+}
+
+/// A checkout that passed every check that needs no database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkout {
+    /// (sku_id, quantity), each SKU once.
+    pub items: Vec<(String, u32)>,
+    pub order_type: OrderType,
+    /// Points offsetting part of a standard order (1 point = 0.01 CNY).
+    pub points_to_use: i64,
+    pub address: AddressSource,
+    pub remark: String,
+    /// Fingerprint of the request, for Idempotency-Key replays.
+    pub fingerprint: String,
+}
+
+impl Checkout {
+    /// Whether placing it reads the buyer's points balance.
+    pub fn spends_points(&self) -> bool {
+        self.points_to_use > 0 || self.order_type == OrderType::Points
+    }
+}
+
+/// Builds one order per seller, priced from the catalog. Standard orders wait for payment, with
+/// `points_to_use` spread over them in seller order (each keeps at least 0.01 to pay); points
+/// orders are paid in full with the SKUs' points prices. `skus` must hold every SKU of the
+/// checkout (the caller answers 404 for missing ones first). Returns the orders and the points
+/// they spend.
+pub fn build_orders(
+    buyer_id: &str,
+    checkout: &Checkout,
+    skus: &BTreeMap<String, Sku>,
+    address: &Address,
+    now: Timestamp,
+    payment_window_seconds: i64,
+) -> Result<Vec<Order>, ApiError> {
+    let points_order = checkout.order_type == OrderType::Points;
+    let mut by_seller: BTreeMap<&str, Vec<OrderLine>> = BTreeMap::new();
+    for (index, (sku_id, quantity)) in checkout.items.iter().enumerate() {
+        let sku = skus.get(sku_id).ok_or_else(|| ApiError::not_found("SKU", sku_id.clone()))?;
+        let unit_points = match (points_order, sku.points_price) {
+            (true, Some(points)) => points,
+            (true, None) => {
+                return Err(ApiError::invalid(
+                    format!("items[{index}].sku_id"),
+                    format!("SKU {sku_id} cannot be bought with points"),
+                ))
+            }
+            (false, _) => 0,
+        };
+        let too_large = || ApiError::invalid("items", "order total is too large");
+        let line_total = sku.price.checked_mul(i64::from(*quantity)).ok_or_else(too_large)?;
+        by_seller.entry(&sku.seller_id).or_default().push(OrderLine {
+            sku_id: sku.sku_id.clone(),
+            product_name: sku.name.clone(),
+            properties: sku.properties.clone(),
+            pic: sku.pic.clone(),
+            unit_price: sku.price,
+            unit_points,
+            quantity: *quantity,
+            line_total,
+            refunded_quantity: 0,
+            refunded_amount: Money::ZERO,
+        });
+    }
+    let mut points_left = checkout.points_to_use;
+    let mut orders = Vec::with_capacity(by_seller.len());
+    for (seller_id, lines) in by_seller {
+        let goods = lines
+            .iter()
+            .try_fold(Money::ZERO, |sum, line| sum.checked_add(line.line_total))
+            .ok_or_else(|| ApiError::invalid("items", "order total is too large"))?;
+        let (points_used, payable) = if points_order {
+            let points: i64 = lines.iter().map(|line| line.unit_points * i64::from(line.quantity)).sum();
+            (points, Money::ZERO)
+        } else {
+            let usable = (goods.0 - 1).max(0) / FEN_PER_POINT;
+            let used = points_left.min(usable);
+            points_left -= used;
+            (used, Money(goods.0 - used * FEN_PER_POINT))
+        };
+        let order = Order {
+            order_no: order_no::generate(now),
+            buyer_id: buyer_id.to_string(),
+            seller_id: seller_id.to_string(),
+            order_type: checkout.order_type,
+            status: OrderStatus::PendingPayment,
+            close_reason: None,
+            refund: None,
+            lines,
+            address: address.clone(),
+            remark: checkout.remark.clone(),
+            amounts: Amounts { goods, points_used, payable, ..Amounts::default() },
+            payment: None,
+            shipment: None,
+            tracking_events: Vec::new(),
+            timeline: vec![TimelineEntry {
+                at: now,
+                status: OrderStatus::PendingPayment.as_str().to_string(),
+                actor: Role::Buyer,
+                comment: String::new(),
+            }],
+            reviewed: false,
+            deleted: false,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            expires_at: Some(now.plus_seconds(payment_window_seconds)),
+            auto_confirm_at: None,
+            completed_at: None,
+        };
+        let order = if points_order {
+            let trade_no = format!("P{}", order.order_no);
+            let payment = Payment { channel: PaymentChannel::Points, trade_no, paid_at: now };
+            state::apply(&order, Action::Pay(payment), Role::Buyer, now)?.0
+        } else {
+            order
+        };
+        orders.push(order);
+    }
+    if points_left > 0 {
+        return Err(ApiError::invalid(
+            "points_to_use",
+            format!(
+                "at most {} points can be used here (each order keeps 0.01 to pay)",
+                checkout.points_to_use - points_left
+            ),
+        ));
+    }
+    Ok(orders)
+}
+
+/// Points a set of orders spends.
+pub fn points_spent(orders: &[Order]) -> i64 {
+    orders.iter().map(|order| order.amounts.points_used).sum()
+}

@@ -1,0 +1,176 @@
+//! The order state machine as pure code: every transition, the after-sales sub-states included.
+//! Routes call `apply` and store the result with one conditional write; anything not allowed here
+//! is a 409 StateConflict.
+//!
+//! ```text
+//! pending_payment --pay--> paid --ship--> shipped --receipt / auto-confirm--> completed
+//! pending_payment --cancel / payment timeout / seller close--> closed (stock and points back)
+//! paid | shipped | completed (within the after-sales window): an after-sales case may open
+//! completed --review--> reviewed; closed | completed without an open case --delete--> deleted
+//! ```
+//!
+//! The steps are grouped by stage: `fulfilment` (pay to review), `closing` (the ways an unpaid
+//! order closes) and `after_sales` (refunds and returns).
+
+mod after_sales;
+mod closing;
+mod fulfilment;
+
+use crate::domain::address::Address;
+use crate::domain::order::{
+    CloseReason, Order, OrderStatus, Payment, ReturnShipment, Shipment, TimelineEntry, TrackingEvent,
+};
+use crate::domain::party::Role;
+use crate::domain::time::Timestamp;
+use crate::error::ApiError;
+use std::borrow::Cow;
+
+pub use after_sales::{RefundApplication, AFTER_SALES_WINDOW_SECONDS};
+pub use fulfilment::MAX_TRACKING_EVENTS;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Pay(Payment),
+    Ship { shipment: Shipment, auto_confirm_at: Timestamp },
+    AddTrackingEvent(TrackingEvent),
+    ConfirmReceipt,
+    AutoConfirm,
+    Cancel { reason: String },
+    Timeout,
+    SellerClose { reason: String },
+    ApplyRefund(RefundApplication),
+    WithdrawRefund,
+    RejectRefund { reason: String },
+    ApproveRefund { return_address: Option<Address> },
+    ShipReturn(ReturnShipment),
+    ConfirmReturn,
+    Review { comment: String },
+    Delete,
+}
+
+impl Action {
+    /// The verb used in StateConflict messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Pay(_) => "pay",
+            Action::Ship { .. } => "ship",
+            Action::AddTrackingEvent(_) => "add a tracking event to",
+            Action::ConfirmReceipt => "confirm receipt of",
+            Action::AutoConfirm => "auto-confirm",
+            Action::Cancel { .. } => "cancel",
+            Action::Timeout => "time out",
+            Action::SellerClose { .. } => "close",
+            Action::ApplyRefund(_) => "apply for a refund on",
+            Action::WithdrawRefund => "withdraw the refund of",
+            Action::RejectRefund { .. } => "reject the refund of",
+            Action::ApproveRefund { .. } => "approve the refund of",
+            Action::ShipReturn(_) => "ship back the goods of",
+            Action::ConfirmReturn => "confirm the returned goods of",
+            Action::Review { .. } => "review",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// What the caller's transition did besides changing the order (the store acts on it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SideEffects {
+    /// Stock to give back to SKUs: (sku_id, quantity).
+    pub restore_stock: Vec<(String, u32)>,
+    /// Points to give back to the buyer.
+    pub restore_points: i64,
+}
+
+/// What one step wrote into the timeline.
+struct Entry {
+    label: &'static str,
+    comment: String,
+}
+
+impl Entry {
+    fn new(label: &'static str) -> Entry {
+        Entry { label, comment: String::new() }
+    }
+
+    fn with_comment(label: &'static str, comment: impl Into<String>) -> Entry {
+        Entry { label, comment: comment.into() }
+    }
+}
+
+/// A step's outcome: the entry, `None` when the order's state does not allow it (409), or a
+/// refusal of the action's own content.
+type Step = Result<Option<Entry>, ApiError>;
+
+/// An unpaid order past its payment deadline is closed, whether or not the sweeper has
+/// written that yet.
+pub fn is_expired(order: &Order, now: Timestamp) -> bool {
+    order.status == OrderStatus::PendingPayment && order.expires_at.is_some_and(|deadline| now >= deadline)
+}
+
+/// The order as every read shows it at `now`: an expired unpaid order appears closed.
+pub fn effective(order: &Order, now: Timestamp) -> Cow<'_, Order> {
+    if !is_expired(order, now) {
+        return Cow::Borrowed(order);
+    }
+    let mut closed = order.clone();
+    closed.status = OrderStatus::Closed;
+    closed.close_reason = Some(CloseReason::PaymentTimeout);
+    Cow::Owned(closed)
+}
+
+fn conflict(order: &Order, action: &Action) -> ApiError {
+    let from = match order.refund.as_ref().filter(|refund| refund.state.is_open()) {
+        Some(refund) => format!("{} with an after-sales case {}", order.status.as_str(), refund.state.as_str()),
+        None if order.deleted => format!("{} (deleted)", order.status.as_str()),
+        None => order.status.as_str().to_string(),
+    };
+    ApiError::StateConflict { action: action.name().to_string(), from }
+}
+
+/// A deleted order takes no action; an expired unpaid one only its time-out.
+fn check_open(order: &Order, action: &Action, now: Timestamp) -> Result<(), ApiError> {
+    if order.deleted {
+        return Err(conflict(order, action));
+    }
+    let refuse = |from: &str| Err(ApiError::StateConflict { action: action.name().into(), from: from.into() });
+    match (action, is_expired(order, now)) {
+        (Action::Timeout, false) => refuse("pending_payment, still within its payment window"),
+        (Action::Timeout, true) | (_, false) => Ok(()),
+        (_, true) => refuse("closed (payment window expired)"),
+    }
+}
+
+/// Applies `action` by `actor` at `now`. On success the returned order has `version + 1`, a new
+/// timeline entry and `updated_at = now`; on failure nothing changed.
+pub fn apply(order: &Order, action: Action, actor: Role, now: Timestamp) -> Result<(Order, SideEffects), ApiError> {
+    check_open(order, &action, now)?;
+    let mut next = order.clone();
+    let mut effects = SideEffects::default();
+    let step = match &action {
+        Action::Pay(payment) => fulfilment::pay(&mut next, payment),
+        Action::Ship { shipment, auto_confirm_at } => fulfilment::ship(&mut next, shipment, *auto_confirm_at),
+        Action::AddTrackingEvent(event) => fulfilment::add_tracking_event(&mut next, event),
+        Action::ConfirmReceipt => fulfilment::confirm_receipt(&mut next, now, false),
+        Action::AutoConfirm => fulfilment::confirm_receipt(&mut next, now, true),
+        Action::Review { comment } => fulfilment::review(&mut next, comment),
+        Action::Delete => fulfilment::delete(&mut next),
+        Action::Cancel { reason } => closing::close(&mut next, CloseReason::BuyerCancelled, reason, &mut effects),
+        Action::Timeout => {
+            closing::close(&mut next, CloseReason::PaymentTimeout, "payment window expired", &mut effects)
+        }
+        Action::SellerClose { reason } => closing::close(&mut next, CloseReason::SellerClosed, reason, &mut effects),
+        Action::ApplyRefund(application) => after_sales::apply_for_refund(&mut next, application, now, action.name()),
+        Action::WithdrawRefund => after_sales::withdraw(&mut next),
+        Action::RejectRefund { reason } => after_sales::reject(&mut next, reason),
+        Action::ApproveRefund { return_address } => after_sales::approve(&mut next, return_address, &mut effects),
+        Action::ShipReturn(shipment) => after_sales::ship_return(&mut next, shipment),
+        Action::ConfirmReturn => after_sales::confirm_return(&mut next, &mut effects),
+    };
+    let Some(entry) = step? else {
+        return Err(conflict(order, &action));
+    };
+    next.version = order.version + 1;
+    next.updated_at = now;
+    next.timeline.push(TimelineEntry { at: now, status: entry.label.to_string(), actor, comment: entry.comment });
+    Ok((next, effects))
+}
