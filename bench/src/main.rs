@@ -11,6 +11,7 @@ mod stats;
 use coldstart::Subject;
 use orders_dev::{alipay_keys, handlers, local_db, template, template_path};
 use orders_shared::adapters::config::Config;
+use orders_shared::adapters::crypto::SigningKey;
 use orders_shared::adapters::store::CallCounter;
 use orders_shared::domain::address::AddressEntry;
 use orders_shared::domain::catalog::Sku;
@@ -19,7 +20,6 @@ use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::samples::{self, address};
 use orders_shared::App;
-use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -81,7 +81,7 @@ fn options() -> Options {
 /// A bench SKU: 10.00 or 100 points, `stock` units.
 fn bench_sku(sku_id: &str, stock: i64) -> Sku {
     let mut sku = samples::sku(sku_id, SHOP, 1000, stock, Timestamp::now());
-    sku.points_price = Some(100);
+    sku.listing.points_price = Some(100);
     sku
 }
 
@@ -129,7 +129,8 @@ fn patch_event(text: &str, order_no: &str, address_id: &str) -> String {
 async fn put_skus(app: &App) -> Result<(), String> {
     let names: Vec<String> = std::iter::once(SKU.to_string()).chain((0..load::SKUS).map(load::sku)).collect();
     for name in names {
-        orders_shared::app::catalog::put_sku(app, &bench_sku(&name, 100_000_000)).await.map_err(|e| e.to_string())?;
+        let listing = bench_sku(&name, 0).listing;
+        orders_shared::app::catalog::put_sku(app, &listing, 100_000_000, None).await.map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -150,7 +151,7 @@ fn read_events(root: &std::path::Path) -> Result<std::collections::BTreeMap<Stri
 async fn seed_events(
     app: &App,
     templates: &std::collections::BTreeMap<String, String>,
-    alipay_key: &rsa::PrivateKey,
+    alipay_key: &SigningKey,
 ) -> Result<std::collections::BTreeMap<String, String>, String> {
     use orders_shared::domain::order::{Payment, Shipment};
     use orders_shared::domain::party::Role;
@@ -230,7 +231,7 @@ async fn main() {
 
 async fn run() -> Result<(), String> {
     let options = options();
-    let root = orders_dev::repo_root();
+    let root = orders_dev::repo_root()?;
     if std::env::args().any(|arg| arg == "--report-only") {
         let text = std::fs::read_to_string(root.join("bench/results.json")).map_err(|e| e.to_string())?;
         let results: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
@@ -243,13 +244,10 @@ async fn run() -> Result<(), String> {
     let table = "bench";
     let counter = CallCounter::default();
     let client = local_db::client_counting(&endpoint, Some(counter.clone()));
-    template::create_table(&client, table, &template_path()).await?;
-    let (alipay, alipay_key) = alipay_keys::generate(None);
-    let (Some(app_private_key), Some(alipay_public_key)) = (&alipay.app_private_key, &alipay.alipay_public_key) else {
-        return Err("the generated Alipay settings lack a key".into());
-    };
-    let app_private_pem = app_private_key.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?.to_string();
-    let alipay_public_pem = alipay_public_key.to_public_key_pem(LineEnding::LF).map_err(|e| e.to_string())?;
+    template::create_table(&client, table, &template_path()?).await?;
+    let (alipay, alipay_key) = alipay_keys::generate(None)?;
+    let app_private_pem = alipay.signing_key().map_err(|e| e.to_string())?.to_pem()?;
+    let alipay_public_pem = alipay.verifying_key().map_err(|e| e.to_string())?.to_pem();
     let app = App::new(client, Config::for_table(table)).with_alipay(alipay);
 
     // The data every run reads: SKUs with plenty of stock, an address, points.
@@ -264,7 +262,7 @@ async fn run() -> Result<(), String> {
     eprintln!("[bench] round trips per route...");
     let events = seed_events(&app, &templates, &alipay_key).await?;
     let mut round_trips = Vec::new();
-    for route in template::routes(&template::load(&template_path())?) {
+    for route in template::routes(&template::load(&template_path()?)?) {
         let (Some(event), Some(handler)) = (events.get(&route.function), handlers::handler(&route.function)) else {
             continue;
         };
@@ -308,6 +306,7 @@ async fn run() -> Result<(), String> {
         ("AWS_REGION".to_string(), "us-east-1".to_string()),
         ("AWS_DEFAULT_REGION".to_string(), "us-east-1".to_string()),
         ("RUST_LOG".to_string(), "info".to_string()),
+        ("ORDERS_CURSOR_KEY".to_string(), "bench-cursor-key-of-at-least-32-bytes".to_string()),
     ];
     // Only the payment functions get Alipay settings, each only the key it uses, as in template.yaml.
     let alipay_env = |key: (&str, &String)| {

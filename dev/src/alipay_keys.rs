@@ -2,57 +2,39 @@
 //! key pair and a stand-in "Alipay" key pair under `.data/alipay/`, so a developer can sign a
 //! test notification with `alipay_private_key.pem`.
 
-use orders_shared::adapters::alipay::{parse_private_key, AlipayConfig};
-use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
-use rsa::{Generate, PrivateKey};
+use orders_shared::adapters::alipay::AlipayConfig;
+use orders_shared::adapters::crypto::SigningKey;
 use std::path::Path;
 
 pub const DEV_APP_ID: &str = "2021000000000000";
 
 /// A fresh merchant configuration and the private key that plays Alipay's part.
-pub fn generate(notify_url: Option<String>) -> (AlipayConfig, PrivateKey) {
-    let app_key = PrivateKey::generate();
-    let alipay_key = PrivateKey::generate();
-    let config = AlipayConfig {
-        app_id: DEV_APP_ID.to_string(),
-        app_private_key: Some(app_key),
-        alipay_public_key: Some(alipay_key.to_public_key()),
-        notify_url,
-    };
-    (config, alipay_key)
+pub fn generate(notify_url: Option<String>) -> Result<(AlipayConfig, SigningKey), String> {
+    let app_key = SigningKey::generate()?;
+    let alipay_key = SigningKey::generate()?;
+    let config = AlipayConfig::with_keys(DEV_APP_ID, app_key, alipay_key.verifying_key()?, notify_url);
+    Ok((config, alipay_key))
 }
 
-fn read_or_create(path: &Path, create: impl FnOnce() -> Result<String, String>) -> Result<String, String> {
+/// The key in `path`, made (and written as PKCS#8 PEM, with its public half beside it) on first use.
+fn key_file(path: &Path) -> Result<SigningKey, String> {
     if let Ok(text) = std::fs::read_to_string(path) {
-        return Ok(text);
+        return SigningKey::from_text(&text).map_err(|e| format!("{}: {e}", path.display()));
     }
-    let text = create()?;
-    std::fs::write(path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(text)
-}
-
-fn private_pem(key: &PrivateKey) -> Result<String, String> {
-    key.to_pkcs8_pem(LineEnding::LF).map(|pem| pem.to_string()).map_err(|e| e.to_string())
-}
-
-fn public_pem(key: &PrivateKey) -> Result<String, String> {
-    key.to_public_key().to_public_key_pem(LineEnding::LF).map_err(|e| e.to_string())
+    let key = SigningKey::generate()?;
+    std::fs::write(path, key.to_pem()?).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let public =
+        path.with_file_name(path.file_name().and_then(|n| n.to_str()).unwrap_or("key").replace("private", "public"));
+    std::fs::write(&public, key.verifying_key()?.to_pem())
+        .map_err(|e| format!("cannot write {}: {e}", public.display()))?;
+    Ok(key)
 }
 
 /// The dev key pairs under `dir`, made on first use.
-pub fn load_or_create(dir: &Path) -> Result<(AlipayConfig, PrivateKey), String> {
+pub fn load_or_create(dir: &Path) -> Result<(AlipayConfig, SigningKey), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let app_private = read_or_create(&dir.join("app_private_key.pem"), || private_pem(&PrivateKey::generate()))?;
-    let app_key = parse_private_key(&app_private)?;
-    read_or_create(&dir.join("app_public_key.pem"), || public_pem(&app_key))?;
-    let alipay_private = read_or_create(&dir.join("alipay_private_key.pem"), || private_pem(&PrivateKey::generate()))?;
-    let alipay_key = parse_private_key(&alipay_private)?;
-    read_or_create(&dir.join("alipay_public_key.pem"), || public_pem(&alipay_key))?;
-    let config = AlipayConfig {
-        app_id: DEV_APP_ID.to_string(),
-        app_private_key: Some(app_key),
-        alipay_public_key: Some(alipay_key.to_public_key()),
-        notify_url: None,
-    };
+    let app_key = key_file(&dir.join("app_private_key.pem"))?;
+    let alipay_key = key_file(&dir.join("alipay_private_key.pem"))?;
+    let config = AlipayConfig::with_keys(DEV_APP_ID, app_key, alipay_key.verifying_key()?, None);
     Ok((config, alipay_key))
 }

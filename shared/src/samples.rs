@@ -1,7 +1,7 @@
 //! Sample values the demo shop, the tests and the benchmark share, so a fixture is written once.
 
 use crate::domain::address::Address;
-use crate::domain::catalog::Sku;
+use crate::domain::catalog::{Listing, Sku};
 use crate::domain::money::Money;
 use crate::domain::time::Timestamp;
 
@@ -17,9 +17,9 @@ pub fn address() -> Address {
     }
 }
 
-/// A SKU of `seller_id` named after its id, at `price_fen`, with `stock` units.
-pub fn sku(sku_id: &str, seller_id: &str, price_fen: i64, stock: i64, now: Timestamp) -> Sku {
-    Sku {
+/// The listing of a SKU of `seller_id` named after its id, at `price_fen`.
+pub fn listing(sku_id: &str, seller_id: &str, price_fen: i64) -> Listing {
+    Listing {
         sku_id: sku_id.into(),
         seller_id: seller_id.into(),
         name: format!("Product {sku_id}"),
@@ -27,8 +27,11 @@ pub fn sku(sku_id: &str, seller_id: &str, price_fen: i64, stock: i64, now: Times
         pic: String::new(),
         price: Money(price_fen),
         points_price: None,
-        stock,
         freight_template_id: None,
-        updated_at: now,
     }
+}
+
+/// That SKU with `on_hand` units, none reserved.
+pub fn sku(sku_id: &str, seller_id: &str, price_fen: i64, on_hand: i64, now: Timestamp) -> Sku {
+    Sku { listing: listing(sku_id, seller_id, price_fen), updated_at: now, available: on_hand, reserved: 0, on_hand }
 }

@@ -1,6 +1,7 @@
 //! Property tests: no sequence of operations breaks the order's invariants, and counters moved
 //! by `bucket_delta` always equal a recount.
 
+use orders_shared::domain::catalog::StockMove;
 use orders_shared::domain::counters::{bucket_delta, buckets, Bucket};
 use orders_shared::domain::money::Money;
 use orders_shared::domain::order::{
@@ -196,6 +197,12 @@ proptest! {
     ) {
         let mut now = Timestamp::from_millis(1_764_000_000_000);
         let mut orders: Vec<Order> = (0..3).map(|_| new_order(now, &quantities)).collect();
+        // Units each order holds of each SKU: all it ordered (create reserves them), less what
+        // its stock moves gave back or shipped.
+        let mut held: Vec<HashMap<String, i64>> = orders
+            .iter()
+            .map(|order| order.lines.iter().map(|line| (line.sku_id.clone(), i64::from(line.quantity))).collect())
+            .collect();
         let mut buyer_counts: HashMap<Bucket, i64> = HashMap::new();
         let mut seller_counts: HashMap<Bucket, i64> = HashMap::new();
         for order in &orders {
@@ -223,16 +230,25 @@ proptest! {
                         "a closed order stays closed");
                     prop_assert!(after.status != OrderStatus::PendingPayment || before.status == OrderStatus::PendingPayment,
                         "nothing goes back to pending_payment");
-                    prop_assert!(!orders_shared::domain::state::is_expired(&before, now) || matches!(op, Op::Timeout),
-                        "an expired order only times out");
+                    prop_assert!(!orders_shared::domain::state::is_expired(&before, now) || !matches!(op, Op::Pay),
+                        "an order past its payment deadline is never paid");
                     let closed_unpaid = before.status == OrderStatus::PendingPayment && after.status == OrderStatus::Closed;
-                    prop_assert_eq!(!effects.restore_stock.is_empty(), closed_unpaid,
-                        "stock comes back exactly when an unpaid order closes");
                     if closed_unpaid {
-                        let restored: u32 = effects.restore_stock.iter().map(|(_, q)| q).sum();
-                        let ordered: u32 = before.lines.iter().map(|line| line.quantity).sum();
-                        prop_assert_eq!(restored, ordered);
                         prop_assert_eq!(effects.restore_points, before.amounts.points_used);
+                    }
+                    for (sku_id, stock_move) in &effects.stock {
+                        let units = held[target].entry(sku_id.clone()).or_insert(0);
+                        match stock_move {
+                            StockMove::Release(q) | StockMove::Consume(q) => *units -= i64::from(*q),
+                            StockMove::Reserve(_) => prop_assert!(false, "only a create reserves"),
+                        }
+                        prop_assert!(*units >= 0, "an order never gives back more than it holds");
+                    }
+                    // Unpaid or paid-unshipped orders hold what they keep; any other holds nothing.
+                    let holds = matches!(after.status, OrderStatus::PendingPayment | OrderStatus::Paid);
+                    for line in &after.lines {
+                        let expected = if holds { i64::from(line.units_kept()) } else { 0 };
+                        prop_assert_eq!(held[target][&line.sku_id], expected, "held units of {}", line.sku_id);
                     }
                     for (bucket, delta) in bucket_delta(Some(&before), &after, Side::Buyer) {
                         *buyer_counts.entry(bucket).or_insert(0) += delta;

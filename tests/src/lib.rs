@@ -2,6 +2,8 @@
 //! `make test` started, and the dev server on a free loopback port in front of it, so every
 //! test goes through HTTP, the JWT check and lambda_http's event parsing like a real client.
 
+use aws_sdk_dynamodb::config::SharedInterceptor;
+use faults::FaultInjector;
 use orders_dev::{alipay_keys, local_db};
 use orders_dev::{auth, server, template, template_path};
 use orders_shared::adapters::alipay::AlipayConfig;
@@ -11,9 +13,11 @@ use orders_shared::App;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub mod faults;
+
 pub use orders_dev::alipay_keys::DEV_APP_ID;
+pub use orders_shared::adapters::crypto::SigningKey;
 pub use reqwest::{Method, StatusCode};
-pub use rsa::PrivateKey;
 
 const SECRET: &str = "integration-test-secret";
 
@@ -66,9 +70,18 @@ impl TestApi {
     }
 
     /// A test API with Alipay configured by a fresh key pair; the returned key signs as Alipay.
-    pub async fn start_with_alipay(configure: impl FnOnce(&mut Config)) -> (TestApi, PrivateKey) {
-        let (alipay, alipay_key) = alipay_keys::generate(Some("https://shop.example.com/notify".into()));
+    pub async fn start_with_alipay(configure: impl FnOnce(&mut Config)) -> (TestApi, SigningKey) {
+        let (alipay, alipay_key) =
+            alipay_keys::generate(Some("https://shop.example.com/notify".into())).expect("generated keys");
         (TestApi::start_with(&dynamodb_endpoint(), configure, Some(alipay)).await, alipay_key)
+    }
+
+    /// A test API with Alipay whose DynamoDB calls go through `faults` (which starts with none).
+    pub async fn start_with_faults(faults: &FaultInjector) -> (TestApi, SigningKey) {
+        let (alipay, alipay_key) =
+            alipay_keys::generate(Some("https://shop.example.com/notify".into())).expect("generated keys");
+        let api = TestApi::start_with_interceptors(&dynamodb_endpoint(), |_| {}, Some(alipay), Some(faults)).await;
+        (api, alipay_key)
     }
 
     pub async fn start_with(
@@ -76,10 +89,23 @@ impl TestApi {
         configure: impl FnOnce(&mut Config),
         alipay: Option<AlipayConfig>,
     ) -> TestApi {
+        TestApi::start_with_interceptors(endpoint, configure, alipay, None).await
+    }
+
+    async fn start_with_interceptors(
+        endpoint: &str,
+        configure: impl FnOnce(&mut Config),
+        alipay: Option<AlipayConfig>,
+        faults: Option<&FaultInjector>,
+    ) -> TestApi {
         let calls = CallCounter::default();
-        let client = local_db::client_counting(endpoint, Some(calls.clone()));
+        let mut interceptors = vec![SharedInterceptor::new(calls.clone())];
+        interceptors.extend(faults.map(|faults| SharedInterceptor::new(faults.clone())));
+        let client = local_db::client_with(endpoint, interceptors);
         let table = unique_table();
-        template::create_table(&client, &table, &template_path()).await.expect("create table from template.yaml");
+        template::create_table(&client, &table, &template_path().expect("the repository"))
+            .await
+            .expect("create table from template.yaml");
         let mut config = Config::for_table(&table);
         configure(&mut config);
         let mut app = App::new(client, config);
@@ -191,7 +217,7 @@ pub fn order_body(items: &[(&str, i64)]) -> Value {
 
 /// A notification as Alipay would send it, signed with `alipay_key`.
 pub fn alipay_notification(
-    alipay_key: &PrivateKey,
+    alipay_key: &SigningKey,
     app_id: &str,
     order_no: &str,
     amount: &str,

@@ -36,7 +36,7 @@ async fn a_function_built_from_lambdas_environment_reads_the_table() {
 
     let app = App::from_env().await.expect("init from Lambda's environment");
     let sku = app.store.get_sku("env-tea").await.expect("a GetItem through the new client").expect("the SKU");
-    assert_eq!((sku.seller_id.as_str(), sku.stock, sku.price.0), ("shop-env", 7, 1250));
+    assert_eq!((sku.listing.seller_id.as_str(), sku.available, sku.listing.price.0), ("shop-env", 7, 1250));
 
     // The same with the operating system's store, as outside the standard partition.
     std::env::set_var(TRUST_ROOTS_VAR, "system");

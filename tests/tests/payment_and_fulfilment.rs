@@ -45,11 +45,8 @@ async fn the_whole_path_from_order_to_review() {
     assert_eq!(params["sign_type"], "RSA2");
     assert!(params["biz_content"].contains(&no) && params["biz_content"].contains("\"128.00\""));
     let content = orders_shared::adapters::alipay::signing_content(&params, &["sign"]);
-    let app_public = api.app.alipay().unwrap().app_private_key.as_ref().expect("the app key").to_public_key();
-    assert!(
-        orders_shared::adapters::alipay::rsa2_verify(&app_public, &content, &params["sign"]),
-        "RSA2 signature verifies"
-    );
+    let app_public = api.app.alipay().unwrap().signing_key().unwrap().verifying_key().unwrap();
+    assert!(app_public.verify_base64(content.as_bytes(), &params["sign"]), "RSA2 signature verifies");
     let unpaid = api.call(Method::GET, &format!("/api/v1/orders/{no}/payment"), Some(&buyer), None).await;
     assert_eq!((unpaid.data()["status"].as_str(), unpaid.data()["paid"].as_bool()), (Some("unpaid"), Some(false)));
 
@@ -139,7 +136,7 @@ async fn a_notification_replayed_twenty_times_pays_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn pay_racing_cancel_has_exactly_one_winner() {
+async fn pay_racing_cancel_either_pays_or_keeps_the_money_to_pay_back() {
     let (api, alipay) = TestApi::start_with_alipay(|_| {}).await;
     api.put_sku("shop-a", "tea", "10.00", 1000).await;
     let buyer = api.buyer("alice");
@@ -149,19 +146,21 @@ async fn pay_racing_cancel_has_exactly_one_winner() {
         let form = alipay_notification(&alipay, DEV_APP_ID, &no, "10.00", &format!("T-race-{round}"));
         let cancel_path = format!("/api/v1/orders/{no}/cancel");
         let (pay, cancel) = tokio::join!(api.notify(&form), api.call(Method::POST, &cancel_path, Some(&buyer), None));
-        let paid = pay.0 == StatusCode::OK;
+        // Alipay is always answered `success`: the money either paid the order or, the order
+        // being cancelled first, is kept on it as a late payment to be paid back.
+        assert_eq!((pay.0, pay.1.as_str()), (StatusCode::OK, "success"), "round {round}");
         let cancelled = cancel.status == StatusCode::OK;
-        assert!(paid ^ cancelled, "round {round}: exactly one wins (pay {pay:?}, cancel {})", cancel.body);
-        if paid {
-            assert_eq!((cancel.status, cancel.code()), (StatusCode::CONFLICT, 10007));
-            paid_wins += 1;
-        } else {
-            assert_eq!(pay.0, StatusCode::CONFLICT, "{}", pay.1);
-            assert!(pay.1.contains("10007"), "{}", pay.1);
-            cancel_wins += 1;
-        }
         let order = api.call(Method::GET, &format!("/api/v1/orders/{no}"), Some(&buyer), None).await;
-        assert_eq!(order.data()["status"], if paid { "paid" } else { "closed" });
+        let late = order.data()["late_payments"].as_array().unwrap().len();
+        if cancelled {
+            assert_eq!((order.data()["status"].as_str(), late), (Some("closed"), 1), "round {round}: {}", order.body);
+            assert_eq!(order.data()["late_payments"][0]["trade_no"], format!("T-race-{round}"));
+            cancel_wins += 1;
+        } else {
+            assert_eq!((cancel.status, cancel.code()), (StatusCode::CONFLICT, 10007), "round {round}");
+            assert_eq!((order.data()["status"].as_str(), late), (Some("paid"), 0), "round {round}");
+            paid_wins += 1;
+        }
     }
     let counts = api.counts(&buyer).await;
     assert_eq!((counts["wait_send"].as_i64(), counts["closed"].as_i64()), (Some(paid_wins), Some(cancel_wins)));
@@ -174,8 +173,7 @@ async fn forged_or_wrong_notifications_change_nothing() {
     api.put_sku("shop-a", "tea", "10.00", 10).await;
     let buyer = api.buyer("alice");
     let no = first_order(&api.create(&buyer, &[("tea", 1)]).await)["order_no"].as_str().unwrap().to_string();
-    let (impostor, _) = orders_dev::alipay_keys::generate(None);
-    let forged_key = impostor.app_private_key.expect("a generated key");
+    let forged_key = orders_shared::adapters::crypto::SigningKey::generate().expect("a key");
     let cases = [
         ("forged signature", alipay_notification(&forged_key, DEV_APP_ID, &no, "10.00", "T-x")),
         ("wrong amount", alipay_notification(&alipay, DEV_APP_ID, &no, "0.01", "T-x")),
@@ -195,7 +193,7 @@ async fn forged_or_wrong_notifications_change_nothing() {
 }
 
 #[tokio::test]
-async fn an_order_past_its_window_reads_closed_and_the_sweeper_closes_it() {
+async fn an_order_past_its_window_cannot_be_paid_and_every_read_agrees_until_the_schedule_closes_it() {
     let (api, alipay) = TestApi::start_with_alipay(|config| config.payment_window_seconds = 1).await;
     api.put_sku("shop-a", "tea", "10.00", 10).await;
     let buyer = api.buyer("alice");
@@ -203,26 +201,38 @@ async fn an_order_past_its_window_reads_closed_and_the_sweeper_closes_it() {
     assert_eq!(api.stock("tea").await, 7);
     tokio::time::sleep(Duration::from_millis(1300)).await;
 
-    // Before the sweeper: every read says closed, and nothing can pay or cancel it.
+    // Before the schedule closes it, every read agrees: it is unpaid, with no time left to pay.
     let detail = api.call(Method::GET, &format!("/api/v1/orders/{no}"), Some(&buyer), None).await;
     assert_eq!(
-        (detail.data()["status"].as_str(), detail.data()["close_reason"].as_str()),
-        (Some("closed"), Some("payment_timeout"))
+        (detail.data()["status"].as_str(), detail.data()["close_seconds"].as_i64()),
+        (Some("pending_payment"), Some(0))
     );
     let listed = api.call(Method::GET, "/api/v1/orders", Some(&buyer), None).await;
-    assert_eq!(listed.data()["items"][0]["status"], "closed");
+    assert_eq!(listed.data()["items"][0]["status"], "pending_payment");
     let pending = api.call(Method::GET, "/api/v1/orders?status=pending_payment", Some(&buyer), None).await;
-    assert!(pending.data()["items"].as_array().unwrap().is_empty());
+    assert_eq!(pending.data()["items"].as_array().unwrap().len(), 1);
+    assert_eq!(pending.data()["total"], 1);
+    let counts = api.counts(&buyer).await;
+    assert_eq!((counts["wait_pay"].as_i64(), counts["closed"].as_i64()), (Some(1), Some(0)));
     let payment = api.call(Method::GET, &format!("/api/v1/orders/{no}/payment"), Some(&buyer), None).await;
-    assert_eq!(payment.data()["status"], "closed");
+    assert_eq!(
+        (payment.data()["status"].as_str(), payment.data()["close_seconds"].as_i64()),
+        (Some("unpaid"), Some(0))
+    );
+    // It can no longer be paid: starting is refused, and money that arrives anyway is kept on the
+    // order to be paid back (Alipay is answered `success`, so it stops repeating).
     let start = api
         .call(Method::POST, &format!("/api/v1/orders/{no}/payments"), Some(&buyer), Some(json!({"channel": "alipay"})))
         .await;
     assert_eq!(start.code(), 10007);
-    let cancel = api.call(Method::POST, &format!("/api/v1/orders/{no}/cancel"), Some(&buyer), None).await;
-    assert_eq!(cancel.code(), 10007);
+    let (status, text) = api.notify(&alipay_notification(&alipay, DEV_APP_ID, &no, "30.00", "T-late")).await;
+    assert_eq!((status, text.as_str()), (StatusCode::OK, "success"));
     let (status, _) = api.notify(&alipay_notification(&alipay, DEV_APP_ID, &no, "30.00", "T-late")).await;
-    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(status, StatusCode::OK, "a repeat is acknowledged and recorded once");
+    let detail = api.call(Method::GET, &format!("/api/v1/orders/{no}"), Some(&buyer), None).await;
+    assert_eq!(detail.data()["status"], "pending_payment");
+    assert_eq!(detail.data()["late_payments"].as_array().unwrap().len(), 1);
+    assert_eq!(detail.data()["late_payments"][0]["amount"], "30.00");
 
     // The sweeper writes it down and gives the stock back.
     let report = close_expired_orders(&api.app, Timestamp::now()).await.expect("sweep");
@@ -231,7 +241,7 @@ async fn an_order_past_its_window_reads_closed_and_the_sweeper_closes_it() {
     let counts = api.counts(&buyer).await;
     assert_eq!((counts["wait_pay"].as_i64(), counts["closed"].as_i64()), (Some(0), Some(1)));
     let stored = api.call(Method::GET, &format!("/api/v1/orders/{no}"), Some(&buyer), None).await;
-    assert_eq!(timeline_statuses(stored.data()), ["pending_payment", "closed"]);
+    assert_eq!(timeline_statuses(stored.data()), ["pending_payment", "payment_late", "closed"]);
     let again = close_expired_orders(&api.app, Timestamp::now()).await.expect("sweep");
     assert_eq!(again.due, 0, "the due index no longer holds it");
 }
@@ -303,8 +313,14 @@ async fn shops_see_and_act_on_their_own_orders_only() {
         .await;
     assert_eq!((closed.status, closed.data()["close_reason"].as_str()), (StatusCode::OK, Some("seller_closed")));
     assert_eq!(api.stock("tea").await, 10);
-    let (status, _) = api.notify(&alipay_notification(&alipay, DEV_APP_ID, &no, "10.00", "T-closed")).await;
-    assert_eq!(status, StatusCode::CONFLICT);
+    // Money that arrives now is kept on the order to be paid back; Alipay is told `success`.
+    let (status, text) = api.notify(&alipay_notification(&alipay, DEV_APP_ID, &no, "10.00", "T-closed")).await;
+    assert_eq!((status, text.as_str()), (StatusCode::OK, "success"));
+    let payment = api.call(Method::GET, &format!("/api/v1/orders/{no}/payment"), Some(&buyer), None).await;
+    assert_eq!(
+        (payment.data()["paid"].as_bool(), payment.data()["late"][0]["amount"].as_str()),
+        (Some(false), Some("10.00"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -371,4 +387,22 @@ async fn points_pay_whole_orders_or_part_and_are_never_spent_twice() {
 
 async fn balance(api: &TestApi, token: &str) -> i64 {
     api.call(Method::GET, "/api/v1/points", Some(token), None).await.data()["balance"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn a_shop_does_not_wait_for_the_review_of_an_order_its_buyer_deleted() {
+    let (api, alipay) = TestApi::start_with_alipay(|_| {}).await;
+    api.put_sku("shop-a", "tea", "10.00", 10).await;
+    let buyer = api.buyer("alice");
+    let seller = api.seller("u", "shop-a");
+    let no = first_order(&api.create(&buyer, &[("tea", 1)]).await)["order_no"].as_str().unwrap().to_string();
+    api.notify(&alipay_notification(&alipay, DEV_APP_ID, &no, "10.00", "T-review")).await;
+    let ship = json!({"carrier_code": "SF", "carrier_name": "SF", "tracking_no": "SF1"});
+    api.call(Method::POST, &format!("/api/v1/seller/orders/{no}/ship"), Some(&seller), Some(ship)).await;
+    api.call(Method::POST, &format!("/api/v1/orders/{no}/receipt"), Some(&buyer), None).await;
+    assert_eq!(count(&api, &seller, true, "wait_review").await, 1);
+    let deleted = api.call(Method::DELETE, &format!("/api/v1/orders/{no}"), Some(&buyer), None).await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    assert_eq!(count(&api, &seller, true, "wait_review").await, 0, "a deleted order will not be reviewed");
+    assert_eq!(count(&api, &seller, true, "completed").await, 1, "the shop still counts the sale");
 }

@@ -38,11 +38,11 @@ async fn placing_splits_by_seller_reserves_stock_and_replays_a_key() {
     api.put_sku("shop-a", "tea", "10.00", 5).await;
     api.put_sku("shop-b", "pot", "20.00", 5).await;
     let app = &api.app;
-    let key = IdempotencyKey::parse("key-1").expect("a valid key");
+    let key = IdempotencyKey::parse(b"key-1").expect("a valid key");
 
     let orders = created(place(app, "alice", &checkout(&[("tea", 2), ("pot", 1)], "f1"), Some(&key)).await.unwrap());
     assert_eq!(orders.len(), 2, "one order per seller");
-    assert_eq!(app.store.get_sku("tea").await.unwrap().unwrap().stock, 3);
+    assert_eq!(app.store.get_sku("tea").await.unwrap().unwrap().available, 3);
 
     // The same key and body: the same orders, nothing reserved again.
     let Placed::Replayed(again) =
@@ -53,7 +53,7 @@ async fn placing_splits_by_seller_reserves_stock_and_replays_a_key() {
     let mut numbers: Vec<_> = orders.iter().map(|o| o.order_no.clone()).collect();
     numbers.sort();
     assert_eq!(again.iter().map(|o| o.order_no.clone()).collect::<Vec<_>>(), numbers);
-    assert_eq!(app.store.get_sku("tea").await.unwrap().unwrap().stock, 3);
+    assert_eq!(app.store.get_sku("tea").await.unwrap().unwrap().available, 3);
     // The same key with another body.
     let other = place(app, "alice", &checkout(&[("tea", 1)], "f2"), Some(&key)).await;
     assert_eq!(other.unwrap_err(), ApiError::IdempotencyMismatch);
@@ -63,14 +63,14 @@ async fn placing_splits_by_seller_reserves_stock_and_replays_a_key() {
     assert_eq!(too_many.unwrap_err(), ApiError::OutOfStock { sku_id: "tea".into() });
     let unknown = place(app, "alice", &checkout(&[("tea", 1), ("nope", 1)], "f4"), None).await;
     assert!(matches!(unknown, Err(ApiError::NotFound { .. })));
-    assert_eq!(app.store.get_sku("tea").await.unwrap().unwrap().stock, 3);
+    assert_eq!(app.store.get_sku("tea").await.unwrap().unwrap().available, 3);
 
     // A cancel through the transition use case gives the stock back.
     let tea_order = orders.iter().find(|o| o.seller_id == "shop-a").unwrap();
     let cancel = Action::Cancel { reason: String::new() };
     let closed = transition(app, Actor::Buyer("alice"), &tea_order.order_no, cancel.clone()).await.unwrap();
     assert_eq!(closed.status, OrderStatus::Closed);
-    assert_eq!(app.store.get_sku("tea").await.unwrap().unwrap().stock, 5);
+    assert_eq!(app.store.get_sku("tea").await.unwrap().unwrap().available, 5);
     let again = transition(app, Actor::Buyer("alice"), &tea_order.order_no, cancel.clone()).await;
     assert!(matches!(again, Err(ApiError::StateConflict { .. })));
     let stranger = transition(app, Actor::Buyer("bob"), &tea_order.order_no, cancel).await;

@@ -3,9 +3,10 @@
 
 use orders_dev::alipay_keys;
 use orders_dev::local_db::{self, LocalDynamo};
-use orders_dev::{auth, repo_root, seed, server, template, template_path};
+use orders_dev::{auth, data_dir, seed, server, template, template_path};
 use orders_shared::adapters::alipay::AlipayConfig;
 use orders_shared::adapters::config::Config;
+use orders_shared::adapters::http::cursor::CursorKey;
 use orders_shared::adapters::runtime::init_tracing;
 use orders_shared::app::sweep::{auto_confirm_receipts, close_expired_orders};
 use orders_shared::domain::time::Timestamp;
@@ -37,7 +38,10 @@ async fn run() -> Result<(), String> {
     let dynamo_port = port_var("ORDERS_DEV_DYNAMODB_PORT", 8000)?;
     let secret = env_or("ORDERS_DEV_JWT_SECRET", auth::DEFAULT_DEV_SECRET);
     let table = env_or("TABLE_NAME", "orders");
-    let data_dir = repo_root().join(".data/dynamodb");
+    // Every setting a function reads, checked now: a bad value stops here with its name.
+    let mut config = Config::from_env_for_table(&table)?;
+    let data = data_dir()?;
+    let data_dir = data.join("dynamodb");
     let sweep_seconds: u64 = env_or("ORDERS_DEV_SWEEP_SECONDS", "5")
         .parse()
         .map_err(|_| "ORDERS_DEV_SWEEP_SECONDS must be a whole number".to_string())?;
@@ -50,18 +54,17 @@ async fn run() -> Result<(), String> {
     eprintln!("starting DynamoDB Local on port {dynamo_port} (data in {})...", data_dir.display());
     let dynamo = LocalDynamo::start(dynamo_port, Some(&data_dir))?;
     let client = local_db::client(&dynamo.endpoint());
-    if template::create_table(&client, &table, &template_path()).await? {
+    if template::create_table(&client, &table, &template_path()?).await? {
         eprintln!("created table {table} from template.yaml");
     }
-    let mut config = Config::for_table(&table);
-    if let Ok(from_env) = Config::from_env() {
-        config = Config { table_name: table.clone(), ..from_env };
+    if config.cursor_key.is_none() {
+        config.cursor_key = Some(cursor_key(&data.join("cursor.key"))?);
     }
     let mut app = App::new(client, config);
     match AlipayConfig::from_env()? {
         Some(alipay) => app = app.with_alipay(alipay),
         None => {
-            let dir = repo_root().join(".data/alipay");
+            let dir = data.join("alipay");
             let (alipay, _) = alipay_keys::load_or_create(&dir)?;
             eprintln!(
                 "Alipay: ALIPAY_APP_ID is unset, so dev keys are in {} (app id {}); sign a test notification with\n  \
@@ -99,12 +102,36 @@ async fn run() -> Result<(), String> {
     tokio::spawn(run_schedules(app.clone(), sweep_seconds));
     let state = server::DevState::new(app, secret);
     let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate => {}
+        }
         eprintln!("stopping...");
     };
     let served = server::serve(listener, state, shutdown).await;
     drop(dynamo);
     served.map_err(|error| format!("server failed: {error}"))
+}
+
+/// The key that signs list cursors when `ORDERS_CURSOR_KEY` is unset: made once, kept in `path`.
+fn cursor_key(path: &std::path::Path) -> Result<CursorKey, String> {
+    let secret = match std::fs::read_to_string(path) {
+        Ok(secret) => secret,
+        Err(_) => {
+            let secret = CursorKey::generate_secret();
+            std::fs::write(path, &secret).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+            secret
+        }
+    };
+    CursorKey::from_secret(&secret).map_err(|error| format!("{}: {error}", path.display()))
 }
 
 /// The two EventBridge schedules, every few seconds so the whole flow can be watched locally.

@@ -1,27 +1,36 @@
 //! Signs an Alipay payment notification with the dev server's stand-in Alipay key
-//! (`.data/alipay/alipay_private_key.pem`) and prints the curl line that delivers it.
+//! (`.data/alipay/alipay_private_key.pem`, or under `ORDERS_DEV_DATA_DIR`) and prints the curl
+//! line that delivers it to the dev server (`ORDERS_DEV_PORT`, default 3000).
 //!
 //! `cargo run -q -p orders-dev --bin sign-alipay-notify -- <order_no> <amount> [trade_status]`
 
-use orders_dev::{alipay_keys, repo_root};
+use orders_dev::{alipay_keys, data_dir};
 use orders_shared::adapters::alipay::sign_notification;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    match run() {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("sign-alipay-notify: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<String, String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [order_no, amount, rest @ ..] = args.as_slice() else {
-        eprintln!("usage: sign-alipay-notify <order_no> <amount, like 128.00> [trade_status, default TRADE_SUCCESS]");
-        return ExitCode::FAILURE;
+        return Err(
+            "usage: sign-alipay-notify <order_no> <amount, like 128.00> [trade_status, default TRADE_SUCCESS]".into()
+        );
     };
     let status = rest.first().cloned().unwrap_or_else(|| "TRADE_SUCCESS".to_string());
-    let (config, alipay_key) = match alipay_keys::load_or_create(&repo_root().join(".data/alipay")) {
-        Ok(keys) => keys,
-        Err(error) => {
-            eprintln!("{error}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let (config, alipay_key) = alipay_keys::load_or_create(&data_dir()?.join("alipay"))?;
     let trade_no = format!("2026{:024}", rand::random::<u64>());
     let params = BTreeMap::from([
         ("app_id".to_string(), config.app_id.clone()),
@@ -33,18 +42,10 @@ fn main() -> ExitCode {
         ("charset".to_string(), "utf-8".to_string()),
         ("version".to_string(), "1.0".to_string()),
     ]);
-    match sign_notification(&alipay_key, params) {
-        Ok(body) => {
-            let port = std::env::var("ORDERS_DEV_PORT").unwrap_or_else(|_| "3000".to_string());
-            println!(
-                "curl -s -X POST http://127.0.0.1:{port}/api/v1/payments/alipay/notify \
-                 -H 'Content-Type: application/x-www-form-urlencoded' --data '{body}'"
-            );
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("{error}");
-            ExitCode::FAILURE
-        }
-    }
+    let body = sign_notification(&alipay_key, params).map_err(|error| error.to_string())?;
+    let port = std::env::var("ORDERS_DEV_PORT").ok().filter(|port| !port.is_empty()).unwrap_or_else(|| "3000".into());
+    Ok(format!(
+        "curl -s -X POST http://127.0.0.1:{port}/api/v1/payments/alipay/notify \
+         -H 'Content-Type: application/x-www-form-urlencoded' --data '{body}'"
+    ))
 }

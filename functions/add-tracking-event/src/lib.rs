@@ -1,7 +1,6 @@
 //! `POST /api/v1/seller/orders/{id}/tracking-events`: the shop appends a logistics event.
 
-use orders_shared::app::orders::transition;
-use orders_shared::domain::party::Actor;
+use orders_shared::app::orders::add_tracking_event;
 use orders_shared::domain::time::Timestamp;
 use orders_shared::http::bodies::{json_body, TrackingEventBody};
 use orders_shared::http::params::order_no_param;
@@ -17,7 +16,7 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 async fn add(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let seller_id = ctx.seller()?;
     let order_no = order_no_param(&request)?;
-    let action = json_body::<TrackingEventBody>(&request)?.into_action(Timestamp::now())?;
-    let order = transition(&app, Actor::Seller(seller_id), &order_no, action).await?;
+    let event = json_body::<TrackingEventBody>(&request)?.into_event(Timestamp::now())?;
+    let order = add_tracking_event(&app, seller_id, &order_no, event).await?;
     Reply::created(LogisticsView::new(&order))
 }

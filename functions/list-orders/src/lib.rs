@@ -17,6 +17,6 @@ async fn list(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let buyer_id = ctx.buyer()?;
     let filter = list_filter(&request)?;
     let now = Timestamp::now();
-    let page = list_orders(&app.store, Side::Buyer, buyer_id, &filter, now).await?;
+    let page = list_orders(&app, Side::Buyer, buyer_id, &filter, now).await?;
     Reply::ok(OrderListView::new(&page, now))
 }

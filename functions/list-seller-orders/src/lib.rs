@@ -18,6 +18,6 @@ async fn list(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let seller_id = ctx.seller()?;
     let filter = list_filter(&request)?;
     let now = Timestamp::now();
-    let page = list_orders(&app.store, Side::Seller, seller_id, &filter, now).await?;
+    let page = list_orders(&app, Side::Seller, seller_id, &filter, now).await?;
     Reply::ok(OrderListView::new(&page, now))
 }

@@ -1,10 +1,10 @@
-//! `PUT /api/v1/seller/skus/{sku_id}`: a seller creates or replaces one of its shop's SKUs.
+//! `PUT /api/v1/seller/skus/{sku_id}`: a seller creates or updates one of its shop's SKUs and sets
+//! its stock on hand; units reserved by open orders stay reserved.
 
 use orders_shared::app::catalog;
-use orders_shared::domain::time::Timestamp;
 use orders_shared::http::bodies::{json_body, PutSkuBody};
 use orders_shared::http::params::id_param;
-use orders_shared::http::views::SkuView;
+use orders_shared::http::views::SellerSkuView;
 use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
 use orders_shared::{ApiError, App};
@@ -16,7 +16,7 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 async fn put(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let seller_id = ctx.seller()?;
     let sku_id = id_param(&request, "sku_id")?;
-    let sku = json_body::<PutSkuBody>(&request)?.into_sku(&sku_id, seller_id, Timestamp::now());
-    catalog::put_sku(&app, &sku).await?;
-    Reply::ok(SkuView::new(&sku))
+    let put = json_body::<PutSkuBody>(&request)?.into_put(&sku_id, seller_id)?;
+    let sku = catalog::put_sku(&app, &put.listing, put.on_hand, put.expected_on_hand).await?;
+    Reply::ok(SellerSkuView::new(&sku))
 }

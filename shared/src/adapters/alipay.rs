@@ -1,27 +1,52 @@
 //! Alipay app payment: the RSA2 (SHA256withRSA) signed `order_string` the Alipay app SDK takes,
 //! and verification of Alipay's asynchronous notification.
 
+use crate::adapters::crypto::{SigningKey, VerifyingKey};
 use crate::domain::money::Money;
 use crate::domain::order::Order;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
-use rsa::sha2::Sha256;
-use rsa::{PrivateKey, PublicKey};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// A key given as text and parsed when first used, so a function pays for parsing only when it
+/// signs or verifies, and never at init.
+struct LazyKey<T> {
+    /// The variable it came from, for messages.
+    variable: &'static str,
+    text: String,
+    parsed: OnceLock<Result<T, String>>,
+}
+
+impl<T> LazyKey<T> {
+    fn from_text(variable: &'static str, text: String) -> LazyKey<T> {
+        LazyKey { variable, text, parsed: OnceLock::new() }
+    }
+
+    fn ready(variable: &'static str, key: T) -> LazyKey<T> {
+        LazyKey { variable, text: String::new(), parsed: OnceLock::from(Ok(key)) }
+    }
+
+    fn get(&self, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<&T, ApiError> {
+        self.parsed
+            .get_or_init(|| parse(&self.text))
+            .as_ref()
+            .map_err(|error| ApiError::Internal(format!("{}: {error}", self.variable)))
+    }
+}
+
+const APP_KEY_VARIABLE: &str = "ALIPAY_APP_PRIVATE_KEY_PEM";
+const ALIPAY_KEY_VARIABLE: &str = "ALIPAY_PUBLIC_KEY_PEM";
 
 /// Merchant settings, from `ALIPAY_APP_ID`, `ALIPAY_APP_PRIVATE_KEY_PEM`, `ALIPAY_PUBLIC_KEY_PEM`
-/// and optionally `ALIPAY_NOTIFY_URL`.
-#[derive(Clone)]
+/// and optionally `ALIPAY_NOTIFY_URL`. Keys may be PEM (PKCS#8, PKCS#1, SubjectPublicKeyInfo) or
+/// the bare base64 Alipay's console shows.
 pub struct AlipayConfig {
     pub app_id: String,
-    /// Signs order strings. Only start-payment is given it (and only it pays to parse it).
-    pub app_private_key: Option<PrivateKey>,
+    /// Signs order strings. Only start-payment is given it.
+    app_private_key: Option<LazyKey<SigningKey>>,
     /// Verifies notifications. Only alipay-notify is given it.
-    pub alipay_public_key: Option<PublicKey>,
+    alipay_public_key: Option<LazyKey<VerifyingKey>>,
     pub notify_url: Option<String>,
 }
 
@@ -32,63 +57,50 @@ impl std::fmt::Debug for AlipayConfig {
     }
 }
 
-/// Reads a private key as PKCS#8 or PKCS#1 PEM, or as the bare base64 DER Alipay's console gives.
-pub fn parse_private_key(text: &str) -> Result<PrivateKey, String> {
-    let text = text.trim();
-    if text.contains("BEGIN PRIVATE KEY") {
-        return PrivateKey::from_pkcs8_pem(text).map_err(|e| format!("PKCS#8 private key: {e}"));
-    }
-    if text.contains("BEGIN RSA PRIVATE KEY") {
-        return PrivateKey::from_pkcs1_pem(text).map_err(|e| format!("PKCS#1 private key: {e}"));
-    }
-    let der =
-        STANDARD.decode(strip_whitespace(text)).map_err(|_| "private key is neither PEM nor base64".to_string())?;
-    PrivateKey::from_pkcs8_der(&der)
-        .or_else(|_| PrivateKey::from_pkcs1_der(&der))
-        .map_err(|e| format!("private key: {e}"))
-}
-
-/// Reads a public key as SPKI or PKCS#1 PEM, or as bare base64 SPKI DER.
-pub fn parse_public_key(text: &str) -> Result<PublicKey, String> {
-    let text = text.trim();
-    if text.contains("BEGIN PUBLIC KEY") {
-        return PublicKey::from_public_key_pem(text).map_err(|e| format!("public key: {e}"));
-    }
-    if text.contains("BEGIN RSA PUBLIC KEY") {
-        return PublicKey::from_pkcs1_pem(text).map_err(|e| format!("PKCS#1 public key: {e}"));
-    }
-    let der =
-        STANDARD.decode(strip_whitespace(text)).map_err(|_| "public key is neither PEM nor base64".to_string())?;
-    PublicKey::from_public_key_der(&der)
-        .or_else(|_| PublicKey::from_pkcs1_der(&der))
-        .map_err(|e| format!("public key: {e}"))
-}
-
-fn strip_whitespace(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 impl AlipayConfig {
-    /// None when `ALIPAY_APP_ID` is unset; an error when it is set with neither key, or a key is bad.
-    /// Each function is given only the key it uses (template.yaml).
+    /// Settings with keys already in hand (the local stand-ins and tests).
+    pub fn with_keys(
+        app_id: impl Into<String>,
+        app_private_key: SigningKey,
+        alipay_public_key: VerifyingKey,
+        notify_url: Option<String>,
+    ) -> AlipayConfig {
+        AlipayConfig {
+            app_id: app_id.into(),
+            app_private_key: Some(LazyKey::ready(APP_KEY_VARIABLE, app_private_key)),
+            alipay_public_key: Some(LazyKey::ready(ALIPAY_KEY_VARIABLE, alipay_public_key)),
+            notify_url,
+        }
+    }
+
+    /// None when `ALIPAY_APP_ID` is unset; an error when it is set with neither key. Each function
+    /// is given only the key it uses (template.yaml); a bad key is reported when first used.
     pub fn from_env() -> Result<Option<AlipayConfig>, String> {
         let Some(app_id) = std::env::var("ALIPAY_APP_ID").ok().filter(|id| !id.is_empty()) else { return Ok(None) };
         let set = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
-        let private = set("ALIPAY_APP_PRIVATE_KEY_PEM");
-        let public = set("ALIPAY_PUBLIC_KEY_PEM");
+        let private = set(APP_KEY_VARIABLE);
+        let public = set(ALIPAY_KEY_VARIABLE);
         if private.is_none() && public.is_none() {
-            return Err("ALIPAY_APP_ID is set but neither ALIPAY_APP_PRIVATE_KEY_PEM nor ALIPAY_PUBLIC_KEY_PEM".into());
+            return Err(format!("ALIPAY_APP_ID is set but neither {APP_KEY_VARIABLE} nor {ALIPAY_KEY_VARIABLE}"));
         }
         Ok(Some(AlipayConfig {
             app_id,
-            app_private_key: private
-                .map(|text| parse_private_key(&text).map_err(|e| format!("ALIPAY_APP_PRIVATE_KEY_PEM: {e}")))
-                .transpose()?,
-            alipay_public_key: public
-                .map(|text| parse_public_key(&text).map_err(|e| format!("ALIPAY_PUBLIC_KEY_PEM: {e}")))
-                .transpose()?,
+            app_private_key: private.map(|text| LazyKey::from_text(APP_KEY_VARIABLE, text)),
+            alipay_public_key: public.map(|text| LazyKey::from_text(ALIPAY_KEY_VARIABLE, text)),
             notify_url: set("ALIPAY_NOTIFY_URL"),
         }))
+    }
+
+    /// The app's signing key; a 500 naming the variable when this function lacks it or it is bad.
+    pub fn signing_key(&self) -> Result<&SigningKey, ApiError> {
+        let missing = || ApiError::Internal(format!("{APP_KEY_VARIABLE} is not configured for this function"));
+        self.app_private_key.as_ref().ok_or_else(missing)?.get(SigningKey::from_text)
+    }
+
+    /// Alipay's public key; a 500 naming the variable when this function lacks it or it is bad.
+    pub fn verifying_key(&self) -> Result<&VerifyingKey, ApiError> {
+        let missing = || ApiError::Internal(format!("{ALIPAY_KEY_VARIABLE} is not configured for this function"));
+        self.alipay_public_key.as_ref().ok_or_else(missing)?.get(VerifyingKey::from_text)
     }
 }
 
@@ -104,16 +116,8 @@ pub fn signing_content(params: &BTreeMap<String, String>, skip: &[&str]) -> Stri
 }
 
 /// RSA2: SHA256withRSA (PKCS#1 v1.5), base64.
-pub fn rsa2_sign(key: &PrivateKey, content: &str) -> Result<String, ApiError> {
-    let signature = key
-        .pkcs1v15_sign::<Sha256>(content.as_bytes())
-        .map_err(|e| ApiError::Internal(format!("RSA2 signing failed: {e}")))?;
-    Ok(STANDARD.encode(signature))
-}
-
-pub fn rsa2_verify(key: &PublicKey, content: &str, signature_base64: &str) -> bool {
-    let Ok(signature) = STANDARD.decode(strip_whitespace(signature_base64)) else { return false };
-    key.pkcs1v15_verify::<Sha256>(content.as_bytes(), &signature).is_ok()
+pub fn rsa2_sign(key: &SigningKey, content: &str) -> Result<String, ApiError> {
+    key.sign_base64(content.as_bytes()).map_err(ApiError::Internal)
 }
 
 fn url_encode(pairs: &BTreeMap<String, String>) -> String {
@@ -159,11 +163,7 @@ pub fn app_pay_order_string(
         ("notify_url".to_string(), notify_url.to_string()),
         ("biz_content".to_string(), biz.to_string()),
     ]);
-    let key = config
-        .app_private_key
-        .as_ref()
-        .ok_or_else(|| ApiError::Internal("ALIPAY_APP_PRIVATE_KEY_PEM is not configured for this function".into()))?;
-    let sign = rsa2_sign(key, &signing_content(&params, &["sign"]))?;
+    let sign = rsa2_sign(config.signing_key()?, &signing_content(&params, &["sign"]))?;
     params.insert("sign".to_string(), sign);
     Ok(url_encode(&params))
 }
@@ -194,15 +194,12 @@ pub fn verify_notification(config: &AlipayConfig, body: &[u8]) -> Result<Notific
         }
     }
     let invalid = |why: &str| ApiError::SignatureInvalid(why.to_string());
-    let key = config
-        .alipay_public_key
-        .as_ref()
-        .ok_or_else(|| ApiError::Internal("ALIPAY_PUBLIC_KEY_PEM is not configured for this function".into()))?;
+    let key = config.verifying_key()?;
     let signature = params.get("sign").ok_or_else(|| invalid("no sign"))?;
     if params.get("sign_type").is_some_and(|kind| kind != "RSA2") {
         return Err(invalid("sign_type is not RSA2"));
     }
-    if !rsa2_verify(key, &signing_content(&params, &["sign", "sign_type"]), signature) {
+    if !key.verify_base64(signing_content(&params, &["sign", "sign_type"]).as_bytes(), signature) {
         return Err(invalid("signature does not verify"));
     }
     if params.get("app_id") != Some(&config.app_id) {
@@ -220,7 +217,7 @@ pub fn verify_notification(config: &AlipayConfig, body: &[u8]) -> Result<Notific
 /// Signs notification parameters the way Alipay does (for tests and the dev tools: the dev
 /// server's "Alipay" key pair stands in for Alipay's).
 pub fn sign_notification(
-    alipay_private_key: &PrivateKey,
+    alipay_private_key: &SigningKey,
     mut params: BTreeMap<String, String>,
 ) -> Result<String, ApiError> {
     params.insert("sign_type".to_string(), "RSA2".to_string());
@@ -232,6 +229,18 @@ pub fn sign_notification(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_key_is_reported_when_first_used_naming_its_variable() {
+        let config = AlipayConfig {
+            app_id: "2021".into(),
+            app_private_key: Some(LazyKey::from_text(APP_KEY_VARIABLE, "not a key".into())),
+            alipay_public_key: None,
+            notify_url: None,
+        };
+        let error = config.signing_key().err().expect("a bad key");
+        assert!(matches!(&error, ApiError::Internal(why) if why.contains(APP_KEY_VARIABLE)), "{error:?}");
+    }
 
     #[test]
     fn a_function_without_the_public_key_cannot_verify_and_says_which_key() {

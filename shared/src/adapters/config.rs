@@ -1,36 +1,64 @@
-//! Configuration from the environment, read once per process.
+//! Configuration from the environment, read once per process. Every variable is checked here, so
+//! a bad value stops a function at init with a message naming it.
+
+use crate::adapters::http::cursor::CursorKey;
 
 /// Settings every function shares.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `TABLE_NAME`: the orders table.
     pub table_name: String,
-    /// `PAYMENT_WINDOW_SECONDS`: how long an order may stay unpaid (default 1800).
+    /// `PAYMENT_WINDOW_SECONDS`: how long an order may stay unpaid (default 1800, 60 to 30 days).
     pub payment_window_seconds: i64,
-    /// `AUTO_CONFIRM_DAYS`: how long after shipping an order completes by itself (default 10).
+    /// `AUTO_CONFIRM_DAYS`: how long after shipping an order completes by itself (default 10, 1 to 365).
     pub auto_confirm_days: i64,
+    /// `ORDERS_CURSOR_KEY`: signs list cursors (at least 32 bytes). Only the list functions need it.
+    pub cursor_key: Option<CursorKey>,
 }
 
 impl Config {
+    /// A function's configuration: `TABLE_NAME` must be set.
     pub fn from_env() -> Result<Config, String> {
         let table_name = std::env::var("TABLE_NAME").map_err(|_| "TABLE_NAME is not set".to_string())?;
+        Config::from_env_for_table(&table_name)
+    }
+
+    /// Every variable but `TABLE_NAME`, which the caller chose (the dev server defaults it).
+    pub fn from_env_for_table(table_name: &str) -> Result<Config, String> {
+        let cursor_key = match std::env::var("ORDERS_CURSOR_KEY") {
+            Ok(secret) if !secret.trim().is_empty() => {
+                Some(CursorKey::from_secret(&secret).map_err(|error| format!("ORDERS_CURSOR_KEY: {error}"))?)
+            }
+            _ => None,
+        };
         Ok(Config {
-            table_name,
-            payment_window_seconds: number_var("PAYMENT_WINDOW_SECONDS", 1800)?,
-            auto_confirm_days: number_var("AUTO_CONFIRM_DAYS", 10)?,
+            table_name: table_name.to_string(),
+            payment_window_seconds: number_var("PAYMENT_WINDOW_SECONDS", 1800, 60..=30 * 86_400)?,
+            auto_confirm_days: number_var("AUTO_CONFIRM_DAYS", 10, 1..=365)?,
+            cursor_key,
         })
     }
 
+    /// Defaults for `table_name`, with a random cursor key (tests, the benchmark).
     pub fn for_table(table_name: impl Into<String>) -> Config {
-        Config { table_name: table_name.into(), payment_window_seconds: 1800, auto_confirm_days: 10 }
+        Config {
+            table_name: table_name.into(),
+            payment_window_seconds: 1800,
+            auto_confirm_days: 10,
+            cursor_key: CursorKey::from_secret(&CursorKey::generate_secret()).ok(),
+        }
     }
 }
 
-fn number_var(name: &str, default: i64) -> Result<i64, String> {
+fn number_var(name: &str, default: i64, allowed: std::ops::RangeInclusive<i64>) -> Result<i64, String> {
     match std::env::var(name) {
-        Ok(text) => match text.parse::<i64>() {
-            Ok(value) if value > 0 => Ok(value),
-            _ => Err(format!("{name} must be a positive whole number, got {text:?}")),
+        Ok(text) => match text.trim().parse::<i64>() {
+            Ok(value) if allowed.contains(&value) => Ok(value),
+            _ => Err(format!(
+                "{name} must be a whole number from {} to {}, got {text:?}",
+                allowed.start(),
+                allowed.end()
+            )),
         },
         Err(_) => Ok(default),
     }

@@ -2,6 +2,7 @@
 
 pub mod alipay;
 pub mod config;
+pub mod crypto;
 pub mod http;
 pub mod runtime;
 pub mod store;

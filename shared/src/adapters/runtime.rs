@@ -9,6 +9,7 @@ use crate::adapters::config::Config;
 use crate::adapters::tls;
 use crate::app::App;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
+use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
 use lambda_http::{service_fn, Body, Request, Response};
@@ -37,7 +38,7 @@ impl App {
 /// client trusts only the Amazon roots where that is safe (`tls.rs`).
 pub async fn dynamodb_client() -> Result<aws_sdk_dynamodb::Client, String> {
     let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts()).retry_config(retries());
     if let Some(region) = var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")) {
         loader = loader.region(aws_config::Region::new(region));
     }
@@ -57,6 +58,16 @@ pub fn timeouts() -> TimeoutConfig {
         .operation_attempt_timeout(Duration::from_secs(3))
         .operation_timeout(Duration::from_secs(8))
         .build()
+}
+
+/// Retries of throttled and failed DynamoDB calls: the SDK's standard mode (three attempts, full
+/// jitter) with backoff sized for a request someone waits for (50 ms, at most 1 s) rather than the
+/// SDK's default (1 s, at most 20 s). What is still failing after that is answered 503.
+pub fn retries() -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(3)
+        .with_initial_backoff(Duration::from_millis(50))
+        .with_max_backoff(Duration::from_secs(1))
 }
 
 /// JSON logs in Lambda (CloudWatch), level from `RUST_LOG` (default info).

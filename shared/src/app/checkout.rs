@@ -40,7 +40,7 @@ pub async fn place(
     }
     for (sku_id, quantity) in &checkout.items {
         let sku = reads.skus.get(sku_id).ok_or_else(|| ApiError::not_found("SKU", sku_id.clone()))?;
-        if sku.stock < i64::from(*quantity) {
+        if sku.available < i64::from(*quantity) {
             return Err(ApiError::OutOfStock { sku_id: sku_id.clone() });
         }
     }
@@ -56,11 +56,26 @@ pub async fn place(
             return Err(not_enough_points(checkout, reads.points, needed));
         }
         match app.store.create_orders(&orders, claim, now).await? {
+            // The numbers are taken by these very orders when an earlier attempt of this request
+            // was written but its answer was lost (the SDK then sent it again).
+            CreateOutcome::OrderNoTaken if already_written(app, buyer_id, &orders).await? => {
+                return Ok(Placed::Created(orders));
+            }
             CreateOutcome::OrderNoTaken => continue,
             outcome => return settle(app, buyer_id, outcome, orders).await,
         }
     }
     Err(ApiError::Unavailable("could not allocate a unique order number".into()))
+}
+
+/// Whether `orders` are stored exactly as built.
+async fn already_written(app: &App, buyer_id: &str, orders: &[Order]) -> Result<bool, ApiError> {
+    let numbers: Vec<String> = orders.iter().map(|order| order.order_no.clone()).collect();
+    let mut stored = app.store.get_orders(buyer_id, &numbers).await?;
+    stored.sort_by(|a, b| a.order_no.cmp(&b.order_no));
+    let mut built = orders.to_vec();
+    built.sort_by(|a, b| a.order_no.cmp(&b.order_no));
+    Ok(stored == built)
 }
 
 /// The answer for a store outcome; a replay reads the first call's orders back.

@@ -2,12 +2,12 @@
 //! filter, cursors bound to the caller and the filter, and totals from counters.
 
 use crate::adapters::http::cursor;
-use crate::adapters::store::{Counts, OrderQuery, Partition, Store};
+use crate::adapters::store::{Counts, OrderQuery, Partition};
+use crate::app::App;
 use crate::domain::counters::Bucket;
 use crate::domain::order::{Order, OrderStatus};
 use crate::domain::order_no;
 use crate::domain::party::Side;
-use crate::domain::state::effective;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 
@@ -38,9 +38,8 @@ impl ListFilter {
         )
     }
 
-    fn keeps(&self, order: &Order, now: Timestamp) -> bool {
-        let status = effective(order, now).status;
-        (self.statuses.is_empty() || self.statuses.contains(&status))
+    fn keeps(&self, order: &Order) -> bool {
+        (self.statuses.is_empty() || self.statuses.contains(&order.status))
             && self.buyer_id.as_ref().is_none_or(|buyer| *buyer == order.buyer_id)
             && self.product_name.as_ref().is_none_or(|needle| {
                 order.lines.iter().any(|line| line.product_name.to_lowercase().contains(needle.as_str()))
@@ -79,18 +78,31 @@ pub struct OrderList {
 
 /// A page of a buyer's (`Side::Buyer`, `owner` the buyer) or a shop's orders.
 pub async fn list_orders(
-    store: &Store,
+    app: &App,
     side: Side,
     owner: &str,
     filter: &ListFilter,
     now: Timestamp,
 ) -> Result<OrderList, ApiError> {
+    let store = &app.store;
+    let key =
+        app.config.cursor_key.as_ref().ok_or_else(|| ApiError::Internal("ORDERS_CURSOR_KEY is not set".into()))?;
     let owner_name = match side {
         Side::Buyer => format!("buyer:{owner}"),
         Side::Seller => format!("seller:{owner}"),
     };
     let scope = cursor::scope(&owner_name, &filter.canonical());
-    let start = filter.cursor.as_deref().map(|text| cursor::decode(text, &scope)).transpose()?;
+    let partition = match (side, filter.statuses.as_slice()) {
+        (Side::Buyer, [single]) => Partition::BuyerStatus(owner.to_string(), *single),
+        (Side::Buyer, _) => Partition::Buyer(owner.to_string()),
+        (Side::Seller, [single]) => Partition::SellerStatus(owner.to_string(), *single),
+        (Side::Seller, _) => Partition::Seller(owner.to_string()),
+    };
+    let now_seconds = now.millis() / 1000;
+    let start = match filter.cursor.as_deref() {
+        Some(text) => Some(cursor::decode(key, text, &scope, &partition.key_names(), now_seconds)?),
+        None => None,
+    };
 
     // Order numbers asked for by name: read them directly.
     if filter.order_no.is_some() || !filter.ids.is_empty() {
@@ -107,7 +119,7 @@ pub async fn list_orders(
                 Side::Buyer => !order.deleted,
                 Side::Seller => order.seller_id == owner,
             })
-            .filter(|order| filter.keeps(order, now))
+            .filter(|order| filter.keeps(order))
             .collect();
         orders.sort_by(|a, b| b.order_no.cmp(&a.order_no));
         orders.truncate(filter.limit);
@@ -115,20 +127,12 @@ pub async fn list_orders(
         return Ok(OrderList { orders, next_cursor: None, total });
     }
 
-    let partition = match (side, filter.statuses.as_slice()) {
-        (Side::Buyer, [single]) => Partition::BuyerStatus(owner.to_string(), *single),
-        (Side::Buyer, _) => Partition::Buyer(owner.to_string()),
-        (Side::Seller, [single]) => Partition::SellerStatus(owner.to_string(), *single),
-        (Side::Seller, _) => Partition::Seller(owner.to_string()),
-    };
     let query = OrderQuery {
         partition,
         order_no_range: created_range(filter),
         statuses: if filter.statuses.len() > 1 { filter.statuses.clone() } else { Vec::new() },
         product_name: filter.product_name.clone(),
         buyer_id: filter.buyer_id.clone(),
-        // Unpaid orders past their deadline read as closed, so a pending list leaves them out.
-        hide_expired_at: filter.statuses.contains(&OrderStatus::PendingPayment).then_some(now),
         limit: filter.limit,
         start,
     };
@@ -146,7 +150,7 @@ pub async fn list_orders(
         (store.query_orders(&query).await?, None)
     };
     let total = counts.as_ref().and_then(|counts| filter.total_from(counts));
-    let next_cursor = page.next.map(|position| cursor::encode(&scope, position));
+    let next_cursor = page.next.map(|position| cursor::encode(key, &scope, position, now_seconds));
     Ok(OrderList { orders: page.orders, next_cursor, total })
 }
 

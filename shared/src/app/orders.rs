@@ -2,9 +2,9 @@
 
 use crate::adapters::store::CommitError;
 use crate::app::App;
-use crate::domain::order::Order;
-use crate::domain::party::Actor;
-use crate::domain::state::{self, Action};
+use crate::domain::order::{Order, TimelineEntry, TrackingEvent};
+use crate::domain::party::{Actor, Role};
+use crate::domain::state::{self, Action, TRACKING_LABEL};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 
@@ -78,9 +78,48 @@ pub async fn transition_from(
         let (after, effects) = state::apply(&before, action.clone(), actor.role(), Timestamp::now())?;
         match app.store.commit_transition(&before, &after, &effects).await {
             Ok(()) => return Ok(after),
-            Err(CommitError::Stale) => continue,
+            Err(CommitError::Stale) => {
+                // An earlier attempt of this very write may have landed with its answer lost
+                // (the SDK sent it again, and the version condition then failed): it is done.
+                let now = read_for_change(app, actor, order_no, &mut buyer_hint).await?;
+                if now == after {
+                    return Ok(after);
+                }
+                first = Some(now);
+            }
             Err(CommitError::Api(error)) => return Err(error),
         }
     }
     Err(ApiError::Unavailable(format!("order {order_no} kept changing during the update")))
+}
+
+/// A shop appends a tracking event to its shipped (or completed) order: one read of the number
+/// claim, one append. Appends never race each other for the version.
+pub async fn add_tracking_event(
+    app: &App,
+    seller_id: &str,
+    order_no: &str,
+    event: TrackingEvent,
+) -> Result<Order, ApiError> {
+    let not_found = || ApiError::not_found("order", order_no);
+    let (buyer_id, owner) = app.store.order_owner(order_no).await?.ok_or_else(not_found)?;
+    if owner != seller_id {
+        return Err(not_found());
+    }
+    let now = Timestamp::now();
+    let entry = TimelineEntry {
+        at: now,
+        status: TRACKING_LABEL.into(),
+        actor: Role::Seller,
+        comment: event.description.clone(),
+    };
+    match app.store.append_tracking_event(&buyer_id, order_no, &event, &entry).await? {
+        Ok(order) => Ok(order),
+        Err(None) => Err(not_found()),
+        // The state machine says why the order refused it (its state, or the cap).
+        Err(Some(order)) => match state::apply(&order, Action::AddTrackingEvent(event), Role::Seller, now) {
+            Err(refusal) => Err(refusal),
+            Ok(_) => Err(ApiError::Unavailable(format!("order {order_no} changed during the append"))),
+        },
+    }
 }

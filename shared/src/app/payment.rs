@@ -2,13 +2,13 @@
 //! points order) and recording Alipay's verified notification exactly once.
 
 use crate::adapters::alipay::{app_pay_order_string, verify_notification};
-use crate::app::orders::{buyer_order, transition_from};
+use crate::app::orders::{buyer_order, transition, transition_from};
 use crate::app::App;
-use crate::domain::order::{Order, OrderStatus, OrderType, Payment};
+use crate::domain::order::{LatePayment, Order, OrderStatus, OrderType, Payment};
 use crate::domain::order_no;
 use crate::domain::party::Actor;
 use crate::domain::payment::PaymentChannel;
-use crate::domain::state::{effective, Action};
+use crate::domain::state::{is_expired, Action};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 
@@ -42,9 +42,13 @@ pub async fn start(
             "points pays points orders; use points_to_use when placing a standard order",
         )),
         PaymentChannel::Alipay => {
-            let order = effective(&stored, now).into_owned();
+            let order = stored;
             if order.status != OrderStatus::PendingPayment {
                 return Err(ApiError::StateConflict { action: "pay".into(), from: order.status.as_str().into() });
+            }
+            if is_expired(&order, now) {
+                let from = "pending_payment past its payment deadline".into();
+                return Err(ApiError::StateConflict { action: "pay".into(), from });
             }
             let config = app.alipay()?;
             let notify_url = match (&config.notify_url, origin) {
@@ -67,7 +71,8 @@ fn paid_by(order: &Order, trade_no: &str) -> bool {
 
 /// Records Alipay's asynchronous notification (the form body as received). The RSA2 signature,
 /// app id, order and amount are checked; `TRADE_SUCCESS`/`TRADE_FINISHED` moves the order to paid
-/// exactly once however often Alipay repeats it. `Ok` means: answer `success`.
+/// exactly once however often Alipay repeats it. Money for an order that can no longer take it is
+/// recorded on the order as a late payment, to be paid back. `Ok` means: answer `success`.
 pub async fn record_notification(app: &App, form: &[u8]) -> Result<(), ApiError> {
     let notification = verify_notification(app.alipay()?, form)?;
     if !notification.is_paid() {
@@ -86,22 +91,40 @@ pub async fn record_notification(app: &App, form: &[u8]) -> Result<(), ApiError>
             notification.total_amount, order.amounts.payable
         )));
     }
-    if paid_by(&order, &notification.trade_no) {
+    let known_late = order.late_payments.iter().any(|late| late.trade_no == notification.trade_no);
+    if paid_by(&order, &notification.trade_no) || known_late {
         return Ok(());
     }
-    let payment =
-        Payment { channel: PaymentChannel::Alipay, trade_no: notification.trade_no.clone(), paid_at: Timestamp::now() };
-    match transition_from(app, Actor::PaymentProvider, order_no, Some(order), Action::Pay(payment)).await {
-        Ok(_) => Ok(()),
-        // A concurrent copy of this notification won: the order is paid by this trade.
-        Err(conflict @ ApiError::StateConflict { .. }) => match app.store.order_by_no(order_no).await? {
-            Some(order) if order.status != OrderStatus::PendingPayment && paid_by(&order, &notification.trade_no) => {
+    let now = Timestamp::now();
+    let payment = Payment { channel: PaymentChannel::Alipay, trade_no: notification.trade_no.clone(), paid_at: now };
+    let conflict = match transition_from(app, Actor::PaymentProvider, order_no, Some(order), Action::Pay(payment)).await
+    {
+        Ok(_) => return Ok(()),
+        Err(conflict @ ApiError::StateConflict { .. }) => conflict,
+        Err(error) => return Err(error),
+    };
+    // The order cannot take this money (closed, past its deadline, paid by another trade): keep it
+    // on the order to be paid back, and acknowledge so that Alipay stops repeating.
+    let late = LatePayment {
+        channel: PaymentChannel::Alipay,
+        trade_no: notification.trade_no.clone(),
+        amount: notification.total_amount,
+        received_at: now,
+    };
+    match transition(app, Actor::PaymentProvider, order_no, Action::RecordLatePayment(late)).await {
+        Ok(_) => {
+            tracing::warn!(%order_no, trade_no = %notification.trade_no, "payment for an order that could not take it ({conflict}); recorded as late, to be paid back");
+            Ok(())
+        }
+        // A concurrent copy of this notification paid the order or recorded the payment.
+        Err(ApiError::StateConflict { .. }) => match app.store.order_by_no(order_no).await? {
+            Some(order)
+                if paid_by(&order, &notification.trade_no)
+                    || order.late_payments.iter().any(|late| late.trade_no == notification.trade_no) =>
+            {
                 Ok(())
             }
-            _ => {
-                tracing::error!(%order_no, "payment notification for an order that cannot be paid: {conflict}");
-                Err(conflict)
-            }
+            _ => Err(conflict),
         },
         Err(error) => Err(error),
     }

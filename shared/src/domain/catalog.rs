@@ -1,4 +1,7 @@
-//! SKUs: what a shop sells, at which price, with how much stock.
+//! SKUs: what a shop sells, at which price, and how many units it has. Stock is three figures:
+//! `on_hand` (units on the shelf, the ones held for unshipped orders included), `reserved` (held
+//! by orders that are unpaid, or paid and not shipped) and `available = on_hand − reserved`, what
+//! can be bought. A seller sets or adjusts `on_hand`; orders move `available` and `reserved`.
 
 use crate::domain::money::{as_fen, Money};
 use crate::domain::text::{validate_id, validate_text};
@@ -6,11 +9,12 @@ use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 use serde::{Deserialize, Serialize};
 
-/// Stock and quantities are bounded so sums never overflow and typos are caught.
+/// Stock figures are bounded so sums never overflow and typos are caught.
 pub const MAX_STOCK: i64 = 100_000_000;
 
+/// What a seller says about a SKU: everything but its stock figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Sku {
+pub struct Listing {
     pub sku_id: String,
     pub seller_id: String,
     pub name: String,
@@ -22,13 +26,11 @@ pub struct Sku {
     pub price: Money,
     #[serde(default)]
     pub points_price: Option<i64>,
-    pub stock: i64,
     #[serde(default)]
     pub freight_template_id: Option<String>,
-    pub updated_at: Timestamp,
 }
 
-impl Sku {
+impl Listing {
     /// The rules a seller's SKU must follow.
     pub fn validate(&self) -> Result<(), ApiError> {
         validate_id("sku_id", &self.sku_id)?;
@@ -43,12 +45,82 @@ impl Sku {
                 return Err(ApiError::invalid("points_price", format!("must be 1..={MAX_STOCK} when given")));
             }
         }
-        if !(0..=MAX_STOCK).contains(&self.stock) {
-            return Err(ApiError::invalid("stock", format!("must be 0..={MAX_STOCK}")));
-        }
         match &self.freight_template_id {
             Some(template) => validate_id("freight_template_id", template),
             None => Ok(()),
+        }
+    }
+}
+
+/// A SKU as stored: its listing and its stock figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sku {
+    #[serde(flatten)]
+    pub listing: Listing,
+    pub updated_at: Timestamp,
+    /// Units that can be bought now.
+    pub available: i64,
+    /// Units held by orders that are unpaid, or paid and not shipped.
+    pub reserved: i64,
+    /// Units on the shelf, the held ones included: always `available + reserved`.
+    pub on_hand: i64,
+}
+
+/// A stock figure a seller gives (`stock`, `expected_on_hand`): 0 to `MAX_STOCK`.
+pub fn validate_stock(field: &str, units: i64) -> Result<(), ApiError> {
+    if (0..=MAX_STOCK).contains(&units) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(field, format!("must be 0..={MAX_STOCK}")))
+    }
+}
+
+/// How an order moves one SKU's stock. Each move is one DynamoDB update expression with a
+/// one-comparison condition, and keeps `on_hand = available + reserved`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StockMove {
+    /// An order is placed: available −q, reserved +q, only while available ≥ q.
+    Reserve(u32),
+    /// An unshipped order closes or refunds units: reserved −q, available +q.
+    Release(u32),
+    /// The order ships: reserved −q, on_hand −q.
+    Consume(u32),
+}
+
+/// Why a seller's change to a SKU's stock was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StockRefusal {
+    /// The SKU is another shop's.
+    NotYours,
+    /// No such SKU (an adjustment needs one).
+    Missing,
+    /// On hand would fall below the units held for open orders.
+    BelowReserved { reserved: i64 },
+    /// On hand would leave 0..=MAX_STOCK.
+    OutOfRange { on_hand: i64 },
+    /// `expected_on_hand` did not match: someone changed it meanwhile.
+    OnHandChanged { on_hand: i64 },
+    /// The SKU still has the old single `stock` figure: `migrate-stock` has not run for it.
+    NotMigrated,
+}
+
+impl StockRefusal {
+    /// The answer a seller gets.
+    pub fn into_error(self, sku_id: &str) -> ApiError {
+        let conflict = |from: String| ApiError::StateConflict { action: "set the stock of".into(), from };
+        match self {
+            StockRefusal::NotYours => ApiError::Forbidden { needed: "seller of the shop that owns this SKU" },
+            StockRefusal::Missing => ApiError::not_found("SKU", sku_id),
+            StockRefusal::BelowReserved { reserved } => conflict(format!(
+                "a SKU with {reserved} units reserved by open orders (on hand may not go below {reserved})"
+            )),
+            StockRefusal::OutOfRange { on_hand } => {
+                ApiError::invalid("delta", format!("on hand is {on_hand}; it must stay within 0..={MAX_STOCK}"))
+            }
+            StockRefusal::OnHandChanged { on_hand } => {
+                conflict(format!("a SKU whose on hand changed meanwhile (it is {on_hand} now)"))
+            }
+            StockRefusal::NotMigrated => conflict("a SKU awaiting the stock migration (run migrate-stock)".into()),
         }
     }
 }

@@ -59,7 +59,8 @@ pub fn buckets(order: &Order, side: Side) -> Vec<Bucket> {
         return Vec::new();
     }
     let mut out = vec![Bucket::All, Bucket::of_status(order.status)];
-    if order.status == OrderStatus::Completed && !order.reviewed {
+    // A buyer who deleted a completed order will not review it: the shop does not wait for it.
+    if order.status == OrderStatus::Completed && !order.reviewed && !order.deleted {
         out.push(Bucket::WaitReview);
     }
     if order.has_open_refund() {

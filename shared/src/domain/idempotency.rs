@@ -10,16 +10,33 @@ impl IdempotencyKey {
     /// The header's name, for messages.
     pub const HEADER: &'static str = "Idempotency-Key";
 
-    /// 1 to 128 visible ASCII characters.
-    pub fn parse(text: &str) -> Result<IdempotencyKey, ApiError> {
-        let valid = (1..=128).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_graphic());
-        if !valid {
-            return Err(ApiError::invalid(Self::HEADER, "must be 1 to 128 visible ASCII characters"));
+    /// The longest key, in characters.
+    pub const MAX_CHARS: usize = 255;
+
+    /// 1 to 255 printable ASCII characters (space to `~`), as the header's bytes.
+    pub fn parse(bytes: &[u8]) -> Result<IdempotencyKey, ApiError> {
+        let valid = (1..=Self::MAX_CHARS).contains(&bytes.len()) && bytes.iter().all(|b| (b' '..=b'~').contains(b));
+        match std::str::from_utf8(bytes) {
+            Ok(text) if valid => Ok(IdempotencyKey(text.to_string())),
+            _ => Err(ApiError::invalid(Self::HEADER, "must be 1 to 255 printable ASCII characters")),
         }
-        Ok(IdempotencyKey(text.to_string()))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_printable_ascii_or_refused() {
+        assert!(IdempotencyKey::parse(b"order 2026-01-31 #1").is_ok());
+        assert!(IdempotencyKey::parse(&[b'k'; 255]).is_ok());
+        for bad in [&b""[..], &[b'k'; 256][..], "清单".as_bytes(), b"a\tb", &[0xff, 0xfe]] {
+            assert!(IdempotencyKey::parse(bad).is_err(), "{bad:?}");
+        }
     }
 }

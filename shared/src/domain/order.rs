@@ -140,6 +140,17 @@ pub struct Payment {
     pub paid_at: Timestamp,
 }
 
+/// Money that arrived for an order that could no longer take it (closed, past its payment
+/// deadline, or already paid by another trade). It is kept until it is paid back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LatePayment {
+    pub channel: PaymentChannel,
+    pub trade_no: String,
+    #[serde(with = "as_fen")]
+    pub amount: Money,
+    pub received_at: Timestamp,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shipment {
     pub carrier_code: String,
@@ -224,6 +235,9 @@ pub struct Order {
     pub amounts: Amounts,
     #[serde(default)]
     pub payment: Option<Payment>,
+    /// Payments that arrived when the order could not take them, to be paid back.
+    #[serde(default)]
+    pub late_payments: Vec<LatePayment>,
     #[serde(default)]
     pub shipment: Option<Shipment>,
     #[serde(default)]
@@ -254,6 +268,13 @@ pub enum Deadline {
     Payment,
     /// A shipped order completes at `auto_confirm_at`.
     AutoConfirm,
+}
+
+impl OrderLine {
+    /// Units not refunded: what the order still holds of the SKU while it is unshipped.
+    pub fn units_kept(&self) -> u32 {
+        self.quantity.saturating_sub(self.refunded_quantity)
+    }
 }
 
 impl Order {

@@ -67,7 +67,7 @@ pub fn build_orders(
     let points_order = checkout.order_type == OrderType::Points;
     let mut by_seller: BTreeMap<&str, Vec<OrderLine>> = BTreeMap::new();
     for (index, (sku_id, quantity)) in checkout.items.iter().enumerate() {
-        let sku = skus.get(sku_id).ok_or_else(|| ApiError::not_found("SKU", sku_id.clone()))?;
+        let sku = &skus.get(sku_id).ok_or_else(|| ApiError::not_found("SKU", sku_id.clone()))?.listing;
         let unit_points = match (points_order, sku.points_price) {
             (true, Some(points)) => points,
             (true, None) => {
@@ -101,7 +101,10 @@ pub fn build_orders(
             .try_fold(Money::ZERO, |sum, line| sum.checked_add(line.line_total))
             .ok_or_else(|| ApiError::invalid("items", "order total is too large"))?;
         let (points_used, payable) = if points_order {
-            let points: i64 = lines.iter().map(|line| line.unit_points * i64::from(line.quantity)).sum();
+            let points = lines
+                .iter()
+                .try_fold(0i64, |sum, line| sum.checked_add(line.unit_points.checked_mul(i64::from(line.quantity))?))
+                .ok_or_else(|| ApiError::invalid("items", "the points total is too large"))?;
             (points, Money::ZERO)
         } else {
             let usable = (goods.0 - 1).max(0) / FEN_PER_POINT;
@@ -122,6 +125,7 @@ pub fn build_orders(
             remark: checkout.remark.clone(),
             amounts: Amounts { goods, points_used, payable, ..Amounts::default() },
             payment: None,
+            late_payments: Vec::new(),
             shipment: None,
             tracking_events: Vec::new(),
             timeline: vec![TimelineEntry {

@@ -3,26 +3,39 @@
 //! only place a value comes from.
 
 use crate::domain::address::Address;
-use crate::domain::catalog::Sku;
+use crate::domain::catalog::{validate_stock, Listing, MAX_STOCK};
 use crate::domain::money::Money;
 use crate::domain::order::{OrderType, Shipment, TrackingEvent};
 use crate::domain::payment::PaymentChannel;
 use crate::domain::pricing::{AddressSource, Checkout, MAX_DISTINCT_SKUS, MAX_POINTS, MAX_QUANTITY};
 use crate::domain::state::Action;
-use crate::domain::text::{validate_id, validate_text};
+use crate::domain::text::{validate_id, validate_multiline_text, validate_text, validate_user_id};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
+use lambda_http::http::header::CONTENT_TYPE;
 use lambda_http::{Body, Request};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 
 /// Bodies above this are refused before parsing.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Parses a JSON body into `T`, naming the offending field on failure.
+/// Whether the request says its body is JSON (`application/json`, any parameters).
+fn is_json(request: &Request) -> bool {
+    let Some(value) = request.headers().get(CONTENT_TYPE).and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    let media_type = value.split(';').next().unwrap_or_default().trim();
+    media_type.eq_ignore_ascii_case("application/json")
+}
+
+/// Parses a JSON body into `T`, naming the offending field on failure. A body sent as anything
+/// but `application/json` is 415.
 pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> {
+    if !request.body().is_empty() && !is_json(request) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
     let bytes: &[u8] = match request.body() {
         Body::Empty => b"",
         Body::Text(text) => text.as_bytes(),
@@ -123,7 +136,8 @@ pub struct CreateOrderBody {
 
 impl CreateOrderBody {
     pub fn into_checkout(self) -> Result<Checkout, ApiError> {
-        let fingerprint = hex::encode(Sha256::digest(serde_json::to_vec(&self).unwrap_or_default()));
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let fingerprint = hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &body));
         if self.from_cart {
             return Err(ApiError::invalid("from_cart", "the cart is not available yet; send items"));
         }
@@ -174,7 +188,7 @@ impl CreateOrderBody {
                 (address, false) => AddressSource::Inline(address),
             },
         };
-        validate_text("remark", &self.remark, 0, 200)?;
+        validate_multiline_text("remark", &self.remark, 0, 200)?;
         Ok(Checkout {
             items,
             order_type: self.order_type,
@@ -186,7 +200,7 @@ impl CreateOrderBody {
     }
 }
 
-/// `PUT /seller/skus/{sku_id}`.
+/// `PUT /seller/skus/{sku_id}`: the listing, and `stock`, the units on hand.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PutSkuBody {
@@ -198,15 +212,30 @@ pub struct PutSkuBody {
     pub price: Money,
     #[serde(default)]
     pub points_price: Option<i64>,
+    /// Units on hand, those held for open orders included.
     pub stock: i64,
+    /// Set on hand only if it is still this (two screens must not overwrite each other).
+    #[serde(default)]
+    pub expected_on_hand: Option<i64>,
     #[serde(default)]
     pub freight_template_id: Option<String>,
 }
 
+/// A seller's SKU as the body gives it: the listing, on hand, and the on hand it expects.
+pub struct SkuPut {
+    pub listing: Listing,
+    pub on_hand: i64,
+    pub expected_on_hand: Option<i64>,
+}
+
 impl PutSkuBody {
-    /// The SKU it describes (checked by the use case).
-    pub fn into_sku(self, sku_id: &str, seller_id: &str, now: Timestamp) -> Sku {
-        Sku {
+    /// The listing and stock figures (the listing is checked by the use case).
+    pub fn into_put(self, sku_id: &str, seller_id: &str) -> Result<SkuPut, ApiError> {
+        validate_stock("stock", self.stock)?;
+        if let Some(expected) = self.expected_on_hand {
+            validate_stock("expected_on_hand", expected)?;
+        }
+        let listing = Listing {
             sku_id: sku_id.to_string(),
             seller_id: seller_id.to_string(),
             name: self.name,
@@ -214,10 +243,28 @@ impl PutSkuBody {
             pic: self.pic,
             price: self.price,
             points_price: self.points_price,
-            stock: self.stock,
             freight_template_id: self.freight_template_id,
-            updated_at: now,
+        };
+        Ok(SkuPut { listing, on_hand: self.stock, expected_on_hand: self.expected_on_hand })
+    }
+}
+
+/// `POST /seller/skus/{sku_id}/stock-adjustments`: goods received or lost.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StockAdjustmentBody {
+    /// Units to add to on hand (negative takes away).
+    pub delta: i64,
+    pub reason: String,
+}
+
+impl StockAdjustmentBody {
+    pub fn validated(self) -> Result<StockAdjustmentBody, ApiError> {
+        if self.delta == 0 || !(-MAX_STOCK..=MAX_STOCK).contains(&self.delta) {
+            return Err(ApiError::invalid("delta", format!("must be non-zero and at most {MAX_STOCK} either way")));
         }
+        validate_multiline_text("reason", &self.reason, 1, 200)?;
+        Ok(self)
     }
 }
 
@@ -273,7 +320,7 @@ pub struct TrackingEventBody {
 }
 
 impl TrackingEventBody {
-    pub fn into_action(self, now: Timestamp) -> Result<Action, ApiError> {
+    pub fn into_event(self, now: Timestamp) -> Result<TrackingEvent, ApiError> {
         let at = match &self.at {
             Some(text) => Timestamp::parse(text).map_err(|rule| ApiError::invalid("at", rule))?,
             None => now,
@@ -283,7 +330,7 @@ impl TrackingEventBody {
         }
         validate_text("description", &self.description, 1, 200)?;
         validate_text("location", &self.location, 0, 100)?;
-        Ok(Action::AddTrackingEvent(TrackingEvent { at, description: self.description, location: self.location }))
+        Ok(TrackingEvent { at, description: self.description, location: self.location })
     }
 }
 
@@ -297,7 +344,7 @@ pub struct ReasonBody {
 
 impl ReasonBody {
     pub fn reason(self) -> Result<String, ApiError> {
-        validate_text("reason", &self.reason, 0, 200)?;
+        validate_multiline_text("reason", &self.reason, 0, 200)?;
         Ok(self.reason)
     }
 }
@@ -312,7 +359,7 @@ pub struct ReviewBody {
 
 impl ReviewBody {
     pub fn into_action(self) -> Result<Action, ApiError> {
-        validate_text("comment", &self.comment, 0, 500)?;
+        validate_multiline_text("comment", &self.comment, 0, 500)?;
         Ok(Action::Review { comment: self.comment })
     }
 }
@@ -328,10 +375,12 @@ pub struct GrantPointsBody {
 }
 
 impl GrantPointsBody {
-    /// The checked body (the points rule is the use case's).
     pub fn validated(self) -> Result<GrantPointsBody, ApiError> {
-        validate_id("buyer_id", &self.buyer_id)?;
-        validate_text("reason", &self.reason, 0, 200)?;
+        validate_user_id("buyer_id", &self.buyer_id)?;
+        if self.points == 0 || !(-MAX_POINTS..=MAX_POINTS).contains(&self.points) {
+            return Err(ApiError::invalid("points", format!("must be non-zero and at most {MAX_POINTS} either way")));
+        }
+        validate_multiline_text("reason", &self.reason, 0, 200)?;
         Ok(self)
     }
 }
@@ -349,7 +398,36 @@ mod tests {
     }
 
     fn request(body: &str) -> Request {
-        EventBuilder::new(Method::POST, "/x", "/x").body(body.as_bytes()).into_request()
+        EventBuilder::new(Method::POST, "/x", "/x")
+            .header("content-type", "application/json")
+            .body(body.as_bytes())
+            .into_request()
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_refused_with_415() {
+        let plain = EventBuilder::new(Method::POST, "/x", "/x").header("content-type", "text/plain").body(b"{}");
+        let missing = EventBuilder::new(Method::POST, "/x", "/x").body(b"{\"count\": 1}");
+        for builder in [plain, missing] {
+            let error = json_body::<Sample>(&builder.into_request()).unwrap_err();
+            assert_eq!((error.status().as_u16(), error.code()), (415, 10005));
+        }
+        let charset = EventBuilder::new(Method::POST, "/x", "/x")
+            .header("content-type", "Application/JSON; charset=utf-8")
+            .body(b"{\"count\": 1}");
+        assert!(json_body::<Sample>(&charset.into_request()).is_ok());
+        let empty = EventBuilder::new(Method::POST, "/x", "/x").header("content-type", "text/plain");
+        assert!(optional_body::<ReasonBody>(&empty.into_request()).is_ok(), "no body, nothing to refuse");
+    }
+
+    #[test]
+    fn points_are_bounded_when_the_body_is_read() {
+        for points in [0, i64::MIN, i64::MAX, -MAX_POINTS - 1, MAX_POINTS + 1] {
+            let body = GrantPointsBody { buyer_id: "b".into(), points, reason: String::new() };
+            assert!(matches!(body.validated(), Err(ApiError::Invalid { field, .. }) if field == "points"), "{points}");
+        }
+        let body = GrantPointsBody { buyer_id: "b".into(), points: -MAX_POINTS, reason: String::new() };
+        assert!(body.validated().is_ok());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! language of messages.
 
 use crate::domain::party::Role;
+use crate::domain::text::is_user_id;
 use crate::error::{ApiError, Lang};
 use lambda_http::http::header;
 use lambda_http::request::RequestContext;
@@ -22,14 +23,20 @@ impl Claims {
             return None;
         };
         let claims = &context.authorizer.as_ref()?.jwt.as_ref()?.claims;
-        let user_id = claims.get("sub").filter(|sub| !sub.is_empty())?.clone();
+        // A token's ids become parts of keys: one that is too long or holds other characters is
+        // refused like a bad token.
+        let user_id = claims.get("sub").filter(|sub| is_user_id(sub))?.clone();
         let role = match claims.get("role").map(String::as_str) {
             None | Some("") | Some("buyer") => Role::Buyer,
             Some("seller") => Role::Seller,
             Some("admin") => Role::Admin,
             Some(_) => return None,
         };
-        let seller_id = claims.get("seller_id").filter(|id| !id.is_empty()).cloned();
+        let seller_id = match claims.get("seller_id").filter(|id| !id.is_empty()) {
+            Some(id) if is_user_id(id) => Some(id.clone()),
+            Some(_) => return None,
+            None => None,
+        };
         Some(Claims { user_id, role, seller_id })
     }
 }
@@ -124,6 +131,14 @@ mod tests {
         assert_eq!(unknown_role.claims(), Err(ApiError::Unauthorized));
         let system_role = Ctx::from_request(&request(Some(&[("sub", "u5"), ("role", "system")])));
         assert_eq!(system_role.claims(), Err(ApiError::Unauthorized), "only buyer, seller and admin come in tokens");
+        let long = "a".repeat(3000);
+        let too_long = Ctx::from_request(&request(Some(&[("sub", long.as_str())])));
+        assert_eq!(too_long.claims(), Err(ApiError::Unauthorized), "a 3000-character sub");
+        let separator = Ctx::from_request(&request(Some(&[("sub", "alice#paid")])));
+        assert_eq!(separator.claims(), Err(ApiError::Unauthorized));
+        let odd_shop =
+            Ctx::from_request(&request(Some(&[("sub", "u6"), ("role", "seller"), ("seller_id", "shop\u{202E}x")])));
+        assert_eq!(odd_shop.claims(), Err(ApiError::Unauthorized));
         let anonymous = Ctx::from_request(&request(None));
         assert_eq!(anonymous.buyer(), Err(ApiError::Unauthorized));
     }

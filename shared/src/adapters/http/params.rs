@@ -4,7 +4,7 @@ use crate::app::listing::{ListFilter, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::domain::idempotency::IdempotencyKey;
 use crate::domain::order::OrderStatus;
 use crate::domain::order_no;
-use crate::domain::text::validate_id;
+use crate::domain::text::{validate_id, validate_user_id};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 use lambda_http::{Request, RequestExt};
@@ -49,9 +49,10 @@ pub fn header_value(request: &Request, name: &str) -> Option<String> {
     request.headers().get(name).and_then(|value| value.to_str().ok()).map(str::to_string)
 }
 
-/// The `Idempotency-Key` header, if sent.
+/// The `Idempotency-Key` header, if sent. A key sent with bytes outside printable ASCII is
+/// refused, never ignored (ignoring it would create the order again on a retry).
 pub fn idempotency_key(request: &Request) -> Result<Option<IdempotencyKey>, ApiError> {
-    header_value(request, "idempotency-key").map(|key| IdempotencyKey::parse(&key)).transpose()
+    request.headers().get("idempotency-key").map(|value| IdempotencyKey::parse(value.as_bytes())).transpose()
 }
 
 /// Where this API was called (`https://host`), from the Host and X-Forwarded-Proto headers.
@@ -120,7 +121,7 @@ pub fn list_filter(request: &Request) -> Result<ListFilter, ApiError> {
     }
     filter.cursor = query_param(request, "cursor");
     if let Some(buyer_id) = query_param(request, "buyer_id") {
-        validate_id("buyer_id", &buyer_id)?;
+        validate_user_id("buyer_id", &buyer_id)?;
         filter.buyer_id = Some(buyer_id);
     }
     Ok(filter)

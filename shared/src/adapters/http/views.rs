@@ -5,14 +5,13 @@
 
 use crate::app::listing::OrderList;
 use crate::domain::address::Address;
-use crate::domain::catalog::Sku;
+use crate::domain::catalog::{Listing, Sku};
 use crate::domain::money::Money;
 use crate::domain::order::{
-    Amounts, CloseReason, Order, OrderLine, OrderStatus, OrderType, Payment, Refund, RefundKind, RefundLine,
-    RefundState, ReturnShipment, Shipment, TimelineEntry, TrackingEvent,
+    Amounts, CloseReason, LatePayment, Order, OrderLine, OrderStatus, OrderType, Payment, Refund, RefundKind,
+    RefundLine, RefundState, ReturnShipment, Shipment, TimelineEntry, TrackingEvent,
 };
 use crate::domain::payment::PaymentChannel;
-use crate::domain::state::effective;
 use crate::domain::time::Timestamp;
 use serde::Serialize;
 
@@ -24,8 +23,8 @@ fn seconds_to_pay(status: OrderStatus, expires_at: Option<Timestamp>, now: Times
     }
 }
 
-/// An order as the API shows it at `now`: an unpaid order past its deadline reads as closed, and
-/// an unpaid one carries `close_seconds`, the seconds left to pay.
+/// An order as the API shows it at `now`: an unpaid one carries `close_seconds`, the seconds left
+/// to pay (0 once its deadline has passed; the payment-timeout schedule then closes it).
 #[derive(Debug, Serialize)]
 pub struct OrderView<'a> {
     pub order_no: &'a str,
@@ -40,6 +39,8 @@ pub struct OrderView<'a> {
     pub remark: &'a str,
     pub amounts: AmountsView,
     pub payment: Option<&'a Payment>,
+    /// Payments that arrived when the order could not take them; they are paid back.
+    pub late_payments: Vec<LatePaymentView<'a>>,
     pub shipment: Option<&'a Shipment>,
     pub tracking_events: &'a [TrackingEvent],
     pub timeline: &'a [TimelineEntry],
@@ -55,23 +56,20 @@ pub struct OrderView<'a> {
 
 impl<'a> OrderView<'a> {
     pub fn new(order: &'a Order, now: Timestamp) -> OrderView<'a> {
-        let (status, close_reason) = {
-            let shown = effective(order, now);
-            (shown.status, shown.close_reason)
-        };
         let Order {
             order_no,
             buyer_id,
             seller_id,
             order_type,
-            status: _,
-            close_reason: _,
+            status,
+            close_reason,
             refund,
             lines,
             address,
             remark,
             amounts,
             payment,
+            late_payments,
             shipment,
             tracking_events,
             timeline,
@@ -90,14 +88,15 @@ impl<'a> OrderView<'a> {
             buyer_id,
             seller_id,
             order_type: *order_type,
-            status,
-            close_reason,
+            status: *status,
+            close_reason: *close_reason,
             refund: refund.as_ref().map(RefundView::new),
             lines: lines.iter().map(LineView::new).collect(),
             address,
             remark,
             amounts: AmountsView::new(amounts),
             payment: payment.as_ref(),
+            late_payments: late_payments.iter().map(LatePaymentView::new).collect(),
             shipment: shipment.as_ref(),
             tracking_events,
             timeline,
@@ -108,8 +107,24 @@ impl<'a> OrderView<'a> {
             updated_at: *updated_at,
             expires_at: *expires_at,
             auto_confirm_at: *auto_confirm_at,
-            close_seconds: seconds_to_pay(status, *expires_at, now),
+            close_seconds: seconds_to_pay(*status, *expires_at, now),
         }
+    }
+}
+
+/// A payment the order could not take.
+#[derive(Debug, Serialize)]
+pub struct LatePaymentView<'a> {
+    pub channel: PaymentChannel,
+    pub trade_no: &'a str,
+    pub amount: Money,
+    pub received_at: Timestamp,
+}
+
+impl<'a> LatePaymentView<'a> {
+    fn new(late: &'a LatePayment) -> LatePaymentView<'a> {
+        let LatePayment { channel, trade_no, amount, received_at } = late;
+        LatePaymentView { channel: *channel, trade_no, amount: *amount, received_at: *received_at }
     }
 }
 
@@ -267,11 +282,13 @@ pub struct PaymentView<'a> {
     pub paid_at: Option<Timestamp>,
     pub expires_at: Option<Timestamp>,
     pub close_seconds: Option<i64>,
+    /// Payments that arrived when the order could not take them; they are paid back.
+    pub late: Vec<LatePaymentView<'a>>,
 }
 
 impl<'a> PaymentView<'a> {
     pub fn new(order: &'a Order, now: Timestamp) -> PaymentView<'a> {
-        let status = effective(order, now).status;
+        let status = order.status;
         let payment = order.payment.as_ref();
         let paid = payment.is_some();
         let amounts = &order.amounts;
@@ -295,6 +312,7 @@ impl<'a> PaymentView<'a> {
             paid_at: payment.map(|payment| payment.paid_at),
             expires_at: order.expires_at,
             close_seconds: seconds_to_pay(status, order.expires_at, now),
+            late: order.late_payments.iter().map(LatePaymentView::new).collect(),
         }
     }
 }
@@ -352,7 +370,7 @@ impl<'a> LogisticsView<'a> {
     }
 }
 
-/// A SKU as the catalog shows it.
+/// A SKU as the catalog shows it: `stock` is what can be bought now.
 #[derive(Debug, Serialize)]
 pub struct SkuView<'a> {
     pub sku_id: &'a str,
@@ -369,18 +387,8 @@ pub struct SkuView<'a> {
 
 impl<'a> SkuView<'a> {
     pub fn new(sku: &'a Sku) -> SkuView<'a> {
-        let Sku {
-            sku_id,
-            seller_id,
-            name,
-            properties,
-            pic,
-            price,
-            points_price,
-            stock,
-            freight_template_id,
-            updated_at,
-        } = sku;
+        let Sku { listing, updated_at, available, reserved: _, on_hand: _ } = sku;
+        let Listing { sku_id, seller_id, name, properties, pic, price, points_price, freight_template_id } = listing;
         SkuView {
             sku_id,
             seller_id,
@@ -389,9 +397,33 @@ impl<'a> SkuView<'a> {
             pic,
             price: *price,
             points_price: *points_price,
-            stock: *stock,
+            stock: *available,
             freight_template_id: freight_template_id.as_deref(),
             updated_at: *updated_at,
+        }
+    }
+}
+
+/// A SKU as its seller sees it: the catalog entry and every stock figure.
+#[derive(Debug, Serialize)]
+pub struct SellerSkuView<'a> {
+    #[serde(flatten)]
+    pub entry: SkuView<'a>,
+    /// Units on the shelf, those held for unshipped orders included.
+    pub on_hand: i64,
+    /// Units held by orders that are unpaid, or paid and not shipped.
+    pub reserved: i64,
+    /// `on_hand − reserved`: what can be bought (the catalog's `stock`).
+    pub available: i64,
+}
+
+impl<'a> SellerSkuView<'a> {
+    pub fn new(sku: &'a Sku) -> SellerSkuView<'a> {
+        SellerSkuView {
+            entry: SkuView::new(sku),
+            on_hand: sku.on_hand,
+            reserved: sku.reserved,
+            available: sku.available,
         }
     }
 }
@@ -450,6 +482,12 @@ mod tests {
                 refunded: Money(700_009),
             },
             payment: None,
+            late_payments: vec![LatePayment {
+                channel: PaymentChannel::Alipay,
+                trade_no: "T".into(),
+                amount: Money(700_012),
+                received_at: now,
+            }],
             shipment: None,
             tracking_events: Vec::new(),
             timeline: vec![TimelineEntry {
@@ -473,10 +511,10 @@ mod tests {
     fn every_money_field_of_an_order_is_shown_as_yuan_never_as_fen() {
         let order = order_with_marked_money();
         let text = serde_json::to_string(&OrderView::new(&order, order.created_at)).expect("serializes");
-        for marker in 700_001..=700_011 {
+        for marker in 700_001..=700_012 {
             assert!(!text.contains(&marker.to_string()), "fen {marker} leaked: {text}");
         }
-        for shown in ["7000.01", "7000.02", "7000.03", "7000.04", "7000.07", "7000.09", "7000.11"] {
+        for shown in ["7000.01", "7000.02", "7000.03", "7000.04", "7000.07", "7000.09", "7000.11", "7000.12"] {
             assert!(text.contains(&format!("\"{shown}\"")), "{shown} missing: {text}");
         }
         assert!(!text.contains("completed_at"), "internal field");

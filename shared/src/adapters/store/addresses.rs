@@ -2,7 +2,7 @@
 //! default, so "at most 20" and "one default" are each kept by a single condition.
 
 use super::keys::*;
-use super::{build_error, decode, encode, key, n, put, s, sort_key, store_error, Item, Store};
+use super::{build_error, decode, encode, key, n, put, s, sort_key, store_error, Item, Store, TransactFailure};
 use crate::domain::address::{Address, AddressEntry, MAX_ADDRESSES};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
@@ -54,20 +54,10 @@ fn entry_put(
     put(table, item, condition)
 }
 
-fn is_cancelled_by_condition<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(error: &E) -> bool {
-    error.code() == Some("TransactionCanceledException") || error.code() == Some("ConditionalCheckFailedException")
-}
+/// Book writes retried when a racing change moved the default between the read and the write.
+const BOOK_ATTEMPTS: usize = 3;
 
 impl Store {
-    /// One TransactWriteItems; false when one of its conditions failed (nothing was written).
-    async fn transact_if(&self, items: Vec<TransactWriteItem>) -> Result<bool, ApiError> {
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
-            Ok(_) => Ok(true),
-            Err(error) if error.as_service_error().is_some_and(is_cancelled_by_condition) => Ok(false),
-            Err(error) => Err(store_error(error)),
-        }
-    }
-
     /// Every address of a buyer and the book header, in one Query.
     pub async fn list_addresses(&self, buyer_id: &str) -> Result<Vec<AddressEntry>, ApiError> {
         let output = self
@@ -145,16 +135,18 @@ impl Store {
             .expression_attribute_values(":id", s(address_id))
             .build()
             .map_err(build_error)?;
-        let items = vec![entry, TransactWriteItem::builder().update(book).build()];
-        if self.transact_if(items).await? {
-            self.get_address(buyer_id, address_id).await
-        } else {
-            Ok(None)
+        match self.transact(vec![entry, TransactWriteItem::builder().update(book).build()]).await {
+            Ok(()) => self.get_address(buyer_id, address_id).await,
+            // The entry exists already (an id clash) or the book is full.
+            Err(TransactFailure::Conditions(_)) => Ok(None),
+            Err(TransactFailure::Api(error)) => Err(error),
         }
     }
 
     /// Replaces an address; `make_default` moves the default to it, and clearing the flag on
     /// the current default leaves the book without one. None when there is no such address.
+    /// The book's default is changed only if it is still what was read, so a racing delete can
+    /// never leave it naming an address that is gone.
     pub async fn update_address(
         &self,
         buyer_id: &str,
@@ -162,55 +154,78 @@ impl Store {
         now: Timestamp,
     ) -> Result<Option<AddressEntry>, ApiError> {
         let (address_id, make_default) = (entry.address_id.as_str(), entry.is_default);
-        let book = self.address_book(buyer_id).await?;
-        let entry = entry_put(&self.table, buyer_id, entry, now, "attribute_exists(PK)")?;
-        let was_default = book.default_address_id.as_deref() == Some(address_id);
-        let book_update = match (make_default, was_default) {
-            (true, false) => Some("SET default_address_id = :id"),
-            (false, true) => Some("REMOVE default_address_id"),
-            _ => None,
-        };
-        let mut items = vec![entry];
-        if let Some(expression) = book_update {
-            let mut update = Update::builder()
-                .table_name(&self.table)
-                .set_key(Some(key(buyer_pk(buyer_id), ADDRESS_BOOK_SK)))
-                .update_expression(expression);
-            if make_default {
-                update = update.expression_attribute_values(":id", s(address_id));
+        for _ in 0..BOOK_ATTEMPTS {
+            let book = self.address_book(buyer_id).await?;
+            let mut items = vec![entry_put(&self.table, buyer_id, entry, now, "attribute_exists(PK)")?];
+            let was_default = book.default_address_id.as_deref() == Some(address_id);
+            // Moving the default here needs no condition (the entry's own condition keeps a deleted
+            // address from becoming it); clearing it only clears it if it is still this one.
+            let book_update = match (make_default, was_default) {
+                (true, false) => Some(("SET default_address_id = :id", None)),
+                (false, true) => Some(("REMOVE default_address_id", Some("default_address_id = :id"))),
+                _ => None,
+            };
+            if let Some((expression, condition)) = book_update {
+                let update = Update::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(key(buyer_pk(buyer_id), ADDRESS_BOOK_SK)))
+                    .update_expression(expression)
+                    .set_condition_expression(condition.map(str::to_string))
+                    .expression_attribute_values(":id", s(address_id))
+                    .build()
+                    .map_err(build_error)?;
+                items.push(TransactWriteItem::builder().update(update).build());
             }
-            items.push(TransactWriteItem::builder().update(update.build().map_err(build_error)?).build());
+            match self.transact(items).await {
+                // What was written is the answer: the default is now exactly `make_default`.
+                Ok(()) => return Ok(Some(entry.clone())),
+                Err(TransactFailure::Conditions(failed)) if failed.contains(&0) => return Ok(None),
+                Err(TransactFailure::Conditions(_)) => continue,
+                Err(TransactFailure::Api(error)) => return Err(error),
+            }
         }
-        if self.transact_if(items).await? {
-            self.get_address(buyer_id, address_id).await
-        } else {
-            Ok(None)
-        }
+        Err(ApiError::Unavailable("the address book kept changing during the update".into()))
     }
 
-    /// Removes an address. Returns false when there is no such address.
+    /// Removes an address. Returns false when there is no such address. The default is removed
+    /// with it, decided on the book as it is when the delete commits (a condition on the default
+    /// that was read; a racing change means read again).
     pub async fn delete_address(&self, buyer_id: &str, address_id: &str) -> Result<bool, ApiError> {
-        let book = self.address_book(buyer_id).await?;
-        let delete = Delete::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(buyer_pk(buyer_id), address_sk(address_id))))
-            .condition_expression("attribute_exists(PK)")
-            .build()
-            .map_err(build_error)?;
-        let was_default = book.default_address_id.as_deref() == Some(address_id);
-        let expression = if was_default { "ADD #count :minus REMOVE default_address_id" } else { "ADD #count :minus" };
-        let update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(buyer_pk(buyer_id), ADDRESS_BOOK_SK)))
-            .update_expression(expression)
-            .expression_attribute_names("#count", "count")
-            .expression_attribute_values(":minus", n(-1))
-            .build()
-            .map_err(build_error)?;
-        self.transact_if(vec![
-            TransactWriteItem::builder().delete(delete).build(),
-            TransactWriteItem::builder().update(update).build(),
-        ])
-        .await
+        for _ in 0..BOOK_ATTEMPTS {
+            let book = self.address_book(buyer_id).await?;
+            let delete = Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(buyer_pk(buyer_id), address_sk(address_id))))
+                .condition_expression("attribute_exists(PK)")
+                .build()
+                .map_err(build_error)?;
+            let was_default = book.default_address_id.as_deref() == Some(address_id);
+            let (expression, condition) = if was_default {
+                ("ADD #count :minus REMOVE default_address_id", "default_address_id = :id")
+            } else {
+                ("ADD #count :minus", "attribute_not_exists(default_address_id) OR default_address_id <> :id")
+            };
+            let update = Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(buyer_pk(buyer_id), ADDRESS_BOOK_SK)))
+                .update_expression(expression)
+                .condition_expression(condition)
+                .expression_attribute_names("#count", "count")
+                .expression_attribute_values(":minus", n(-1))
+                .expression_attribute_values(":id", s(address_id))
+                .build()
+                .map_err(build_error)?;
+            let items = vec![
+                TransactWriteItem::builder().delete(delete).build(),
+                TransactWriteItem::builder().update(update).build(),
+            ];
+            match self.transact(items).await {
+                Ok(()) => return Ok(true),
+                Err(TransactFailure::Conditions(failed)) if failed.contains(&0) => return Ok(false),
+                Err(TransactFailure::Conditions(_)) => continue,
+                Err(TransactFailure::Api(error)) => return Err(error),
+            }
+        }
+        Err(ApiError::Unavailable("the address book kept changing during the delete".into()))
     }
 }

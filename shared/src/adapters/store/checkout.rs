@@ -7,10 +7,10 @@ use super::counters::{counter_update, sum_deltas};
 use super::keys::*;
 use super::orders::{order_item, order_no_claim};
 use super::points::{balance_of, points_update};
-use super::skus::stock_update;
-use super::{decode, failed_conditions, key, n, put, s, sort_key, store_error, Item, Store};
+use super::skus::{decode_sku, stock_update};
+use super::{decode, key, n, put, s, sort_key, Item, Store, TransactFailure};
 use crate::domain::address::AddressEntry;
-use crate::domain::catalog::Sku;
+use crate::domain::catalog::{Sku, StockMove};
 use crate::domain::counters::bucket_delta;
 use crate::domain::order::Order;
 use crate::domain::party::Side;
@@ -89,8 +89,8 @@ impl Store {
         for item in items {
             let sk = sort_key(&item).to_string();
             if sk == SKU_SK {
-                let sku: Sku = decode(item)?;
-                reads.skus.insert(sku.sku_id.clone(), sku);
+                let sku = decode_sku(item)?;
+                reads.skus.insert(sku.listing.sku_id.clone(), sku);
             } else if sk == POINTS_SK {
                 reads.points = balance_of(Some(&item));
             } else if sk == ADDRESS_BOOK_SK {
@@ -120,12 +120,12 @@ impl Store {
         let mut actions = Vec::new();
         let mut steps = Vec::new();
 
-        let mut reserve: BTreeMap<&str, i64> = BTreeMap::new();
+        let mut reserve: BTreeMap<&str, u32> = BTreeMap::new();
         for line in orders.iter().flat_map(|order| &order.lines) {
-            *reserve.entry(&line.sku_id).or_default() += i64::from(line.quantity);
+            *reserve.entry(&line.sku_id).or_default() += line.quantity;
         }
         for (sku_id, quantity) in reserve {
-            actions.push(stock_update(&self.table, sku_id, quantity, true)?);
+            actions.push(stock_update(&self.table, sku_id, StockMove::Reserve(quantity))?);
             steps.push(Step::Stock(sku_id.to_string()));
         }
         for order in orders {
@@ -163,18 +163,11 @@ impl Store {
             steps.push(Step::Idempotency);
         }
 
-        let result = self.client.transact_write_items().set_transact_items(Some(actions)).send().await;
-        let error = match result {
-            Ok(_) => return Ok(CreateOutcome::Created),
-            Err(error) => error,
+        let failed = match self.transact(actions).await {
+            Ok(()) => return Ok(CreateOutcome::Created),
+            Err(TransactFailure::Conditions(failed)) => failed,
+            Err(TransactFailure::Api(error)) => return Err(error),
         };
-        let failed = match error.as_service_error() {
-            Some(service) => failed_conditions(service),
-            None => Vec::new(),
-        };
-        if failed.is_empty() {
-            return Err(store_error(error));
-        }
         // Precedence: a replay answers with the first result even if stock has run out since.
         if failed.iter().any(|index| matches!(steps.get(*index), Some(Step::Idempotency))) {
             if let Some(claim) = idempotency {

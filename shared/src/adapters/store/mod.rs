@@ -5,14 +5,15 @@
 //!
 //! By concern: `orders` (an order, its number claim, finding and changing it), `queries` (lists
 //! and the due index), `counters`, `points`, `checkout` (the create transaction with stock and
-//! the idempotency record), `skus`, `addresses`, and `import` (bulk loading for migrations and the
-//! benchmark). `keys` is the layout.
+//! the idempotency record), `skus` (listings and stock moves), `addresses`, `import` (bulk loading
+//! for the benchmark) and `migrations` (one-time conversions, run by hand). `keys` is the layout.
 
 mod addresses;
 mod checkout;
 mod counters;
 mod import;
 pub mod keys;
+mod migrations;
 mod orders;
 mod points;
 mod queries;
@@ -21,10 +22,12 @@ mod skus;
 pub use addresses::AddressBook;
 pub use checkout::{CheckoutReads, CreateOutcome, IdempotencyClaim};
 pub use counters::Counts;
+pub use migrations::StockMigration;
 pub use orders::CommitError;
 pub use queries::{OrderPage, OrderQuery, Partition};
 
 use crate::error::ApiError;
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem};
@@ -89,6 +92,11 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, Ap
     serde_dynamo::from_item(item).map_err(|error| ApiError::Internal(format!("corrupt item: {error}")))
 }
 
+/// One value as an attribute (a list element, an expression value).
+pub(crate) fn to_attribute<T: serde::Serialize>(value: &T) -> Result<AttributeValue, ApiError> {
+    serde_dynamo::to_attribute_value(value).map_err(|error| ApiError::Internal(format!("cannot encode value: {error}")))
+}
+
 pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Result<Item, ApiError> {
     serde_dynamo::to_item(value).map_err(|error| ApiError::Internal(format!("cannot encode item: {error}")))
 }
@@ -108,21 +116,124 @@ pub(crate) fn put(table: &str, item: Item, condition: &str) -> Result<TransactWr
     Ok(TransactWriteItem::builder().put(put).build())
 }
 
-/// Which conditions failed in a cancelled transaction, by action index.
-pub(crate) fn failed_conditions(error: &TransactWriteItemsError) -> Vec<usize> {
+/// Why a transaction did not commit, once retrying cannot help.
+#[derive(Debug)]
+pub(crate) enum TransactFailure {
+    /// These actions' conditions failed (by index): the caller says what that means.
+    Conditions(Vec<usize>),
+    Api(ApiError),
+}
+
+impl From<ApiError> for TransactFailure {
+    fn from(error: ApiError) -> Self {
+        TransactFailure::Api(error)
+    }
+}
+
+/// Cancellation reasons DynamoDB gives for contention, not for the data: worth another attempt.
+const CONTENTION: [&str; 3] = ["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"];
+
+/// Errors of a single write that mean contention with a transaction on the same item.
+const ITEM_CONTENTION: [&str; 2] = ["TransactionConflictException", "TransactionInProgressException"];
+
+/// How long contention is retried before the request is answered 503 (`Retry-After`).
+const CONTENTION_BUDGET: std::time::Duration = std::time::Duration::from_millis(1500);
+const CONTENTION_ATTEMPTS: u32 = 6;
+
+/// The pause before attempt `attempt` (1-based): exponential with full jitter, so racing
+/// requests spread out instead of colliding again.
+fn backoff(attempt: u32) -> std::time::Duration {
+    let ceiling_ms = 20u64 << attempt.min(5);
+    std::time::Duration::from_millis(rand::random_range(0..=ceiling_ms))
+}
+
+/// What a failed TransactWriteItems means: conditions that failed, contention, or a fault.
+enum Cancellation {
+    Conditions(Vec<usize>),
+    Contention,
+    Other,
+}
+
+fn cancellation(error: &TransactWriteItemsError) -> Cancellation {
     match error {
-        TransactWriteItemsError::TransactionCanceledException(cancelled) => cancelled
-            .cancellation_reasons()
-            .iter()
-            .enumerate()
-            .filter(|(_, reason)| reason.code() == Some("ConditionalCheckFailed"))
-            .map(|(index, _)| index)
-            .collect(),
-        _ => Vec::new(),
+        TransactWriteItemsError::TransactionCanceledException(cancelled) => {
+            let reasons = cancelled.cancellation_reasons();
+            let failed: Vec<usize> = reasons
+                .iter()
+                .enumerate()
+                .filter(|(_, reason)| reason.code() == Some("ConditionalCheckFailed"))
+                .map(|(index, _)| index)
+                .collect();
+            if !failed.is_empty() {
+                Cancellation::Conditions(failed)
+            } else if reasons.iter().any(|reason| reason.code().is_some_and(|code| CONTENTION.contains(&code))) {
+                Cancellation::Contention
+            } else {
+                Cancellation::Other
+            }
+        }
+        TransactWriteItemsError::TransactionInProgressException(_) => Cancellation::Contention,
+        _ => Cancellation::Other,
     }
 }
 
 impl Store {
+    /// TransactWriteItems. Cancellations for contention (another transaction on the same items,
+    /// throttling) are retried with jittered backoff within a time budget, then answered 503; a
+    /// failed condition is returned for the caller to explain.
+    pub(crate) async fn transact(&self, actions: Vec<TransactWriteItem>) -> Result<(), TransactFailure> {
+        let started = std::time::Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self.client.transact_write_items().set_transact_items(Some(actions.clone())).send().await;
+            let error = match result {
+                Ok(_) => return Ok(()),
+                Err(error) => error,
+            };
+            match error.as_service_error().map(cancellation) {
+                Some(Cancellation::Conditions(failed)) => return Err(TransactFailure::Conditions(failed)),
+                Some(Cancellation::Contention) => {
+                    if attempt >= CONTENTION_ATTEMPTS || started.elapsed() >= CONTENTION_BUDGET {
+                        return Err(ApiError::Unavailable(format!(
+                            "transaction kept conflicting ({attempt} attempts)"
+                        ))
+                        .into());
+                    }
+                    tokio::time::sleep(backoff(attempt)).await;
+                }
+                Some(Cancellation::Other) | None => return Err(store_error(error).into()),
+            }
+        }
+    }
+
+    /// A single-item write, retried like `transact` while a transaction holds the item.
+    pub(crate) async fn write_item<T, E, F, Fut>(&self, send: F) -> Result<T, SdkError<E, HttpResponse>>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata,
+    {
+        let started = std::time::Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match send().await {
+                Err(error)
+                    if error
+                        .as_service_error()
+                        .and_then(|e| e.code())
+                        .is_some_and(|c| ITEM_CONTENTION.contains(&c))
+                        && attempt < CONTENTION_ATTEMPTS
+                        && started.elapsed() < CONTENTION_BUDGET =>
+                {
+                    tokio::time::sleep(backoff(attempt)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// BatchGetItem with strongly consistent reads; retries unprocessed keys.
     pub(crate) async fn batch_get(&self, keys: Vec<Item>) -> Result<Vec<Item>, ApiError> {
         let mut found = Vec::new();
@@ -172,6 +283,21 @@ impl Store {
             .map_err(store_error)?;
         Ok(output.item)
     }
+}
+
+/// The attribute that keeps the token of the last non-idempotent single-item write (an append, a
+/// relative change). Such a write is conditioned on the token not being its own, so when the SDK
+/// sends it again after its answer was lost, it is recognised instead of applied twice.
+pub(crate) const LAST_WRITE: &str = "last_write";
+
+/// A fresh token for one write request.
+pub(crate) fn write_token() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+/// Whether `item` (as it was when a condition failed) already holds the write of `token`.
+pub(crate) fn written_by(item: Option<&Item>, token: &str) -> bool {
+    item.and_then(|item| item.get(LAST_WRITE)).and_then(|value| value.as_s().ok()).is_some_and(|last| last == token)
 }
 
 /// The sort key of an item, or "".

@@ -5,13 +5,20 @@ use super::counters::counter_update;
 use super::keys::*;
 use super::points::points_update;
 use super::skus::stock_update;
-use super::{build_error, decode, encode, failed_conditions, key, n, s, store_error, Item, Store};
+use super::{
+    build_error, decode, encode, key, n, s, store_error, to_attribute, write_token, written_by, Item, Store,
+    TransactFailure, LAST_WRITE,
+};
 use crate::domain::counters::bucket_delta;
-use crate::domain::order::Order;
+use crate::domain::order::{Order, OrderStatus, TimelineEntry, TrackingEvent};
 use crate::domain::party::Side;
 use crate::domain::state::SideEffects;
+use crate::domain::state::MAX_TRACKING_EVENTS;
 use crate::error::ApiError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Put, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
+};
 
 #[derive(Debug)]
 pub enum CommitError {
@@ -76,6 +83,62 @@ fn versioned_put(table: &str, after: &Order, read_version: u64) -> Result<Put, A
 }
 
 impl Store {
+    /// Appends a tracking event and its timeline entry to a shipped or completed, not deleted
+    /// order below the cap, in one UpdateItem. There is no version condition, so racing appends
+    /// all land; the version still moves, so a racing transition reads again. On refusal, the
+    /// order as it was (None if there is none), for the state machine to explain.
+    pub async fn append_tracking_event(
+        &self,
+        buyer_id: &str,
+        order_no: &str,
+        event: &TrackingEvent,
+        entry: &TimelineEntry,
+    ) -> Result<Result<Order, Option<Order>>, ApiError> {
+        let token = write_token();
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(buyer_pk(buyer_id), order_sk(order_no))))
+            .update_expression(
+                "SET tracking_events = list_append(tracking_events, :event), timeline = list_append(timeline, :entry), \
+                 #version = #version + :one, updated_at = :now, #last = :token",
+            )
+            .condition_expression(
+                "attribute_exists(PK) AND #status IN (:shipped, :completed) AND deleted = :false \
+                 AND size(tracking_events) < :max AND (attribute_not_exists(#last) OR #last <> :token)",
+            )
+            .expression_attribute_names("#last", LAST_WRITE)
+            .expression_attribute_values(":token", s(token.clone()))
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":event", AttributeValue::L(vec![to_attribute(event)?]))
+            .expression_attribute_values(":entry", AttributeValue::L(vec![to_attribute(entry)?]))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":now", s(entry.at.to_string()))
+            .expression_attribute_values(":shipped", s(OrderStatus::Shipped.as_str()))
+            .expression_attribute_values(":completed", s(OrderStatus::Completed.as_str()))
+            .expression_attribute_values(":false", AttributeValue::Bool(false))
+            .expression_attribute_values(":max", n(MAX_TRACKING_EVENTS))
+            .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        match self.write_item(|| request.clone().send()).await {
+            Ok(output) => Ok(Ok(decode(output.attributes.unwrap_or_default())?)),
+            Err(error) => match error.as_service_error() {
+                Some(UpdateItemError::ConditionalCheckFailedException(failed)) => {
+                    let appended = written_by(failed.item(), &token);
+                    let order = failed.item.clone().map(decode).transpose()?;
+                    match order {
+                        // An earlier attempt of this append landed; its answer was lost.
+                        Some(order) if appended => Ok(Ok(order)),
+                        order => Ok(Err(order)),
+                    }
+                }
+                _ => Err(store_error(error)),
+            },
+        }
+    }
+
     pub async fn get_order(&self, buyer_id: &str, order_no: &str) -> Result<Option<Order>, ApiError> {
         self.get(key(buyer_pk(buyer_id), order_sk(order_no)), true).await?.map(decode).transpose()
     }
@@ -146,8 +209,8 @@ impl Store {
         if effects.restore_points > 0 {
             others.push(points_update(&self.table, &before.buyer_id, effects.restore_points)?);
         }
-        for (sku_id, quantity) in &effects.restore_stock {
-            others.push(stock_update(&self.table, sku_id, i64::from(*quantity), false)?);
+        for (sku_id, stock_move) in &effects.stock {
+            others.push(stock_update(&self.table, sku_id, *stock_move)?);
         }
         let buyer_key = key(buyer_pk(&before.buyer_id), COUNTS_SK);
         if let Some(update) = counter_update(&self.table, buyer_key, &bucket_delta(Some(before), after, Side::Buyer))? {
@@ -161,16 +224,17 @@ impl Store {
 
         if others.is_empty() {
             // Only the order changes: one conditional PutItem is enough.
-            let result = self
-                .client
-                .put_item()
-                .table_name(&self.table)
-                .set_item(Some(order_put.item))
-                .set_condition_expression(order_put.condition_expression)
-                .set_expression_attribute_names(order_put.expression_attribute_names)
-                .set_expression_attribute_values(order_put.expression_attribute_values)
-                .send()
-                .await;
+            let put = || {
+                self.client
+                    .put_item()
+                    .table_name(&self.table)
+                    .set_item(Some(order_put.item.clone()))
+                    .set_condition_expression(order_put.condition_expression.clone())
+                    .set_expression_attribute_names(order_put.expression_attribute_names.clone())
+                    .set_expression_attribute_values(order_put.expression_attribute_values.clone())
+                    .send()
+            };
+            let result = self.write_item(put).await;
             return match result {
                 Ok(_) => Ok(()),
                 Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
@@ -181,18 +245,16 @@ impl Store {
         }
         let mut actions = vec![TransactWriteItem::builder().put(order_put).build()];
         actions.extend(others);
-        match self.client.transact_write_items().set_transact_items(Some(actions)).send().await {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                let failed = error.as_service_error().map(failed_conditions).unwrap_or_default();
-                if failed.contains(&0) {
-                    Err(CommitError::Stale)
-                } else if failed.is_empty() {
-                    Err(CommitError::Api(store_error(error)))
-                } else {
-                    Err(CommitError::Api(ApiError::Internal(format!("transition cancelled at actions {failed:?}"))))
-                }
-            }
+        match self.transact(actions).await {
+            Ok(()) => Ok(()),
+            Err(TransactFailure::Conditions(failed)) if failed.contains(&0) => Err(CommitError::Stale),
+            // A stock move's condition (`reserved >= :q`) only fails when a SKU's figures do not
+            // match its orders (e.g. a SKU that `migrate-stock` has not converted yet).
+            Err(TransactFailure::Conditions(failed)) => Err(CommitError::Api(ApiError::Internal(format!(
+                "transition of {} cancelled at actions {failed:?}: stock figures do not match the order",
+                before.order_no
+            )))),
+            Err(TransactFailure::Api(error)) => Err(CommitError::Api(error)),
         }
     }
 }

@@ -32,39 +32,23 @@ pub struct OrderQuery {
     pub product_name: Option<String>,
     /// Only this buyer's orders (for a shop's list).
     pub buyer_id: Option<String>,
-    /// Leave out unpaid orders whose payment deadline is at or before this (they read as closed).
-    pub hide_expired_at: Option<Timestamp>,
     pub limit: usize,
     pub start: Option<BTreeMap<String, String>>,
 }
 
-impl OrderQuery {
-    /// Every order of a partition, newest first, `limit` a page.
-    pub fn new(partition: Partition, limit: usize) -> OrderQuery {
-        OrderQuery {
-            partition,
-            order_no_range: None,
-            statuses: Vec::new(),
-            product_name: None,
-            buyer_id: None,
-            hide_expired_at: None,
-            limit,
-            start: None,
-        }
-    }
+/// Where a partition's items are and how they are keyed.
+struct PartitionKeys {
+    index: Option<&'static str>,
+    pk_name: &'static str,
+    sk_name: &'static str,
+    pk_value: String,
+    /// The base table's sort key carries the `ORDER#` prefix; the indexes' do not.
+    sk_prefixed: bool,
 }
 
-#[derive(Debug)]
-pub struct OrderPage {
-    pub orders: Vec<Order>,
-    /// Where the next page starts, if there may be one.
-    pub next: Option<BTreeMap<String, String>>,
-}
-
-impl Store {
-    /// One page of orders, newest first.
-    pub async fn query_orders(&self, query: &OrderQuery) -> Result<OrderPage, ApiError> {
-        let (index, pk_name, sk_name, pk_value, sk_prefixed) = match &query.partition {
+impl Partition {
+    fn keys(&self) -> PartitionKeys {
+        let (index, pk_name, sk_name, pk_value, sk_prefixed) = match self {
             Partition::Buyer(buyer) => (None, PK, SK, buyer_pk(buyer), true),
             Partition::BuyerStatus(buyer, status) => (
                 Some(BUYER_STATUS_INDEX),
@@ -82,6 +66,45 @@ impl Store {
                 false,
             ),
         };
+        PartitionKeys { index, pk_name, sk_name, pk_value, sk_prefixed }
+    }
+
+    /// The attributes of a position in this partition (what a cursor holds).
+    pub fn key_names(&self) -> Vec<&'static str> {
+        let keys = self.keys();
+        match keys.index {
+            None => vec![PK, SK],
+            Some(_) => vec![PK, SK, keys.pk_name, keys.sk_name],
+        }
+    }
+}
+
+impl OrderQuery {
+    /// Every order of a partition, newest first, `limit` a page.
+    pub fn new(partition: Partition, limit: usize) -> OrderQuery {
+        OrderQuery {
+            partition,
+            order_no_range: None,
+            statuses: Vec::new(),
+            product_name: None,
+            buyer_id: None,
+            limit,
+            start: None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct OrderPage {
+    pub orders: Vec<Order>,
+    /// Where the next page starts, if there may be one.
+    pub next: Option<BTreeMap<String, String>>,
+}
+
+impl Store {
+    /// One page of orders, newest first.
+    pub async fn query_orders(&self, query: &OrderQuery) -> Result<OrderPage, ApiError> {
+        let PartitionKeys { index, pk_name, sk_name, pk_value, sk_prefixed } = query.partition.keys();
         let sort_value = |order_no: &str| {
             if sk_prefixed {
                 order_sk(order_no)
@@ -89,6 +112,7 @@ impl Store {
                 order_no.to_string()
             }
         };
+        let pk_value_text = pk_value.clone();
         let mut values: HashMap<String, AttributeValue> = HashMap::from([(":pk".to_string(), s(pk_value))]);
         let key_condition = match &query.order_no_range {
             Some((low, high)) => {
@@ -130,27 +154,21 @@ impl Store {
             values.insert(":buyer".into(), s(buyer_id.clone()));
             filters.push("buyer_id = :buyer".to_string());
         }
-        if let Some(now) = query.hide_expired_at {
-            names.insert("#status".into(), "status".into());
-            values.insert(":pending".into(), s(OrderStatus::PendingPayment.as_str()));
-            values.insert(":now".into(), s(now.to_string()));
-            filters.push("NOT (#status = :pending AND expires_at <= :now)".to_string());
-        }
         let filter = (!filters.is_empty()).then(|| filters.join(" AND "));
 
-        let key_names: Vec<&str> = match index {
-            None => vec![PK, SK],
-            Some(_) => vec![PK, SK, pk_name, sk_name],
-        };
+        let key_names = query.partition.key_names();
+        // A start position of another partition would be refused by DynamoDB: refuse it first.
+        if let Some(position) = &query.start {
+            let same_keys =
+                position.len() == key_names.len() && key_names.iter().all(|name| position.contains_key(*name));
+            if !same_keys || position.get(pk_name) != Some(&pk_value_text) {
+                return Err(ApiError::invalid("cursor", "does not belong to this list"));
+            }
+        }
         let mut start: Option<Item> = query
             .start
             .as_ref()
             .map(|position| position.iter().map(|(name, value)| (name.clone(), s(value.clone()))).collect());
-        if let Some(position) = &start {
-            if key_names.iter().any(|name| !position.contains_key(*name)) || position.len() != key_names.len() {
-                return Err(ApiError::invalid("cursor", "does not belong to this list"));
-            }
-        }
         let mut items: Vec<Item> = Vec::new();
         let mut pages = 0;
         loop {

@@ -1,54 +1,198 @@
-//! SKUs: the catalog entry, and the stock moves orders make.
+//! SKUs: the catalog entry, a seller's listing and stock changes, and the stock moves orders make.
+//! Every stock change is one update expression under a one-comparison condition, so
+//! `on_hand = available + reserved` holds and nothing is read, then written.
 
 use super::keys::*;
-use super::{build_error, decode, encode, key, n, s, store_error, Store};
-use crate::domain::catalog::Sku;
+use super::{build_error, decode, encode, key, n, s, store_error, write_token, written_by, Item, Store, LAST_WRITE};
+use crate::domain::catalog::{Listing, Sku, StockMove, StockRefusal, MAX_STOCK};
+use crate::domain::time::Timestamp;
 use crate::error::ApiError;
-use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
+use std::collections::HashMap;
 
-/// Takes (`reserve`, under `stock >= :q`) or gives back `quantity` units of a SKU's stock.
-pub(crate) fn stock_update(
-    table: &str,
-    sku_id: &str,
-    quantity: i64,
-    reserve: bool,
-) -> Result<TransactWriteItem, ApiError> {
-    let mut builder = Update::builder()
+/// One order's move of one SKU's stock, as an action of its transaction.
+pub(crate) fn stock_update(table: &str, sku_id: &str, stock_move: StockMove) -> Result<TransactWriteItem, ApiError> {
+    let (expression, condition, quantity) = match stock_move {
+        StockMove::Reserve(q) => ("SET available = available - :q, reserved = reserved + :q", "available >= :q", q),
+        StockMove::Release(q) => ("SET available = available + :q, reserved = reserved - :q", "reserved >= :q", q),
+        StockMove::Consume(q) => ("SET reserved = reserved - :q, on_hand = on_hand - :q", "reserved >= :q", q),
+    };
+    let update = Update::builder()
         .table_name(table)
         .set_key(Some(key(sku_pk(sku_id), SKU_SK)))
-        .expression_attribute_values(":q", n(quantity.abs()));
-    builder = if reserve {
-        builder.update_expression("SET stock = stock - :q").condition_expression("attribute_exists(PK) AND stock >= :q")
-    } else {
-        builder.update_expression("SET stock = stock + :q").condition_expression("attribute_exists(PK)")
+        .update_expression(expression)
+        .condition_expression(condition)
+        .expression_attribute_values(":q", n(quantity))
+        .build()
+        .map_err(build_error)?;
+    Ok(TransactWriteItem::builder().update(update).build())
+}
+
+fn number(item: &Item, name: &str) -> Option<i64> {
+    item.get(name).and_then(|value| value.as_n().ok()).and_then(|value| value.parse().ok())
+}
+
+/// A SKU item as the domain reads it. An item from before the three stock figures (a single
+/// `stock`, what could be bought) reads as that many available and on hand, none reserved,
+/// until `migrate-stock` converts it; orders cannot reserve it before then.
+pub(crate) fn decode_sku(mut item: Item) -> Result<Sku, ApiError> {
+    if !item.contains_key("on_hand") {
+        if let Some(stock) = item.get("stock").cloned() {
+            item.insert("available".into(), stock.clone());
+            item.insert("on_hand".into(), stock);
+            item.insert("reserved".into(), n(0));
+        }
+    }
+    decode(item)
+}
+
+/// Why a conditional write to a SKU failed, read from the item as it was.
+fn refusal(old: Option<&Item>, seller_id: &str, reserved_limit: Option<i64>, expected: Option<i64>) -> StockRefusal {
+    let Some(old) = old else {
+        return match expected {
+            Some(_) => StockRefusal::OnHandChanged { on_hand: 0 },
+            None => StockRefusal::Missing,
+        };
     };
-    Ok(TransactWriteItem::builder().update(builder.build().map_err(build_error)?).build())
+    let on_hand = number(old, "on_hand").unwrap_or(0);
+    if old.get("seller_id").and_then(|value| value.as_s().ok()).is_some_and(|owner| owner != seller_id) {
+        StockRefusal::NotYours
+    } else if old.contains_key("stock") {
+        StockRefusal::NotMigrated
+    } else if expected.is_some_and(|expected| expected != on_hand) {
+        StockRefusal::OnHandChanged { on_hand }
+    } else if let (Some(limit), Some(reserved)) = (reserved_limit, number(old, "reserved")) {
+        if reserved > limit {
+            StockRefusal::BelowReserved { reserved }
+        } else {
+            StockRefusal::OutOfRange { on_hand }
+        }
+    } else {
+        StockRefusal::OutOfRange { on_hand }
+    }
 }
 
 impl Store {
     pub async fn get_sku(&self, sku_id: &str) -> Result<Option<Sku>, ApiError> {
-        self.get(key(sku_pk(sku_id), SKU_SK), false).await?.map(decode).transpose()
+        self.get(key(sku_pk(sku_id), SKU_SK), false).await?.map(decode_sku).transpose()
     }
 
-    /// Creates or replaces a SKU, unless it belongs to another shop. Returns false then.
-    pub async fn put_sku(&self, sku: &Sku) -> Result<bool, ApiError> {
-        let mut item = encode(sku)?;
-        item.extend(key(sku_pk(&sku.sku_id), SKU_SK));
-        let result = self
+    /// Creates or updates a seller's SKU and sets its on hand to `on_hand`: available becomes
+    /// `on_hand − reserved`, and the reservations of open orders stay as they are. Refused when
+    /// `on_hand` is below what is reserved, when the SKU is another shop's, or when
+    /// `expected_on_hand` is given and is not the current on hand.
+    pub async fn put_sku(
+        &self,
+        listing: &Listing,
+        on_hand: i64,
+        expected_on_hand: Option<i64>,
+        now: Timestamp,
+    ) -> Result<Result<Sku, StockRefusal>, ApiError> {
+        let mut fields = encode(listing)?;
+        fields.insert("updated_at".into(), s(now.to_string()));
+        let mut names = HashMap::new();
+        let mut values = HashMap::from([
+            (":n".to_string(), n(on_hand)),
+            (":zero".to_string(), n(0)),
+            (":seller".to_string(), s(listing.seller_id.clone())),
+        ]);
+        let mut sets = vec![
+            "on_hand = :n".to_string(),
+            "available = :n - if_not_exists(reserved, :zero)".to_string(),
+            "reserved = if_not_exists(reserved, :zero)".to_string(),
+        ];
+        for (index, (name, value)) in fields.into_iter().enumerate() {
+            names.insert(format!("#f{index}"), name);
+            values.insert(format!(":f{index}"), value);
+            sets.push(format!("#f{index} = :f{index}"));
+        }
+        let mut condition = "(attribute_not_exists(PK) OR seller_id = :seller) AND attribute_not_exists(stock) \
+                             AND (attribute_not_exists(reserved) OR reserved <= :n)"
+            .to_string();
+        if let Some(expected) = expected_on_hand {
+            values.insert(":expected".into(), n(expected));
+            condition.push_str(if expected == 0 {
+                " AND (attribute_not_exists(on_hand) OR on_hand = :expected)"
+            } else {
+                " AND on_hand = :expected"
+            });
+        }
+        let request = self
             .client
-            .put_item()
+            .update_item()
             .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(PK) OR seller_id = :seller")
-            .expression_attribute_values(":seller", s(sku.seller_id.clone()))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
-                Ok(false)
-            }
-            Err(error) => Err(store_error(error)),
+            .set_key(Some(key(sku_pk(&listing.sku_id), SKU_SK)))
+            .update_expression(format!("SET {}", sets.join(", ")))
+            .condition_expression(condition)
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        match self.write_item(|| request.clone().send()).await {
+            Ok(output) => Ok(Ok(decode_sku(output.attributes.unwrap_or_default())?)),
+            Err(error) => match error.as_service_error() {
+                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(
+                    failed,
+                )) => Ok(Err(refusal(failed.item(), &listing.seller_id, Some(on_hand), expected_on_hand))),
+                _ => Err(store_error(error)),
+            },
+        }
+    }
+
+    /// Moves a seller's SKU's on hand (and so its available units) by `delta`, refused when that
+    /// would take on hand below what is reserved (available below 0) or above `MAX_STOCK`.
+    pub async fn adjust_stock(
+        &self,
+        sku_id: &str,
+        seller_id: &str,
+        delta: i64,
+        now: Timestamp,
+    ) -> Result<Result<Sku, StockRefusal>, ApiError> {
+        // A relative change: applied once, however often the SDK sends it.
+        let token = write_token();
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(sku_pk(sku_id), SKU_SK)))
+            .update_expression(
+                "SET available = available + :d, on_hand = on_hand + :d, updated_at = :now, #last = :token",
+            )
+            .condition_expression(
+                "seller_id = :seller AND available >= :lowest AND on_hand <= :highest \
+                 AND (attribute_not_exists(#last) OR #last <> :token)",
+            )
+            .expression_attribute_names("#last", LAST_WRITE)
+            .expression_attribute_values(":token", s(token.clone()))
+            .expression_attribute_values(":d", n(delta))
+            .expression_attribute_values(":now", s(now.to_string()))
+            .expression_attribute_values(":seller", s(seller_id))
+            .expression_attribute_values(":lowest", n((-delta).max(0)))
+            .expression_attribute_values(":highest", n(MAX_STOCK - delta.max(0)))
+            .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        match self.write_item(|| request.clone().send()).await {
+            Ok(output) => Ok(Ok(decode_sku(output.attributes.unwrap_or_default())?)),
+            Err(error) => match error.as_service_error() {
+                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(
+                    failed,
+                )) => {
+                    let old = failed.item();
+                    if written_by(old, &token) {
+                        return Ok(Ok(decode_sku(old.cloned().unwrap_or_default())?));
+                    }
+                    let below =
+                        old.and_then(|old| number(old, "available")).is_some_and(|available| available + delta < 0);
+                    match refusal(old, seller_id, None, None) {
+                        StockRefusal::OutOfRange { .. } if below => {
+                            let reserved = old.and_then(|old| number(old, "reserved")).unwrap_or(0);
+                            Ok(Err(StockRefusal::BelowReserved { reserved }))
+                        }
+                        other => Ok(Err(other)),
+                    }
+                }
+                _ => Err(store_error(error)),
+            },
         }
     }
 }

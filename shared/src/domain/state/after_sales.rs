@@ -4,6 +4,7 @@
 
 use super::{Entry, SideEffects, Step};
 use crate::domain::address::Address;
+use crate::domain::catalog::StockMove;
 use crate::domain::money::Money;
 use crate::domain::order::{
     CloseReason, Order, OrderStatus, Refund, RefundKind, RefundLine, RefundState, ReturnShipment,
@@ -108,7 +109,7 @@ pub(super) fn approve(order: &mut Order, return_address: &Option<Address>, effec
         return Ok(None);
     };
     if kind == RefundKind::RefundOnly {
-        settle(order, effects);
+        settle(order, effects)?;
         return Ok(Some(Entry::new("refunded")));
     }
     let Some(address) = return_address else {
@@ -134,22 +135,31 @@ pub(super) fn confirm_return(order: &mut Order, effects: &mut SideEffects) -> St
     if refund_state(order) != Some(RefundState::Returning) {
         return Ok(None);
     }
-    settle(order, effects);
+    settle(order, effects)?;
     Ok(Some(Entry::new("refunded")))
 }
 
-/// Money goes back; a refund of everything paid closes the order.
-fn settle(order: &mut Order, effects: &mut SideEffects) {
+/// Money goes back; a refund of everything paid closes the order. Units of an unshipped order
+/// that are refunded go back on sale.
+fn settle(order: &mut Order, effects: &mut SideEffects) -> Result<(), ApiError> {
+    let unshipped = order.status == OrderStatus::Paid;
     let Some(refund) = order.refund.as_mut() else {
-        return;
+        return Ok(());
     };
     refund.state = RefundState::Refunded;
     let amount = refund.amount;
     let lines = refund.lines.clone();
-    order.amounts.refunded = Money(order.amounts.refunded.0 + amount.0);
+    order.amounts.refunded = order
+        .amounts
+        .refunded
+        .checked_add(amount)
+        .ok_or_else(|| ApiError::Internal("refunded amount overflows".into()))?;
     for refunded in &lines {
         if let Some(line) = order.lines.iter_mut().find(|line| line.sku_id == refunded.sku_id) {
             line.refunded_quantity += refunded.quantity;
+            if unshipped {
+                effects.stock.push((line.sku_id.clone(), StockMove::Release(refunded.quantity)));
+            }
         }
     }
     // Spread the money over the named lines in order, capped by each line's total.
@@ -168,5 +178,13 @@ fn settle(order: &mut Order, effects: &mut SideEffects) {
         order.auto_confirm_at = None;
         // A full refund gives back the points that paid part of the order too.
         effects.restore_points = order.amounts.points_used;
+        if unshipped {
+            // Nothing of it will ship: every unit still held goes back on sale.
+            for line in order.lines.iter_mut().filter(|line| line.units_kept() > 0) {
+                effects.stock.push((line.sku_id.clone(), StockMove::Release(line.units_kept())));
+                line.refunded_quantity = line.quantity;
+            }
+        }
     }
+    Ok(())
 }

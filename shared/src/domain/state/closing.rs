@@ -1,7 +1,8 @@
-//! The ways an unpaid order closes: the buyer cancels, the payment window runs out, the shop
-//! closes it. Stock and points come back.
+//! The ways an unpaid order closes: the buyer cancels (also past the deadline, before the schedule
+//! does), the payment window runs out, the shop closes it. Reserved units and points come back.
 
 use super::{Entry, SideEffects, Step};
+use crate::domain::catalog::StockMove;
 use crate::domain::order::{CloseReason, Order, OrderStatus};
 
 pub(super) fn close(order: &mut Order, reason: CloseReason, comment: &str, effects: &mut SideEffects) -> Step {
@@ -11,7 +12,12 @@ pub(super) fn close(order: &mut Order, reason: CloseReason, comment: &str, effec
     order.status = OrderStatus::Closed;
     order.close_reason = Some(reason);
     order.expires_at = None;
-    effects.restore_stock = order.lines.iter().map(|line| (line.sku_id.clone(), line.quantity)).collect();
+    effects.stock = order
+        .lines
+        .iter()
+        .filter(|line| line.units_kept() > 0)
+        .map(|line| (line.sku_id.clone(), StockMove::Release(line.units_kept())))
+        .collect();
     effects.restore_points = order.amounts.points_used;
     Ok(Some(Entry::with_comment("closed", comment)))
 }

@@ -1,8 +1,9 @@
 //! From payment to review: pay, ship, tracking events, receipt (by the buyer or by the clock),
 //! review, and the buyer's soft delete.
 
-use super::{Entry, Step};
-use crate::domain::order::{Order, OrderStatus, Payment, Shipment, TrackingEvent};
+use super::{is_expired, Entry, SideEffects, Step};
+use crate::domain::catalog::StockMove;
+use crate::domain::order::{LatePayment, Order, OrderStatus, Payment, Shipment, TrackingEvent};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 
@@ -20,17 +21,49 @@ pub(super) fn pay(order: &mut Order, payment: &Payment) -> Step {
     Ok(Some(Entry::new("paid")))
 }
 
-/// A paid order ships unless an after-sales case is open.
-pub(super) fn ship(order: &mut Order, shipment: &Shipment, auto_confirm_at: Timestamp) -> Step {
+/// Money for an order that cannot take it: kept on the order to be paid back. Never the trade
+/// that paid the order, never the same trade twice.
+pub(super) fn record_late_payment(order: &mut Order, late: &LatePayment, now: Timestamp) -> Step {
+    let could_pay = order.status == OrderStatus::PendingPayment && !is_expired(order, now);
+    let paying_trade = order.payment.as_ref().is_some_and(|payment| payment.trade_no == late.trade_no);
+    let known = order.late_payments.iter().any(|known| known.trade_no == late.trade_no);
+    if could_pay || paying_trade || known {
+        return Ok(None);
+    }
+    order.late_payments.push(late.clone());
+    Ok(Some(Entry::with_comment(
+        "payment_late",
+        format!("{} {} {}", late.channel.as_str(), late.trade_no, late.amount),
+    )))
+}
+
+/// A paid order ships unless an after-sales case is open; the units it holds leave the shelf.
+pub(super) fn ship(
+    order: &mut Order,
+    shipment: &Shipment,
+    auto_confirm_at: Timestamp,
+    effects: &mut SideEffects,
+) -> Step {
     if order.status != OrderStatus::Paid || order.has_open_refund() {
         return Ok(None);
     }
+    effects.stock = order
+        .lines
+        .iter()
+        .filter(|line| line.units_kept() > 0)
+        .map(|line| (line.sku_id.clone(), StockMove::Consume(line.units_kept())))
+        .collect();
     order.status = OrderStatus::Shipped;
     order.shipment = Some(shipment.clone());
     order.auto_confirm_at = Some(auto_confirm_at);
     Ok(Some(Entry::with_comment("shipped", format!("{} {}", shipment.carrier_name, shipment.tracking_no))))
 }
 
+/// The timeline label of a tracking event (the store appends events without a full transition).
+pub const TRACKING_LABEL: &str = "tracking";
+
+/// Shipped or completed orders take tracking events, up to `MAX_TRACKING_EVENTS`. (The store's
+/// append expresses the same rule as its condition.)
 pub(super) fn add_tracking_event(order: &mut Order, event: &TrackingEvent) -> Step {
     if !matches!(order.status, OrderStatus::Shipped | OrderStatus::Completed) {
         return Ok(None);
@@ -42,7 +75,7 @@ pub(super) fn add_tracking_event(order: &mut Order, event: &TrackingEvent) -> St
         ));
     }
     order.tracking_events.push(event.clone());
-    Ok(Some(Entry::with_comment("tracking", event.description.clone())))
+    Ok(Some(Entry::with_comment(TRACKING_LABEL, event.description.clone())))
 }
 
 /// The buyer confirms receipt of a shipped order; the clock does it later, unless an

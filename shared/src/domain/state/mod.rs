@@ -17,34 +17,49 @@ mod closing;
 mod fulfilment;
 
 use crate::domain::address::Address;
+use crate::domain::catalog::StockMove;
 use crate::domain::order::{
-    CloseReason, Order, OrderStatus, Payment, ReturnShipment, Shipment, TimelineEntry, TrackingEvent,
+    CloseReason, LatePayment, Order, OrderStatus, Payment, ReturnShipment, Shipment, TimelineEntry, TrackingEvent,
 };
 use crate::domain::party::Role;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
-use std::borrow::Cow;
 
 pub use after_sales::{RefundApplication, AFTER_SALES_WINDOW_SECONDS};
-pub use fulfilment::MAX_TRACKING_EVENTS;
+pub use fulfilment::{MAX_TRACKING_EVENTS, TRACKING_LABEL};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Pay(Payment),
-    Ship { shipment: Shipment, auto_confirm_at: Timestamp },
+    /// A payment the order cannot take (closed, past its deadline, paid by another trade).
+    RecordLatePayment(LatePayment),
+    Ship {
+        shipment: Shipment,
+        auto_confirm_at: Timestamp,
+    },
     AddTrackingEvent(TrackingEvent),
     ConfirmReceipt,
     AutoConfirm,
-    Cancel { reason: String },
+    Cancel {
+        reason: String,
+    },
     Timeout,
-    SellerClose { reason: String },
+    SellerClose {
+        reason: String,
+    },
     ApplyRefund(RefundApplication),
     WithdrawRefund,
-    RejectRefund { reason: String },
-    ApproveRefund { return_address: Option<Address> },
+    RejectRefund {
+        reason: String,
+    },
+    ApproveRefund {
+        return_address: Option<Address>,
+    },
     ShipReturn(ReturnShipment),
     ConfirmReturn,
-    Review { comment: String },
+    Review {
+        comment: String,
+    },
     Delete,
 }
 
@@ -53,6 +68,7 @@ impl Action {
     pub fn name(&self) -> &'static str {
         match self {
             Action::Pay(_) => "pay",
+            Action::RecordLatePayment(_) => "record a late payment on",
             Action::Ship { .. } => "ship",
             Action::AddTrackingEvent(_) => "add a tracking event to",
             Action::ConfirmReceipt => "confirm receipt of",
@@ -75,8 +91,9 @@ impl Action {
 /// What the caller's transition did besides changing the order (the store acts on it).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SideEffects {
-    /// Stock to give back to SKUs: (sku_id, quantity).
-    pub restore_stock: Vec<(String, u32)>,
+    /// Stock moves, by SKU: units released when an unshipped order closes or refunds them,
+    /// consumed when it ships.
+    pub stock: Vec<(String, StockMove)>,
     /// Points to give back to the buyer.
     pub restore_points: i64,
 }
@@ -101,21 +118,11 @@ impl Entry {
 /// refusal of the action's own content.
 type Step = Result<Option<Entry>, ApiError>;
 
-/// An unpaid order past its payment deadline is closed, whether or not the sweeper has
-/// written that yet.
+/// An unpaid order past its payment deadline: it can no longer be paid, and the payment-timeout
+/// schedule closes it (reads show it as it is stored until then, so details, lists and counts
+/// always agree).
 pub fn is_expired(order: &Order, now: Timestamp) -> bool {
     order.status == OrderStatus::PendingPayment && order.expires_at.is_some_and(|deadline| now >= deadline)
-}
-
-/// The order as every read shows it at `now`: an expired unpaid order appears closed.
-pub fn effective(order: &Order, now: Timestamp) -> Cow<'_, Order> {
-    if !is_expired(order, now) {
-        return Cow::Borrowed(order);
-    }
-    let mut closed = order.clone();
-    closed.status = OrderStatus::Closed;
-    closed.close_reason = Some(CloseReason::PaymentTimeout);
-    Cow::Owned(closed)
 }
 
 fn conflict(order: &Order, action: &Action) -> ApiError {
@@ -127,7 +134,8 @@ fn conflict(order: &Order, action: &Action) -> ApiError {
     ApiError::StateConflict { action: action.name().to_string(), from }
 }
 
-/// A deleted order takes no action; an expired unpaid one only its time-out.
+/// A deleted order takes no action; an unpaid one times out only past its deadline, and is paid
+/// only before it.
 fn check_open(order: &Order, action: &Action, now: Timestamp) -> Result<(), ApiError> {
     if order.deleted {
         return Err(conflict(order, action));
@@ -135,8 +143,8 @@ fn check_open(order: &Order, action: &Action, now: Timestamp) -> Result<(), ApiE
     let refuse = |from: &str| Err(ApiError::StateConflict { action: action.name().into(), from: from.into() });
     match (action, is_expired(order, now)) {
         (Action::Timeout, false) => refuse("pending_payment, still within its payment window"),
-        (Action::Timeout, true) | (_, false) => Ok(()),
-        (_, true) => refuse("closed (payment window expired)"),
+        (Action::Pay(_), true) => refuse("pending_payment past its payment deadline"),
+        _ => Ok(()),
     }
 }
 
@@ -148,7 +156,10 @@ pub fn apply(order: &Order, action: Action, actor: Role, now: Timestamp) -> Resu
     let mut effects = SideEffects::default();
     let step = match &action {
         Action::Pay(payment) => fulfilment::pay(&mut next, payment),
-        Action::Ship { shipment, auto_confirm_at } => fulfilment::ship(&mut next, shipment, *auto_confirm_at),
+        Action::RecordLatePayment(late) => fulfilment::record_late_payment(&mut next, late, now),
+        Action::Ship { shipment, auto_confirm_at } => {
+            fulfilment::ship(&mut next, shipment, *auto_confirm_at, &mut effects)
+        }
         Action::AddTrackingEvent(event) => fulfilment::add_tracking_event(&mut next, event),
         Action::ConfirmReceipt => fulfilment::confirm_receipt(&mut next, now, false),
         Action::AutoConfirm => fulfilment::confirm_receipt(&mut next, now, true),
