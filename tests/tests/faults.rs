@@ -61,10 +61,15 @@ async fn contention_is_retried_then_answered_503_and_never_as_a_business_error()
         .call(Method::POST, "/api/v1/admin/points", Some(&admin), Some(json!({"buyer_id": "alice", "points": 7})))
         .await;
     assert_eq!((granted.status, granted.data()["balance"].as_i64()), (StatusCode::OK, Some(7)), "{}", granted.body);
+    faults.fail_next(Some("UpdateItem"), Fault::ServerErrorAfterWrite, 1);
+    let seller = api.seller("shop-a-user", "shop-a");
+    let body = json!({"delta": 5, "reason": "received"});
+    let adjusted = api.call(Method::POST, "/api/v1/seller/skus/tea/stock-adjustments", Some(&seller), Some(body)).await;
+    assert_eq!((adjusted.status, adjusted.data()["on_hand"].as_i64()), (StatusCode::OK, Some(15)), "{}", adjusted.body);
     faults.fail_next(Some("TransactWriteItems"), Fault::ServerErrorAfterWrite, 1);
     let cancelled = api.call(Method::POST, &format!("/api/v1/orders/{no}/cancel"), Some(&buyer), None).await;
     assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
-    assert_eq!(api.stock("tea").await, 10, "given back once");
+    assert_eq!(api.stock("tea").await, 15, "given back once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -7,6 +7,9 @@ use super::{build_error, decode, encode, key, n, s, store_error, write_token, wr
 use crate::domain::catalog::{Listing, Sku, StockMove, StockRefusal, MAX_STOCK};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::update_item::{UpdateItemError, UpdateItemOutput};
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
 use std::collections::HashMap;
 
@@ -72,6 +75,19 @@ fn refusal(old: Option<&Item>, seller_id: &str, reserved_limit: Option<i64>, exp
     }
 }
 
+/// The SKU an UpdateItem left, or the item as it was when the update's condition failed.
+fn updated_or_refused(
+    result: Result<UpdateItemOutput, SdkError<UpdateItemError, HttpResponse>>,
+) -> Result<Result<Sku, Option<Item>>, ApiError> {
+    match result {
+        Ok(output) => Ok(Ok(decode_sku(output.attributes.unwrap_or_default())?)),
+        Err(error) => match error.as_service_error() {
+            Some(UpdateItemError::ConditionalCheckFailedException(failed)) => Ok(Err(failed.item.clone())),
+            _ => Err(store_error(error)),
+        },
+    }
+}
+
 impl Store {
     pub async fn get_sku(&self, sku_id: &str) -> Result<Option<Sku>, ApiError> {
         self.get(key(sku_pk(sku_id), SKU_SK), false).await?.map(decode_sku).transpose()
@@ -128,14 +144,9 @@ impl Store {
             .set_expression_attribute_values(Some(values))
             .return_values(ReturnValue::AllNew)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
-        match self.write_item(|| request.clone().send()).await {
-            Ok(output) => Ok(Ok(decode_sku(output.attributes.unwrap_or_default())?)),
-            Err(error) => match error.as_service_error() {
-                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(
-                    failed,
-                )) => Ok(Err(refusal(failed.item(), &listing.seller_id, Some(on_hand), expected_on_hand))),
-                _ => Err(store_error(error)),
-            },
+        match updated_or_refused(self.write_item(|| request.clone().send()).await)? {
+            Ok(sku) => Ok(Ok(sku)),
+            Err(old) => Ok(Err(refusal(old.as_ref(), &listing.seller_id, Some(on_hand), expected_on_hand))),
         }
     }
 
@@ -171,28 +182,22 @@ impl Store {
             .expression_attribute_values(":highest", n(MAX_STOCK - delta.max(0)))
             .return_values(ReturnValue::AllNew)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
-        match self.write_item(|| request.clone().send()).await {
-            Ok(output) => Ok(Ok(decode_sku(output.attributes.unwrap_or_default())?)),
-            Err(error) => match error.as_service_error() {
-                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(
-                    failed,
-                )) => {
-                    let old = failed.item();
-                    if written_by(old, &token) {
-                        return Ok(Ok(decode_sku(old.cloned().unwrap_or_default())?));
-                    }
-                    let below =
-                        old.and_then(|old| number(old, "available")).is_some_and(|available| available + delta < 0);
-                    match refusal(old, seller_id, None, None) {
-                        StockRefusal::OutOfRange { .. } if below => {
-                            let reserved = old.and_then(|old| number(old, "reserved")).unwrap_or(0);
-                            Ok(Err(StockRefusal::BelowReserved { reserved }))
-                        }
-                        other => Ok(Err(other)),
-                    }
-                }
-                _ => Err(store_error(error)),
-            },
+        let old = match updated_or_refused(self.write_item(|| request.clone().send()).await)? {
+            Ok(sku) => return Ok(Ok(sku)),
+            Err(old) => old,
+        };
+        let old = old.as_ref();
+        if written_by(old, &token) {
+            // An earlier attempt of this adjustment landed; its answer was lost.
+            return Ok(Ok(decode_sku(old.cloned().unwrap_or_default())?));
+        }
+        let below = old.and_then(|old| number(old, "available")).is_some_and(|available| available + delta < 0);
+        match refusal(old, seller_id, None, None) {
+            StockRefusal::OutOfRange { .. } if below => {
+                let reserved = old.and_then(|old| number(old, "reserved")).unwrap_or(0);
+                Ok(Err(StockRefusal::BelowReserved { reserved }))
+            }
+            other => Ok(Err(other)),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The ways an unpaid order closes: the buyer cancels (also past the deadline, before the schedule
 //! does), the payment window runs out, the shop closes it. Reserved units and points come back.
 
-use super::{Entry, SideEffects, Step};
+use super::{held_units, Entry, SideEffects, Step};
 use crate::domain::catalog::StockMove;
 use crate::domain::order::{CloseReason, Order, OrderStatus};
 
@@ -12,12 +12,7 @@ pub(super) fn close(order: &mut Order, reason: CloseReason, comment: &str, effec
     order.status = OrderStatus::Closed;
     order.close_reason = Some(reason);
     order.expires_at = None;
-    effects.stock = order
-        .lines
-        .iter()
-        .filter(|line| line.units_kept() > 0)
-        .map(|line| (line.sku_id.clone(), StockMove::Release(line.units_kept())))
-        .collect();
+    effects.stock = held_units(order, StockMove::Release);
     effects.restore_points = order.amounts.points_used;
     Ok(Some(Entry::with_comment("closed", comment)))
 }

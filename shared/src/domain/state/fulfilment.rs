@@ -1,7 +1,7 @@
 //! From payment to review: pay, ship, tracking events, receipt (by the buyer or by the clock),
 //! review, and the buyer's soft delete.
 
-use super::{is_expired, Entry, SideEffects, Step};
+use super::{held_units, is_expired, Entry, SideEffects, Step};
 use crate::domain::catalog::StockMove;
 use crate::domain::order::{LatePayment, Order, OrderStatus, Payment, Shipment, TrackingEvent};
 use crate::domain::time::Timestamp;
@@ -47,12 +47,7 @@ pub(super) fn ship(
     if order.status != OrderStatus::Paid || order.has_open_refund() {
         return Ok(None);
     }
-    effects.stock = order
-        .lines
-        .iter()
-        .filter(|line| line.units_kept() > 0)
-        .map(|line| (line.sku_id.clone(), StockMove::Consume(line.units_kept())))
-        .collect();
+    effects.stock = held_units(order, StockMove::Consume);
     order.status = OrderStatus::Shipped;
     order.shipment = Some(shipment.clone());
     order.auto_confirm_at = Some(auto_confirm_at);

@@ -98,6 +98,16 @@ pub struct SideEffects {
     pub restore_points: i64,
 }
 
+/// The units an unshipped order holds, moved by `stock_move` (released on close, consumed on ship).
+fn held_units(order: &Order, stock_move: fn(u32) -> StockMove) -> Vec<(String, StockMove)> {
+    order
+        .lines
+        .iter()
+        .filter(|line| line.units_kept() > 0)
+        .map(|line| (line.sku_id.clone(), stock_move(line.units_kept())))
+        .collect()
+}
+
 /// What one step wrote into the timeline.
 struct Entry {
     label: &'static str,
