@@ -6,7 +6,7 @@ export SAM_CLI_TELEMETRY := 0
 FUNCTIONS := $(notdir $(wildcard functions/*))
 LAMBDA_PACKAGES := $(foreach f,$(FUNCTIONS),-p $(f))
 
-.PHONY: tools tools-all bench-tools dev test lint validate build package bench clean
+.PHONY: tools tools-all bench-tools dev test contract contract-long lint validate build package bench clean openapi
 
 tools: ## DynamoDB Local (and Java 17 if missing)
 	scripts/tools.sh db
@@ -19,6 +19,17 @@ dev: tools ## DynamoDB Local + demo shop + every function on 127.0.0.1:3000
 
 test: tools ## unit, property and integration tests against DynamoDB Local
 	cargo run -q -p orders-dev --bin with-dynamodb -- scripts/run-tests.sh
+
+contract: tools ## schemathesis against the dev server's OpenAPI description, as buyer, seller and admin
+	scripts/tools.sh contract
+	scripts/contract.sh
+
+contract-long: tools ## the same with 10x the generated cases (a few minutes)
+	scripts/tools.sh contract
+	CONTRACT_EXAMPLES=500 scripts/contract.sh
+
+openapi: ## rewrite docs/openapi.json from the code (a test fails when it is stale)
+	cargo run -q -p orders-dev --bin openapi > docs/openapi.json
 
 lint: ## what CI enforces
 	cargo fmt --all -- --check

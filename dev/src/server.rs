@@ -8,10 +8,12 @@ use crate::template::{self, TemplateRoute};
 use axum::body::to_bytes;
 use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{RawPathParams, State};
+use axum::response::IntoResponse;
 use axum::routing::{on, MethodFilter};
 use orders_shared::error::{ApiError, Lang};
 use orders_shared::http::error_response;
 use orders_shared::http::event::EventBuilder;
+use orders_shared::http::openapi;
 use orders_shared::lambda_http::{self, Body};
 use orders_shared::App;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -58,7 +60,49 @@ pub fn router(state: Arc<DevState>, routes: &[TemplateRoute]) -> Result<axum::Ro
             on(filter, move |state, params, request| dispatch(state, target.clone(), params, request)),
         );
     }
+    let router = router
+        .route("/api/v1/openapi.json", axum::routing::get(openapi_json))
+        .route("/api/v1/docs", axum::routing::get(docs_page))
+        .route("/api/v1/docs/{file}", axum::routing::get(docs_asset));
     Ok(router.fallback(not_found).method_not_allowed_fallback(not_found).with_state(state))
+}
+
+/// The OpenAPI description, built from the code.
+async fn openapi_json() -> axum::response::Response {
+    match openapi::openapi_json() {
+        Ok(json) => ([(axum::http::header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Err(error) => into_axum(error_response(&error, Lang::En, "openapi")),
+    }
+}
+
+/// A browsable description: Swagger UI from the npm package `make tools` installs (no network).
+async fn docs_page() -> axum::response::Html<&'static str> {
+    axum::response::Html(
+        r##"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Order service API</title>
+<link rel="stylesheet" href="/api/v1/docs/swagger-ui.css"></head>
+<body><div id="ui">If nothing shows, run <code>make tools</code> (Swagger UI) or read <a href="/api/v1/openapi.json">openapi.json</a>.</div>
+<script src="/api/v1/docs/swagger-ui-bundle.js"></script>
+<script>window.onload = () => { window.ui = SwaggerUIBundle({ url: "/api/v1/openapi.json", dom_id: "#ui" }); };</script>
+</body></html>"##,
+    )
+}
+
+/// Swagger UI's files, from `.tools/node_modules/swagger-ui-dist`.
+async fn docs_asset(axum::extract::Path(file): axum::extract::Path<String>) -> axum::response::Response {
+    const FILES: [(&str, &str); 3] = [
+        ("swagger-ui.css", "text/css"),
+        ("swagger-ui-bundle.js", "application/javascript"),
+        ("favicon-32x32.png", "image/png"),
+    ];
+    let Some((name, content_type)) = FILES.iter().find(|(name, _)| *name == file) else {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    };
+    let path = crate::repo_root().map(|root| root.join(".tools/node_modules/swagger-ui-dist").join(name));
+    match path.map(std::fs::read) {
+        Ok(Ok(bytes)) => ([(axum::http::header::CONTENT_TYPE, *content_type)], bytes).into_response(),
+        _ => (axum::http::StatusCode::NOT_FOUND, "Swagger UI is not installed: run `make tools`").into_response(),
+    }
 }
 
 /// Serves template.yaml's routes until `shutdown` resolves.

@@ -4,15 +4,15 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
     ScalarAttributeType,
 };
-use serde_yaml::Value;
 use std::path::Path;
+use yaml_serde::Value;
 
 /// The logical id of the table resource.
 pub const TABLE_RESOURCE: &str = "OrdersTable";
 
 pub fn load(path: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-    serde_yaml::from_str(&text).map_err(|error| format!("{} is not valid YAML: {error}", path.display()))
+    yaml_serde::from_str(&text).map_err(|error| format!("{} is not valid YAML: {error}", path.display()))
 }
 
 /// One `HttpApi` event of a function.

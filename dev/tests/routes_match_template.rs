@@ -54,3 +54,31 @@ fn the_table_definition_has_the_spec_indexes() {
         ["buyer-status", "seller-orders", "seller-status", "due"].iter().map(|s| s.to_string()).collect();
     assert_eq!(names, expected);
 }
+
+#[test]
+fn the_openapi_description_has_exactly_the_deployed_routes() {
+    let template = template::load(&template_path().unwrap()).expect("template.yaml");
+    let deployed: BTreeSet<(String, String, String)> =
+        template::routes(&template).into_iter().map(|route| (route.method, route.path, route.function)).collect();
+    let description: serde_json::Value =
+        serde_json::from_str(&orders_shared::http::openapi::openapi_json().expect("the description")).expect("JSON");
+    let mut described = BTreeSet::new();
+    for (path, item) in description["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let id = operation["operationId"].as_str().expect("an operation id").to_string();
+            described.insert((method.to_uppercase(), path.clone(), id));
+        }
+    }
+    assert_eq!(described, deployed, "each route once, its operation id the function that serves it");
+}
+
+#[test]
+fn the_committed_openapi_json_is_current() {
+    let committed =
+        std::fs::read_to_string(orders_dev::repo_root().unwrap().join("docs/openapi.json")).expect("docs/openapi.json");
+    let current = orders_shared::http::openapi::openapi_json().expect("the description");
+    assert!(
+        committed.trim_end() == current.trim_end(),
+        "docs/openapi.json is stale: run `make openapi` (cargo run -q -p orders-dev --bin openapi > docs/openapi.json)"
+    );
+}

@@ -82,11 +82,13 @@ async fn run() -> Result<(), String> {
 
     let buyer = auth::mint(&secret, seed::DEMO_BUYER, "buyer", None, 30);
     let seller = auth::mint(&secret, seed::DEMO_SELLER_USER, "seller", Some(seed::DEMO_SELLER), 30);
+    let admin = auth::mint(&secret, seed::DEMO_ADMIN, "admin", None, 30);
     println!();
     println!("Order service on http://127.0.0.1:{port}  (DynamoDB Local: {}, table {table})", dynamo.endpoint());
     println!("Tokens (HS256, ORDERS_DEV_JWT_SECRET, 30 days):");
     println!("  export BUYER_TOKEN={buyer}");
     println!("  export SELLER_TOKEN={seller}");
+    println!("  export ADMIN_TOKEN={admin}");
     println!("Try:");
     println!(
         "  curl -s -X POST http://127.0.0.1:{port}/api/v1/orders -H \"Authorization: Bearer $BUYER_TOKEN\" \

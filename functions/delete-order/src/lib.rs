@@ -5,10 +5,10 @@ use orders_shared::app::orders::transition;
 use orders_shared::domain::party::Actor;
 use orders_shared::domain::state::Action;
 use orders_shared::http::params::order_no_param;
+use orders_shared::http::views::DeletedOrderView;
 use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
 use orders_shared::{ApiError, App};
-use serde_json::json;
 
 pub async fn handle(app: App, request: Request) -> Response<Body> {
     serve(request, |ctx, request| delete(app, ctx, request)).await
@@ -18,5 +18,5 @@ async fn delete(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError>
     let buyer_id = ctx.buyer()?;
     let order_no = order_no_param(&request)?;
     let order = transition(&app, Actor::Buyer(buyer_id), &order_no, Action::Delete).await?;
-    Reply::ok(json!({"order_no": order.order_no, "deleted": order.deleted}))
+    Reply::ok(DeletedOrderView { order_no: &order.order_no, deleted: order.deleted })
 }

@@ -3,10 +3,10 @@
 
 use orders_shared::app::points;
 use orders_shared::http::bodies::{json_body, GrantPointsBody};
+use orders_shared::http::views::PointsView;
 use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
 use orders_shared::{ApiError, App};
-use serde_json::json;
 
 pub async fn handle(app: App, request: Request) -> Response<Body> {
     serve(request, |ctx, request| grant(app, ctx, request)).await
@@ -16,5 +16,5 @@ async fn grant(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> 
     let admin = ctx.admin()?;
     let body = json_body::<GrantPointsBody>(&request)?.validated()?;
     let balance = points::grant(&app, admin, &body.buyer_id, body.points, &body.reason).await?;
-    Reply::ok(json!({"buyer_id": body.buyer_id, "balance": balance}))
+    Reply::ok(PointsView { buyer_id: &body.buyer_id, balance })
 }

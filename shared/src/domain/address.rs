@@ -10,6 +10,7 @@ pub const MAX_ADDRESSES: u32 = 20;
 
 /// A delivery address as snapshotted into an order or kept in the address book.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Address {
     pub name: String,
     pub phone: String,
@@ -40,6 +41,7 @@ impl Address {
 
 /// One address-book entry as stored and shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddressEntry {
     pub address_id: String,
     #[serde(flatten)]

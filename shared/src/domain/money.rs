@@ -83,6 +83,22 @@ pub mod as_fen {
     }
 }
 
+/// On the wire money is a string: up to 12 digits, then at most two decimals.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Money {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^[0-9]{1,12}(\.[0-9]{1,2})?$"))
+            .description(Some("An amount in CNY, as a string with at most two decimals"))
+            .examples([serde_json::json!("128.00")])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Money {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// schedules (`system`) and the payment provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     Buyer,
     Seller,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// A payment channel; stored in the order's `payment` and named in `POST /orders/{id}/payments`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PaymentChannel {
     /// Alipay's app payment: an RSA2-signed order string, then Alipay's notification.
     Alipay,

@@ -2,6 +2,8 @@
 //! types these convert into (`Address::validate`, `Sku::validate`) or here where a body is the
 //! only place a value comes from.
 
+#[cfg(feature = "openapi")]
+use crate::adapters::http::openapi::rules;
 use crate::domain::address::Address;
 use crate::domain::catalog::{validate_stock, Listing, MAX_STOCK};
 use crate::domain::money::Money;
@@ -63,9 +65,14 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
     Ok(value)
 }
 
-/// An optional JSON body: empty means the default.
+/// An optional JSON body: empty, or JSON `null`, means the default.
 pub fn optional_body<T: Default + DeserializeOwned>(request: &Request) -> Result<T, ApiError> {
-    if request.body().is_empty() {
+    let is_null = || match request.body() {
+        Body::Text(text) => text.trim() == "null",
+        Body::Binary(bytes) => bytes.trim_ascii() == b"null",
+        _ => false,
+    };
+    if request.body().is_empty() || (is_null() && is_json(request)) {
         Ok(T::default())
     } else {
         json_body(request)
@@ -85,13 +92,21 @@ fn strip_position(message: &str) -> String {
 /// the field names in error messages.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"name": "Li Lei", "phone": "13800000000", "province": "Sichuan", "city": "Chengdu", "district": "Wuhou", "detail": "1 Renmin Rd", "is_default": true}))))]
 pub struct AddressBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 50>))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::phone))]
     pub phone: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 50>))]
     pub province: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 50>))]
     pub city: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<0, 50>))]
     pub district: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 200>))]
     pub detail: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub is_default: bool,
@@ -109,28 +124,38 @@ impl AddressBody {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"sku_id": "tea-longjing-250g", "quantity": 2}))))]
 pub struct ItemBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::id))]
     pub sku_id: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<1, MAX_QUANTITY>))]
     pub quantity: i64,
 }
 
 /// `POST /orders`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"items": [{"sku_id": "tea-longjing-250g", "quantity": 2}], "address_id": "a1b2c3", "remark": "Please ring twice"}))))]
 pub struct CreateOrderBody {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::items::<MAX_DISTINCT_SKUS>))]
     pub items: Vec<ItemBody>,
     #[serde(default)]
     pub from_cart: bool,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::id))]
     pub address_id: Option<String>,
     #[serde(default)]
     pub address: Option<AddressBody>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::lines::<0, 200>))]
     pub remark: String,
     #[serde(default)]
     pub order_type: OrderType,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<0, MAX_POINTS>))]
     pub points_to_use: i64,
 }
 
@@ -203,21 +228,30 @@ impl CreateOrderBody {
 /// `PUT /seller/skus/{sku_id}`: the listing, and `stock`, the units on hand.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"name": "Longjing tea 250 g", "properties": "250 g tin", "price": "128.00", "points_price": 12800, "stock": 500}))))]
 pub struct PutSkuBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 120>))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<0, 500>))]
     pub properties: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<0, 1000>))]
     pub pic: String,
     pub price: Money,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<1, MAX_STOCK>))]
     pub points_price: Option<i64>,
     /// Units on hand, those held for open orders included.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100_000_000))]
     pub stock: i64,
     /// Set on hand only if it is still this (two screens must not overwrite each other).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100_000_000))]
     pub expected_on_hand: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::id))]
     pub freight_template_id: Option<String>,
 }
 
@@ -252,9 +286,13 @@ impl PutSkuBody {
 /// `POST /seller/skus/{sku_id}/stock-adjustments`: goods received or lost.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"delta": 120, "reason": "Delivery from the farm"}))))]
 pub struct StockAdjustmentBody {
-    /// Units to add to on hand (negative takes away).
+    /// Units to add to on hand (negative takes away; never 0).
+    #[cfg_attr(feature = "openapi", schema(minimum = -100_000_000, maximum = 100_000_000))]
     pub delta: i64,
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::lines::<1, 200>))]
     pub reason: String,
 }
 
@@ -271,7 +309,10 @@ impl StockAdjustmentBody {
 /// `POST /orders/{id}/payments`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"channel": "alipay"}))))]
 pub struct PaymentBody {
+    #[cfg_attr(feature = "openapi", schema(value_type = PaymentChannel))]
     pub channel: String,
 }
 
@@ -284,9 +325,14 @@ impl PaymentBody {
 /// `POST /seller/orders/{id}/ship`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"carrier_code": "SF", "carrier_name": "SF Express", "tracking_no": "SF1234567890"}))))]
 pub struct ShipBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::id))]
     pub carrier_code: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 50>))]
     pub carrier_name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::id))]
     pub tracking_no: String,
 }
 
@@ -311,11 +357,16 @@ impl ShipBody {
 /// `POST /seller/orders/{id}/tracking-events`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"description": "Arrived at Chengdu hub", "location": "Chengdu"}))))]
 pub struct TrackingEventBody {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Timestamp>))]
     pub at: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 200>))]
     pub description: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<0, 100>))]
     pub location: String,
 }
 
@@ -337,8 +388,11 @@ impl TrackingEventBody {
 /// A body with an optional free-text `reason` (the buyer's cancel, the shop's close).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"reason": "Ordered the wrong size"}))))]
 pub struct ReasonBody {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::lines::<0, 200>))]
     pub reason: String,
 }
 
@@ -352,8 +406,11 @@ impl ReasonBody {
 /// `POST /orders/{id}/review`: an optional comment, kept in the timeline.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"comment": "Fresh and fragrant"}))))]
 pub struct ReviewBody {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::lines::<0, 500>))]
     pub comment: String,
 }
 
@@ -367,10 +424,15 @@ impl ReviewBody {
 /// `POST /admin/points`: grant (or, negative, take back) a buyer's points.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"buyer_id": "buyer-1", "points": 500, "reason": "Welcome gift"}))))]
 pub struct GrantPointsBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::user_id))]
     pub buyer_id: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::change::<MAX_POINTS>))]
     pub points: i64,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::lines::<0, 200>))]
     pub reason: String,
 }
 
@@ -418,6 +480,13 @@ mod tests {
         assert!(json_body::<Sample>(&charset.into_request()).is_ok());
         let empty = EventBuilder::new(Method::POST, "/x", "/x").header("content-type", "text/plain");
         assert!(optional_body::<ReasonBody>(&empty.into_request()).is_ok(), "no body, nothing to refuse");
+        let null =
+            EventBuilder::new(Method::POST, "/x", "/x").header("content-type", "application/json").body(b" null ");
+        assert!(optional_body::<ReasonBody>(&null.into_request()).is_ok(), "an optional body may be null");
+        let null_as_text =
+            EventBuilder::new(Method::POST, "/x", "/x").header("content-type", "text/plain").body(b"null");
+        let error = optional_body::<ReasonBody>(&null_as_text.into_request()).unwrap_err();
+        assert_eq!(error.status().as_u16(), 415);
     }
 
     #[test]

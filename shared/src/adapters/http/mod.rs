@@ -7,6 +7,8 @@ pub mod bodies;
 pub mod context;
 pub mod cursor;
 pub mod event;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod params;
 pub mod views;
 

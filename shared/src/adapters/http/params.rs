@@ -66,9 +66,9 @@ pub fn origin(request: &Request) -> Option<String> {
 pub fn list_filter(request: &Request) -> Result<ListFilter, ApiError> {
     let mut filter = ListFilter { limit: DEFAULT_LIMIT, ..ListFilter::default() };
     if let Some(limit) = query_param(request, "limit") {
-        filter.limit = limit
-            .parse::<usize>()
-            .ok()
+        filter.limit = Some(limit.as_str())
+            .filter(|digits| digits.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|digits| digits.parse::<usize>().ok())
             .filter(|limit| (1..=MAX_LIMIT).contains(limit))
             .ok_or_else(|| ApiError::invalid("limit", format!("must be a whole number 1..={MAX_LIMIT}")))?;
     }

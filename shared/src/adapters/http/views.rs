@@ -3,9 +3,12 @@
 //! value field by field, so a field added to the order does not compile until its view says
 //! how it is shown.
 
+use crate::adapters::store::Counts;
 use crate::app::listing::OrderList;
 use crate::domain::address::Address;
+use crate::domain::address::AddressEntry;
 use crate::domain::catalog::{Listing, Sku};
+use crate::domain::counters::Bucket;
 use crate::domain::money::Money;
 use crate::domain::order::{
     Amounts, CloseReason, LatePayment, Order, OrderLine, OrderStatus, OrderType, Payment, Refund, RefundKind,
@@ -26,6 +29,7 @@ fn seconds_to_pay(status: OrderStatus, expires_at: Option<Timestamp>, now: Times
 /// An order as the API shows it at `now`: an unpaid one carries `close_seconds`, the seconds left
 /// to pay (0 once its deadline has passed; the payment-timeout schedule then closes it).
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderView<'a> {
     pub order_no: &'a str,
     pub buyer_id: &'a str,
@@ -114,6 +118,7 @@ impl<'a> OrderView<'a> {
 
 /// A payment the order could not take.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LatePaymentView<'a> {
     pub channel: PaymentChannel,
     pub trade_no: &'a str,
@@ -129,6 +134,7 @@ impl<'a> LatePaymentView<'a> {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineView<'a> {
     pub sku_id: &'a str,
     pub product_name: &'a str,
@@ -172,6 +178,7 @@ impl<'a> LineView<'a> {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AmountsView {
     pub goods: Money,
     pub shipping: Money,
@@ -191,6 +198,7 @@ impl AmountsView {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefundView<'a> {
     pub kind: RefundKind,
     pub state: RefundState,
@@ -238,6 +246,7 @@ impl<'a> RefundView<'a> {
 
 /// A page of orders: `{items, next_cursor, total}`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderListView<'a> {
     pub items: Vec<OrderView<'a>>,
     pub next_cursor: Option<&'a str>,
@@ -256,6 +265,7 @@ impl<'a> OrderListView<'a> {
 
 /// The orders a create made (or, replayed, made before).
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedOrdersView<'a> {
     pub orders: Vec<OrderView<'a>>,
 }
@@ -268,6 +278,7 @@ impl<'a> CreatedOrdersView<'a> {
 
 /// `GET /orders/{id}/payment`: whether and how an order was paid.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentView<'a> {
     pub order_no: &'a str,
     /// `unpaid`, `paid`, `refunded` or `closed`.
@@ -319,6 +330,7 @@ impl<'a> PaymentView<'a> {
 
 /// `POST /orders/{id}/payments` with `alipay`: what the Alipay app SDK needs.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlipayStartView<'a> {
     pub order_no: &'a str,
     pub channel: PaymentChannel,
@@ -342,6 +354,7 @@ impl<'a> AlipayStartView<'a> {
 
 /// `GET /orders/{id}/logistics`: carrier, tracking number and events, newest first.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LogisticsView<'a> {
     pub order_no: &'a str,
     pub status: OrderStatus,
@@ -372,6 +385,7 @@ impl<'a> LogisticsView<'a> {
 
 /// A SKU as the catalog shows it: `stock` is what can be bought now.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SkuView<'a> {
     pub sku_id: &'a str,
     pub seller_id: &'a str,
@@ -406,6 +420,7 @@ impl<'a> SkuView<'a> {
 
 /// A SKU as its seller sees it: the catalog entry and every stock figure.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SellerSkuView<'a> {
     #[serde(flatten)]
     pub entry: SkuView<'a>,
@@ -426,6 +441,72 @@ impl<'a> SellerSkuView<'a> {
             available: sku.available,
         }
     }
+}
+
+/// `GET /order-counts` and the shop's: orders per bucket, from counters.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
+pub struct CountsView {
+    /// Unpaid.
+    pub wait_pay: i64,
+    /// Paid, not shipped.
+    pub wait_send: i64,
+    /// Shipped, not received.
+    pub wait_receipt: i64,
+    /// Completed and not reviewed (and, for a shop, not deleted by the buyer).
+    pub wait_review: i64,
+    /// With an open after-sales case.
+    pub after_sales: i64,
+    pub completed: i64,
+    pub closed: i64,
+    pub all: i64,
+}
+
+impl CountsView {
+    pub fn new(counts: &Counts) -> CountsView {
+        CountsView {
+            wait_pay: counts.get(Bucket::WaitPay),
+            wait_send: counts.get(Bucket::WaitSend),
+            wait_receipt: counts.get(Bucket::WaitReceipt),
+            wait_review: counts.get(Bucket::WaitReview),
+            after_sales: counts.get(Bucket::AfterSales),
+            completed: counts.get(Bucket::Completed),
+            closed: counts.get(Bucket::Closed),
+            all: counts.get(Bucket::All),
+        }
+    }
+}
+
+/// The buyer's address book, default first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
+pub struct AddressListView<'a> {
+    pub items: &'a [AddressEntry],
+    pub total: usize,
+}
+
+/// An address removed from the book.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
+pub struct DeletedAddressView<'a> {
+    pub address_id: &'a str,
+    pub deleted: bool,
+}
+
+/// An order hidden from the buyer's lists and counts.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
+pub struct DeletedOrderView<'a> {
+    pub order_no: &'a str,
+    pub deleted: bool,
+}
+
+/// A buyer's points balance.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Serialize)]
+pub struct PointsView<'a> {
+    pub buyer_id: &'a str,
+    pub balance: i64,
 }
 
 #[cfg(test)]
