@@ -246,8 +246,8 @@ async fn run() -> Result<(), String> {
     let client = local_db::client_counting(&endpoint, Some(counter.clone()));
     template::create_table(&client, table, &template_path()?).await?;
     let (alipay, alipay_key) = alipay_keys::generate(None)?;
-    let app_private_pem = alipay.signing_key().map_err(|e| e.to_string())?.to_pem()?;
-    let alipay_public_pem = alipay.verifying_key().map_err(|e| e.to_string())?.to_pem();
+    let app_private_pem = alipay.signing_key().await.map_err(|e| e.to_string())?.to_pem()?;
+    let alipay_public_pem = alipay.verifying_key().await.map_err(|e| e.to_string())?.to_pem();
     let app = App::new(client, Config::for_table(table)).with_alipay(alipay);
 
     // The data every run reads: SKUs with plenty of stock, an address, points.

@@ -20,6 +20,33 @@ impl Lang {
     }
 }
 
+/// Why a payment notification was refused: what the `NotifyRejected` metric counts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    /// Not a form, a parameter repeated or missing, an amount that is not one.
+    Malformed,
+    /// No signature, another algorithm, or one that does not verify.
+    Signature,
+    /// Signed, but for another merchant (app id).
+    Merchant,
+    /// Signed, but for no order of ours.
+    UnknownOrder,
+    /// Signed, but the amount is not the order's.
+    Amount,
+}
+
+impl Rejection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rejection::Malformed => "malformed",
+            Rejection::Signature => "signature",
+            Rejection::Merchant => "merchant",
+            Rejection::UnknownOrder => "unknown_order",
+            Rejection::Amount => "amount",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum ApiError {
     #[error("{what} {id} not found")]
@@ -40,8 +67,8 @@ pub enum ApiError {
     OutOfStock { sku_id: String },
     #[error("Idempotency-Key was used with another body")]
     IdempotencyMismatch,
-    #[error("signature invalid: {0}")]
-    SignatureInvalid(String),
+    #[error("payment notification refused ({}): {detail}", reason.as_str())]
+    SignatureInvalid { reason: Rejection, detail: String },
     #[error("the body is not application/json")]
     UnsupportedMediaType,
 }
@@ -49,6 +76,10 @@ pub enum ApiError {
 impl ApiError {
     pub fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Self {
         ApiError::Invalid { field: field.into(), rule: rule.into() }
+    }
+
+    pub fn rejected(reason: Rejection, detail: impl Into<String>) -> Self {
+        ApiError::SignatureInvalid { reason, detail: detail.into() }
     }
 
     pub fn not_found(what: &'static str, id: impl Into<String>) -> Self {
@@ -65,7 +96,7 @@ impl ApiError {
             ApiError::StateConflict { .. } => 10007,
             ApiError::OutOfStock { .. } => 10008,
             ApiError::IdempotencyMismatch => 10009,
-            ApiError::SignatureInvalid(_) => 10010,
+            ApiError::SignatureInvalid { .. } => 10010,
         }
     }
 
@@ -76,7 +107,7 @@ impl ApiError {
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Invalid { .. } | ApiError::SignatureInvalid(_) => StatusCode::BAD_REQUEST,
+            ApiError::Invalid { .. } | ApiError::SignatureInvalid { .. } => StatusCode::BAD_REQUEST,
             ApiError::StateConflict { .. } | ApiError::OutOfStock { .. } => StatusCode::CONFLICT,
             ApiError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -119,8 +150,10 @@ impl ApiError {
                 "Idempotency-Key was already used with a different request body".into()
             }
             (ApiError::IdempotencyMismatch, Lang::ZhCn) => "幂等键已用于不同的请求内容".into(),
-            (ApiError::SignatureInvalid(_), Lang::En) => "payment notification signature or content is invalid".into(),
-            (ApiError::SignatureInvalid(_), Lang::ZhCn) => "支付通知签名或内容无效".into(),
+            (ApiError::SignatureInvalid { .. }, Lang::En) => {
+                "payment notification signature or content is invalid".into()
+            }
+            (ApiError::SignatureInvalid { .. }, Lang::ZhCn) => "支付通知签名或内容无效".into(),
             (ApiError::UnsupportedMediaType, Lang::En) => {
                 "parameter Content-Type is invalid: send the body as application/json".into()
             }
@@ -158,7 +191,7 @@ mod tests {
             (ApiError::StateConflict { action: "cancel".into(), from: "paid".into() }, 10007, 409),
             (ApiError::OutOfStock { sku_id: "s".into() }, 10008, 409),
             (ApiError::IdempotencyMismatch, 10009, 422),
-            (ApiError::SignatureInvalid("x".into()), 10010, 400),
+            (ApiError::rejected(Rejection::Signature, "x"), 10010, 400),
             (ApiError::UnsupportedMediaType, 10005, 415),
         ];
         for (error, code, status) in cases {

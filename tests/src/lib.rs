@@ -8,12 +8,14 @@ use orders_dev::{alipay_keys, local_db};
 use orders_dev::{auth, server, template, template_path};
 use orders_shared::adapters::alipay::AlipayConfig;
 use orders_shared::adapters::config::Config;
+use orders_shared::adapters::metrics::CountRetries;
 use orders_shared::adapters::store::CallCounter;
 use orders_shared::App;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub mod faults;
+pub mod secrets_manager;
 
 pub use orders_dev::alipay_keys::DEV_APP_ID;
 pub use orders_shared::adapters::crypto::SigningKey;
@@ -99,7 +101,8 @@ impl TestApi {
         faults: Option<&FaultInjector>,
     ) -> TestApi {
         let calls = CallCounter::default();
-        let mut interceptors = vec![SharedInterceptor::new(calls.clone())];
+        // As a function's client: the SDK's retries counted for the StoreRetries metric.
+        let mut interceptors = vec![SharedInterceptor::new(calls.clone()), SharedInterceptor::new(CountRetries)];
         interceptors.extend(faults.map(|faults| SharedInterceptor::new(faults.clone())));
         let client = local_db::client_with(endpoint, interceptors);
         let table = unique_table();

@@ -8,6 +8,7 @@ use orders_shared::adapters::alipay::AlipayConfig;
 use orders_shared::adapters::config::Config;
 use orders_shared::adapters::http::cursor::CursorKey;
 use orders_shared::adapters::runtime::init_tracing;
+use orders_shared::adapters::secrets::Secret;
 use orders_shared::app::sweep::{auto_confirm_receipts, close_expired_orders};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::App;
@@ -58,7 +59,7 @@ async fn run() -> Result<(), String> {
         eprintln!("created table {table} from template.yaml");
     }
     if config.cursor_key.is_none() {
-        config.cursor_key = Some(cursor_key(&data.join("cursor.key"))?);
+        config.cursor_key = Some(Secret::ready("ORDERS_CURSOR_KEY", cursor_key(&data.join("cursor.key"))?));
     }
     let mut app = App::new(client, config);
     match AlipayConfig::from_env()? {

@@ -11,6 +11,6 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 }
 
 async fn notify(app: App, _ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
-    record_notification(&app, request.body().as_ref()).await?;
-    Ok(Reply::text("success"))
+    let order_no = record_notification(&app, request.body().as_ref()).await?;
+    Ok(Reply::text("success").about(order_no))
 }

@@ -2,6 +2,7 @@
 //! same transaction that writes the orders (one per seller); `Idempotency-Key` is honoured.
 
 use orders_shared::app::checkout::{place, Placed};
+use orders_shared::domain::order::Order;
 use orders_shared::domain::time::Timestamp;
 use orders_shared::http::bodies::{json_body, CreateOrderBody};
 use orders_shared::http::params::idempotency_key;
@@ -19,10 +20,11 @@ async fn create(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError>
     let key = idempotency_key(&request)?;
     let checkout = json_body::<CreateOrderBody>(&request)?.into_checkout()?;
     let now = Timestamp::now();
+    let order_nos = |orders: &[Order]| orders.iter().map(|order| order.order_no.as_str()).collect::<Vec<_>>().join(",");
     match place(&app, buyer_id, &checkout, key.as_ref()).await? {
-        Placed::Created(orders) => Reply::created(CreatedOrdersView::new(&orders, now)),
-        Placed::Replayed(orders) => {
-            Ok(Reply::created(CreatedOrdersView::new(&orders, now))?.header("idempotent-replayed", "true"))
-        }
+        Placed::Created(orders) => Ok(Reply::created(CreatedOrdersView::new(&orders, now))?.about(order_nos(&orders))),
+        Placed::Replayed(orders) => Ok(Reply::created(CreatedOrdersView::new(&orders, now))?
+            .about(order_nos(&orders))
+            .header("idempotent-replayed", "true")),
     }
 }

@@ -2,51 +2,33 @@
 //! and verification of Alipay's asynchronous notification.
 
 use crate::adapters::crypto::{SigningKey, VerifyingKey};
+use crate::adapters::secrets::Secret;
 use crate::domain::money::Money;
 use crate::domain::order::Order;
 use crate::domain::time::Timestamp;
-use crate::error::ApiError;
+use crate::error::{ApiError, Rejection};
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
-
-/// A key given as text and parsed when first used, so a function pays for parsing only when it
-/// signs or verifies, and never at init.
-struct LazyKey<T> {
-    /// The variable it came from, for messages.
-    variable: &'static str,
-    text: String,
-    parsed: OnceLock<Result<T, String>>,
-}
-
-impl<T> LazyKey<T> {
-    fn from_text(variable: &'static str, text: String) -> LazyKey<T> {
-        LazyKey { variable, text, parsed: OnceLock::new() }
-    }
-
-    fn ready(variable: &'static str, key: T) -> LazyKey<T> {
-        LazyKey { variable, text: String::new(), parsed: OnceLock::from(Ok(key)) }
-    }
-
-    fn get(&self, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<&T, ApiError> {
-        self.parsed
-            .get_or_init(|| parse(&self.text))
-            .as_ref()
-            .map_err(|error| ApiError::Internal(format!("{}: {error}", self.variable)))
-    }
-}
 
 const APP_KEY_VARIABLE: &str = "ALIPAY_APP_PRIVATE_KEY_PEM";
 const ALIPAY_KEY_VARIABLE: &str = "ALIPAY_PUBLIC_KEY_PEM";
+const SECRET_VARIABLE: &str = "ALIPAY_SECRET_ARN";
 
-/// Merchant settings, from `ALIPAY_APP_ID`, `ALIPAY_APP_PRIVATE_KEY_PEM`, `ALIPAY_PUBLIC_KEY_PEM`
-/// and optionally `ALIPAY_NOTIFY_URL`. Keys may be PEM (PKCS#8, PKCS#1, SubjectPublicKeyInfo) or
-/// the bare base64 Alipay's console shows.
+/// The field of the Alipay secret (`ALIPAY_SECRET_ARN`) that holds the app's private key.
+pub const SECRET_APP_KEY_FIELD: &str = "app_private_key";
+/// The field of the Alipay secret that holds Alipay's public key.
+pub const SECRET_ALIPAY_KEY_FIELD: &str = "alipay_public_key";
+
+/// Merchant settings, from `ALIPAY_APP_ID` and optionally `ALIPAY_NOTIFY_URL`; the keys from
+/// `ALIPAY_APP_PRIVATE_KEY_PEM` and `ALIPAY_PUBLIC_KEY_PEM` (local), or from the Secrets Manager
+/// secret `ALIPAY_SECRET_ARN` (deployed; fields `app_private_key`, `alipay_public_key`), read and
+/// parsed when first used. Keys may be PEM (PKCS#8, PKCS#1, SubjectPublicKeyInfo) or the bare
+/// base64 Alipay's console shows.
 pub struct AlipayConfig {
     pub app_id: String,
-    /// Signs order strings. Only start-payment is given it.
-    app_private_key: Option<LazyKey<SigningKey>>,
-    /// Verifies notifications. Only alipay-notify is given it.
-    alipay_public_key: Option<LazyKey<VerifyingKey>>,
+    /// Signs order strings.
+    app_private_key: Option<Secret<SigningKey>>,
+    /// Verifies notifications.
+    alipay_public_key: Option<Secret<VerifyingKey>>,
     pub notify_url: Option<String>,
 }
 
@@ -67,40 +49,49 @@ impl AlipayConfig {
     ) -> AlipayConfig {
         AlipayConfig {
             app_id: app_id.into(),
-            app_private_key: Some(LazyKey::ready(APP_KEY_VARIABLE, app_private_key)),
-            alipay_public_key: Some(LazyKey::ready(ALIPAY_KEY_VARIABLE, alipay_public_key)),
+            app_private_key: Some(Secret::ready(APP_KEY_VARIABLE, app_private_key)),
+            alipay_public_key: Some(Secret::ready(ALIPAY_KEY_VARIABLE, alipay_public_key)),
             notify_url,
         }
     }
 
-    /// None when `ALIPAY_APP_ID` is unset; an error when it is set with neither key. Each function
-    /// is given only the key it uses (template.yaml); a bad key is reported when first used.
+    /// None when `ALIPAY_APP_ID` is unset; an error when it is set without any key. A bad or
+    /// unreadable key is reported when first used.
     pub fn from_env() -> Result<Option<AlipayConfig>, String> {
         let Some(app_id) = std::env::var("ALIPAY_APP_ID").ok().filter(|id| !id.is_empty()) else { return Ok(None) };
-        let set = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
-        let private = set(APP_KEY_VARIABLE);
-        let public = set(ALIPAY_KEY_VARIABLE);
-        if private.is_none() && public.is_none() {
-            return Err(format!("ALIPAY_APP_ID is set but neither {APP_KEY_VARIABLE} nor {ALIPAY_KEY_VARIABLE}"));
+        let app_private_key = Secret::from_env(
+            APP_KEY_VARIABLE,
+            APP_KEY_VARIABLE,
+            SECRET_VARIABLE,
+            Some(SECRET_APP_KEY_FIELD),
+            SigningKey::from_text,
+        );
+        let alipay_public_key = Secret::from_env(
+            ALIPAY_KEY_VARIABLE,
+            ALIPAY_KEY_VARIABLE,
+            SECRET_VARIABLE,
+            Some(SECRET_ALIPAY_KEY_FIELD),
+            VerifyingKey::from_text,
+        );
+        if app_private_key.is_none() && alipay_public_key.is_none() {
+            return Err(format!(
+                "ALIPAY_APP_ID is set but neither {SECRET_VARIABLE} nor {APP_KEY_VARIABLE} / {ALIPAY_KEY_VARIABLE}"
+            ));
         }
-        Ok(Some(AlipayConfig {
-            app_id,
-            app_private_key: private.map(|text| LazyKey::from_text(APP_KEY_VARIABLE, text)),
-            alipay_public_key: public.map(|text| LazyKey::from_text(ALIPAY_KEY_VARIABLE, text)),
-            notify_url: set("ALIPAY_NOTIFY_URL"),
-        }))
+        let notify_url = std::env::var("ALIPAY_NOTIFY_URL").ok().filter(|url| !url.trim().is_empty());
+        Ok(Some(AlipayConfig { app_id, app_private_key, alipay_public_key, notify_url }))
     }
 
-    /// The app's signing key; a 500 naming the variable when this function lacks it or it is bad.
-    pub fn signing_key(&self) -> Result<&SigningKey, ApiError> {
+    /// The app's signing key; a 500 naming it when this function lacks it or it is bad.
+    pub async fn signing_key(&self) -> Result<&SigningKey, ApiError> {
         let missing = || ApiError::Internal(format!("{APP_KEY_VARIABLE} is not configured for this function"));
-        self.app_private_key.as_ref().ok_or_else(missing)?.get(SigningKey::from_text)
+        self.app_private_key.as_ref().ok_or_else(missing)?.get().await
     }
 
-    /// Alipay's public key; a 500 naming the variable when this function lacks it or it is bad.
-    pub fn verifying_key(&self) -> Result<&VerifyingKey, ApiError> {
+    /// Alipay's public key; a 500 naming it when this function lacks it or it is bad.
+    pub async fn verifying_key(&self) -> Result<&VerifyingKey, ApiError> {
         let missing = || ApiError::Internal(format!("{ALIPAY_KEY_VARIABLE} is not configured for this function"));
-        self.alipay_public_key.as_ref().ok_or_else(missing)?.get(VerifyingKey::from_text)
+        self.alipay_public_key.as_ref().ok_or_else(missing)?.get().await
     }
 }
 
@@ -138,6 +129,7 @@ fn alipay_time(at: Timestamp) -> String {
 /// The signed `order_string` for `alipay.trade.app.pay` (the Alipay app SDK's input).
 pub fn app_pay_order_string(
     config: &AlipayConfig,
+    key: &SigningKey,
     order: &Order,
     notify_url: &str,
     now: Timestamp,
@@ -163,7 +155,7 @@ pub fn app_pay_order_string(
         ("notify_url".to_string(), notify_url.to_string()),
         ("biz_content".to_string(), biz.to_string()),
     ]);
-    let sign = rsa2_sign(config.signing_key()?, &signing_content(&params, &["sign"]))?;
+    let sign = rsa2_sign(key, &signing_content(&params, &["sign"]))?;
     params.insert("sign".to_string(), sign);
     Ok(url_encode(&params))
 }
@@ -186,30 +178,32 @@ impl Notification {
 
 /// Verifies the RSA2 signature of a form-encoded notification (over every parameter but `sign`
 /// and `sign_type`) and that it is for this merchant. Anything wrong is SignatureInvalid.
-pub fn verify_notification(config: &AlipayConfig, body: &[u8]) -> Result<Notification, ApiError> {
+pub fn verify_notification(config: &AlipayConfig, key: &VerifyingKey, body: &[u8]) -> Result<Notification, ApiError> {
     let mut params: BTreeMap<String, String> = BTreeMap::new();
     for (name, value) in form_urlencoded::parse(body) {
         if params.insert(name.to_string(), value.to_string()).is_some() {
-            return Err(ApiError::SignatureInvalid(format!("parameter {name} repeated")));
+            return Err(ApiError::rejected(Rejection::Malformed, format!("parameter {name} repeated")));
         }
     }
-    let invalid = |why: &str| ApiError::SignatureInvalid(why.to_string());
-    let key = config.verifying_key()?;
-    let signature = params.get("sign").ok_or_else(|| invalid("no sign"))?;
+    let refuse = |reason: Rejection, why: &str| ApiError::rejected(reason, why);
+    let signature = params.get("sign").ok_or_else(|| refuse(Rejection::Signature, "no sign"))?;
     if params.get("sign_type").is_some_and(|kind| kind != "RSA2") {
-        return Err(invalid("sign_type is not RSA2"));
+        return Err(refuse(Rejection::Signature, "sign_type is not RSA2"));
     }
     if !key.verify_base64(signing_content(&params, &["sign", "sign_type"]).as_bytes(), signature) {
-        return Err(invalid("signature does not verify"));
+        return Err(refuse(Rejection::Signature, "signature does not verify"));
     }
     if params.get("app_id") != Some(&config.app_id) {
-        return Err(invalid("app_id is not ours"));
+        return Err(refuse(Rejection::Merchant, "app_id is not ours"));
     }
-    let field = |name: &str| params.get(name).cloned().ok_or_else(|| ApiError::SignatureInvalid(format!("no {name}")));
+    let field = |name: &str| {
+        params.get(name).cloned().ok_or_else(|| ApiError::rejected(Rejection::Malformed, format!("no {name}")))
+    };
     Ok(Notification {
         out_trade_no: field("out_trade_no")?,
         trade_no: field("trade_no")?,
-        total_amount: Money::parse(&field("total_amount")?).map_err(|_| invalid("total_amount is not an amount"))?,
+        total_amount: Money::parse(&field("total_amount")?)
+            .map_err(|_| refuse(Rejection::Malformed, "total_amount is not an amount"))?,
         trade_status: field("trade_status")?,
     })
 }
@@ -230,23 +224,23 @@ pub fn sign_notification(
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_bad_key_is_reported_when_first_used_naming_its_variable() {
+    #[tokio::test]
+    async fn a_bad_key_is_reported_when_first_used_naming_its_variable() {
         let config = AlipayConfig {
             app_id: "2021".into(),
-            app_private_key: Some(LazyKey::from_text(APP_KEY_VARIABLE, "not a key".into())),
+            app_private_key: Some(Secret::text(APP_KEY_VARIABLE, "not a key".into(), SigningKey::from_text)),
             alipay_public_key: None,
             notify_url: None,
         };
-        let error = config.signing_key().err().expect("a bad key");
+        let error = config.signing_key().await.err().expect("a bad key");
         assert!(matches!(&error, ApiError::Internal(why) if why.contains(APP_KEY_VARIABLE)), "{error:?}");
     }
 
-    #[test]
-    fn a_function_without_the_public_key_cannot_verify_and_says_which_key() {
+    #[tokio::test]
+    async fn a_function_without_the_public_key_cannot_verify_and_says_which_key() {
         let config =
             AlipayConfig { app_id: "2021".into(), app_private_key: None, alipay_public_key: None, notify_url: None };
-        let error = verify_notification(&config, b"app_id=2021&sign=abc").expect_err("no key to verify with");
+        let error = config.verifying_key().await.err().expect("no key to verify with");
         assert!(matches!(&error, ApiError::Internal(why) if why.contains("ALIPAY_PUBLIC_KEY_PEM")), "{error:?}");
     }
 }

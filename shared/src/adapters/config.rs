@@ -2,6 +2,7 @@
 //! a bad value stops a function at init with a message naming it.
 
 use crate::adapters::http::cursor::CursorKey;
+use crate::adapters::secrets::Secret;
 
 /// Settings every function shares.
 #[derive(Debug, Clone)]
@@ -12,8 +13,9 @@ pub struct Config {
     pub payment_window_seconds: i64,
     /// `AUTO_CONFIRM_DAYS`: how long after shipping an order completes by itself (default 10, 1 to 365).
     pub auto_confirm_days: i64,
-    /// `ORDERS_CURSOR_KEY`: signs list cursors (at least 32 bytes). Only the list functions need it.
-    pub cursor_key: Option<CursorKey>,
+    /// Signs list cursors (at least 32 bytes): `ORDERS_CURSOR_KEY` (local), or the Secrets
+    /// Manager secret `ORDERS_CURSOR_KEY_SECRET_ARN` (deployed). Only the list functions have it.
+    pub cursor_key: Option<Secret<CursorKey>>,
 }
 
 impl Config {
@@ -25,12 +27,17 @@ impl Config {
 
     /// Every variable but `TABLE_NAME`, which the caller chose (the dev server defaults it).
     pub fn from_env_for_table(table_name: &str) -> Result<Config, String> {
-        let cursor_key = match std::env::var("ORDERS_CURSOR_KEY") {
-            Ok(secret) if !secret.trim().is_empty() => {
-                Some(CursorKey::from_secret(&secret).map_err(|error| format!("ORDERS_CURSOR_KEY: {error}"))?)
-            }
-            _ => None,
-        };
+        let cursor_key = Secret::from_env(
+            "ORDERS_CURSOR_KEY",
+            "ORDERS_CURSOR_KEY",
+            "ORDERS_CURSOR_KEY_SECRET_ARN",
+            None,
+            CursorKey::from_secret,
+        );
+        if let Some(key) = &cursor_key {
+            // Text is checked now (a short key stops the function at init); an ARN at first use.
+            key.check_now()?;
+        }
         Ok(Config {
             table_name: table_name.to_string(),
             payment_window_seconds: number_var("PAYMENT_WINDOW_SECONDS", 1800, 60..=30 * 86_400)?,
@@ -45,7 +52,9 @@ impl Config {
             table_name: table_name.into(),
             payment_window_seconds: 1800,
             auto_confirm_days: 10,
-            cursor_key: CursorKey::from_secret(&CursorKey::generate_secret()).ok(),
+            cursor_key: CursorKey::from_secret(&CursorKey::generate_secret())
+                .ok()
+                .map(|key| Secret::ready("ORDERS_CURSOR_KEY", key)),
         }
     }
 }

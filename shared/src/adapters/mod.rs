@@ -4,6 +4,8 @@ pub mod alipay;
 pub mod config;
 pub mod crypto;
 pub mod http;
+pub mod metrics;
 pub mod runtime;
+pub mod secrets;
 pub mod store;
 pub mod tls;

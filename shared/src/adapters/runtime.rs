@@ -6,12 +6,13 @@
 
 use crate::adapters::alipay::AlipayConfig;
 use crate::adapters::config::Config;
+use crate::adapters::metrics::{self, CountRetries};
 use crate::adapters::tls;
 use crate::app::App;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::BehaviorVersion;
+use aws_config::{BehaviorVersion, SdkConfig};
 use lambda_http::{service_fn, Body, Request, Response};
 use std::convert::Infallible;
 use std::future::Future;
@@ -30,13 +31,21 @@ impl App {
 }
 
 /// A DynamoDB client from the environment (`AWS_ENDPOINT_URL_DYNAMODB` points it at DynamoDB
-/// Local). Short timeouts: a Lambda should answer 503 quickly rather than hang.
+/// Local), counting the SDK's retries for the `StoreRetries` metric.
+pub async fn dynamodb_client() -> Result<aws_sdk_dynamodb::Client, String> {
+    let config =
+        aws_sdk_dynamodb::config::Builder::from(&sdk_config_checked().await?).interceptor(CountRetries).build();
+    Ok(aws_sdk_dynamodb::Client::from_conf(config))
+}
+
+/// The AWS configuration every client of a function shares. Short timeouts: a Lambda should
+/// answer 503 quickly rather than hang.
 ///
 /// Built for a fast cold start: where Lambda gives the region and the role's keys in the
 /// environment they are used directly (the SDK's default chains would resolve the same values
 /// but first build an STS client, an IMDS client and the profile providers), and the HTTPS
 /// client trusts only the Amazon roots where that is safe (`tls.rs`).
-pub async fn dynamodb_client() -> Result<aws_sdk_dynamodb::Client, String> {
+async fn sdk_config_checked() -> Result<SdkConfig, String> {
     let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts()).retry_config(retries());
     if let Some(region) = var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")) {
@@ -48,10 +57,27 @@ pub async fn dynamodb_client() -> Result<aws_sdk_dynamodb::Client, String> {
     if let Some(http_client) = tls::https_client(tls::choose(var)?) {
         loader = loader.http_client(http_client);
     }
-    Ok(aws_sdk_dynamodb::Client::new(&loader.load().await))
+    Ok(loader.load().await)
 }
 
-/// Timeouts for every DynamoDB call.
+/// `sdk_config_checked` for clients built after init (Secrets Manager): the trust store was
+/// checked when the DynamoDB client was built, so an error cannot happen here; if it did, the
+/// SDK's default HTTPS client is used.
+pub async fn sdk_config() -> SdkConfig {
+    match sdk_config_checked().await {
+        Ok(config) => config,
+        Err(error) => {
+            tracing::warn!(%error, "AWS configuration: using the SDK's defaults");
+            aws_config::defaults(BehaviorVersion::latest())
+                .timeout_config(timeouts())
+                .retry_config(retries())
+                .load()
+                .await
+        }
+    }
+}
+
+/// Timeouts for every AWS call.
 pub fn timeouts() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(2))
@@ -90,10 +116,15 @@ where
     Fut: Future<Output = Response<Body>> + Send + 'static,
 {
     init_tracing();
+    metrics::install()?;
     let app = App::from_env().await?;
     lambda_http::run(service_fn(|request: Request| {
         let response = handler(app.clone(), request);
-        async move { Ok::<_, Infallible>(response.await) }
+        async move {
+            let response = response.await;
+            metrics::flush();
+            Ok::<_, Infallible>(response)
+        }
     }))
     .await
 }
@@ -106,10 +137,15 @@ where
     T: serde::Serialize,
 {
     init_tracing();
+    metrics::install()?;
     let app = App::from_env().await?;
     lambda_http::lambda_runtime::run(service_fn(|_event: lambda_http::LambdaEvent<serde_json::Value>| {
         let run = job(app.clone());
-        async move { run.await.map_err(|error| lambda_http::Error::from(error.to_string())) }
+        async move {
+            let result = run.await;
+            metrics::flush();
+            result.map_err(|error| lambda_http::Error::from(error.to_string()))
+        }
     }))
     .await
 }

@@ -2,6 +2,7 @@
 //! at once, price the checkout, then write everything in one transaction (stock reserved, one
 //! order per seller, points spent, counters moved, the key recorded). All or nothing.
 
+use crate::adapters::metrics;
 use crate::adapters::store::{CreateOutcome, IdempotencyClaim};
 use crate::app::App;
 use crate::domain::idempotency::IdempotencyKey;
@@ -23,6 +24,23 @@ pub enum Placed {
 }
 
 pub async fn place(
+    app: &App,
+    buyer_id: &str,
+    checkout: &Checkout,
+    key: Option<&IdempotencyKey>,
+) -> Result<Placed, ApiError> {
+    let placed = place_orders(app, buyer_id, checkout, key).await?;
+    if let Placed::Created(orders) = &placed {
+        metrics::orders_created(orders.len());
+        // Orders paid in full by points are paid as they are placed.
+        for (order, payment) in orders.iter().filter_map(|order| Some((order, order.payment.as_ref()?))) {
+            metrics::order_paid(payment.channel, order.amounts.payable);
+        }
+    }
+    Ok(placed)
+}
+
+async fn place_orders(
     app: &App,
     buyer_id: &str,
     checkout: &Checkout,

@@ -85,8 +85,13 @@ pub async fn list_orders(
     now: Timestamp,
 ) -> Result<OrderList, ApiError> {
     let store = &app.store;
-    let key =
-        app.config.cursor_key.as_ref().ok_or_else(|| ApiError::Internal("ORDERS_CURSOR_KEY is not set".into()))?;
+    let key = app
+        .config
+        .cursor_key
+        .as_ref()
+        .ok_or_else(|| ApiError::Internal("ORDERS_CURSOR_KEY is not set".into()))?
+        .get()
+        .await?;
     let owner_name = match side {
         Side::Buyer => format!("buyer:{owner}"),
         Side::Seller => format!("seller:{owner}"),

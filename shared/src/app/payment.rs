@@ -1,7 +1,8 @@
 //! Paying an order: starting a payment (Alipay's signed order string, or the settled state of a
 //! points order) and recording Alipay's verified notification exactly once.
 
-use crate::adapters::alipay::{app_pay_order_string, verify_notification};
+use crate::adapters::alipay::{app_pay_order_string, verify_notification, Notification};
+use crate::adapters::metrics;
 use crate::app::orders::{buyer_order, transition, transition_from};
 use crate::app::App;
 use crate::domain::order::{LatePayment, Order, OrderStatus, OrderType, Payment};
@@ -10,7 +11,7 @@ use crate::domain::party::Actor;
 use crate::domain::payment::PaymentChannel;
 use crate::domain::state::{is_expired, Action};
 use crate::domain::time::Timestamp;
-use crate::error::ApiError;
+use crate::error::{ApiError, Rejection};
 
 /// Where this API receives Alipay's notifications.
 pub const ALIPAY_NOTIFY_PATH: &str = "/api/v1/payments/alipay/notify";
@@ -56,7 +57,8 @@ pub async fn start(
                 (None, Some(origin)) => format!("{origin}{ALIPAY_NOTIFY_PATH}"),
                 (None, None) => return Err(ApiError::Internal("no ALIPAY_NOTIFY_URL and no Host header".into())),
             };
-            let order_string = app_pay_order_string(config, &order, &notify_url, now)?;
+            let key = config.signing_key().await?;
+            let order_string = app_pay_order_string(config, key, &order, &notify_url, now)?;
             Ok(Started::Alipay { order, order_string })
         }
     }
@@ -72,24 +74,39 @@ fn paid_by(order: &Order, trade_no: &str) -> bool {
 /// Records Alipay's asynchronous notification (the form body as received). The RSA2 signature,
 /// app id, order and amount are checked; `TRADE_SUCCESS`/`TRADE_FINISHED` moves the order to paid
 /// exactly once however often Alipay repeats it. Money for an order that can no longer take it is
-/// recorded on the order as a late payment, to be paid back. `Ok` means: answer `success`.
-pub async fn record_notification(app: &App, form: &[u8]) -> Result<(), ApiError> {
-    let notification = verify_notification(app.alipay()?, form)?;
+/// recorded on the order as a late payment, to be paid back. `Ok` means: answer `success`; it
+/// names the order.
+pub async fn record_notification(app: &App, form: &[u8]) -> Result<String, ApiError> {
+    let result = record(app, form).await;
+    if let Err(ApiError::SignatureInvalid { reason, .. }) = &result {
+        metrics::notify_rejected("alipay", *reason);
+    }
+    result
+}
+
+async fn record(app: &App, form: &[u8]) -> Result<String, ApiError> {
+    let config = app.alipay()?;
+    let notification = verify_notification(config, config.verifying_key().await?, form)?;
+    record_verified(app, &notification).await?;
+    Ok(notification.out_trade_no)
+}
+
+async fn record_verified(app: &App, notification: &Notification) -> Result<(), ApiError> {
     if !notification.is_paid() {
         // WAIT_BUYER_PAY, TRADE_CLOSED: nothing to record; acknowledge so Alipay stops repeating.
         return Ok(());
     }
     let order_no = &notification.out_trade_no;
-    let unknown = || ApiError::SignatureInvalid(format!("out_trade_no {order_no} is not an order"));
+    let unknown = || ApiError::rejected(Rejection::UnknownOrder, format!("out_trade_no {order_no} is not an order"));
     if !order_no::is_valid(order_no) {
         return Err(unknown());
     }
     let order = app.store.order_by_no(order_no).await?.ok_or_else(unknown)?;
     if notification.total_amount != order.amounts.payable {
-        return Err(ApiError::SignatureInvalid(format!(
-            "total_amount {} is not the order's {}",
-            notification.total_amount, order.amounts.payable
-        )));
+        return Err(ApiError::rejected(
+            Rejection::Amount,
+            format!("total_amount {} is not the order's {}", notification.total_amount, order.amounts.payable),
+        ));
     }
     let known_late = order.late_payments.iter().any(|late| late.trade_no == notification.trade_no);
     if paid_by(&order, &notification.trade_no) || known_late {
@@ -99,7 +116,10 @@ pub async fn record_notification(app: &App, form: &[u8]) -> Result<(), ApiError>
     let payment = Payment { channel: PaymentChannel::Alipay, trade_no: notification.trade_no.clone(), paid_at: now };
     let conflict = match transition_from(app, Actor::PaymentProvider, order_no, Some(order), Action::Pay(payment)).await
     {
-        Ok(_) => return Ok(()),
+        Ok(_) => {
+            metrics::order_paid(PaymentChannel::Alipay, notification.total_amount);
+            return Ok(());
+        }
         Err(conflict @ ApiError::StateConflict { .. }) => conflict,
         Err(error) => return Err(error),
     };

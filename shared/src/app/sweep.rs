@@ -1,6 +1,7 @@
 //! The two schedules: close unpaid orders past their deadline (stock and points come back) and
 //! complete shipped orders past their auto-confirm time. Both read only the sparse due index.
 
+use crate::adapters::metrics;
 use crate::app::orders::transition;
 use crate::app::App;
 use crate::domain::order::Deadline;
@@ -25,7 +26,14 @@ pub struct SweepReport {
     pub skipped: usize,
 }
 
-async fn sweep(app: &App, deadline: Deadline, action: Action, now: Timestamp) -> Result<SweepReport, ApiError> {
+/// Moves every order past `deadline`; `moved` is told of each one (for its metric).
+async fn sweep(
+    app: &App,
+    deadline: Deadline,
+    action: Action,
+    now: Timestamp,
+    moved: fn(usize),
+) -> Result<SweepReport, ApiError> {
     let mut report = SweepReport::default();
     for _ in 0..MAX_BATCHES {
         let due = app.store.due_orders(deadline, now, BATCH).await?;
@@ -33,7 +41,10 @@ async fn sweep(app: &App, deadline: Deadline, action: Action, now: Timestamp) ->
         for (buyer_id, order_no) in &due {
             report.due += 1;
             match transition(app, Actor::Schedule { buyer_id }, order_no, action.clone()).await {
-                Ok(_) => report.done += 1,
+                Ok(_) => {
+                    report.done += 1;
+                    moved(1);
+                }
                 Err(ApiError::StateConflict { .. } | ApiError::NotFound { .. }) => report.skipped += 1,
                 Err(error) => return Err(error),
             }
@@ -51,10 +62,10 @@ async fn sweep(app: &App, deadline: Deadline, action: Action, now: Timestamp) ->
 
 /// `close-expired-orders`.
 pub async fn close_expired_orders(app: &App, now: Timestamp) -> Result<SweepReport, ApiError> {
-    sweep(app, Deadline::Payment, Action::Timeout, now).await
+    sweep(app, Deadline::Payment, Action::Timeout, now, metrics::orders_closed_by_timeout).await
 }
 
 /// `auto-confirm-receipt`.
 pub async fn auto_confirm_receipts(app: &App, now: Timestamp) -> Result<SweepReport, ApiError> {
-    sweep(app, Deadline::AutoConfirm, Action::AutoConfirm, now).await
+    sweep(app, Deadline::AutoConfirm, Action::AutoConfirm, now, metrics::orders_auto_confirmed).await
 }

@@ -26,6 +26,7 @@ pub use migrations::StockMigration;
 pub use orders::CommitError;
 pub use queries::{OrderPage, OrderQuery, Partition};
 
+use crate::adapters::metrics;
 use crate::error::ApiError;
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
@@ -200,6 +201,7 @@ impl Store {
                         ))
                         .into());
                     }
+                    metrics::store_retry("contention");
                     tokio::time::sleep(backoff(attempt)).await;
                 }
                 Some(Cancellation::Other) | None => return Err(store_error(error).into()),
@@ -227,6 +229,7 @@ impl Store {
                         && attempt < CONTENTION_ATTEMPTS
                         && started.elapsed() < CONTENTION_BUDGET =>
                 {
+                    metrics::store_retry("contention");
                     tokio::time::sleep(backoff(attempt)).await;
                 }
                 other => return other,
