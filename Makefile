@@ -6,7 +6,7 @@ export SAM_CLI_TELEMETRY := 0
 FUNCTIONS := $(notdir $(wildcard functions/*))
 LAMBDA_PACKAGES := $(foreach f,$(FUNCTIONS),-p $(f))
 
-.PHONY: tools tools-all bench-tools dev test contract contract-long lint validate build package bench clean openapi
+.PHONY: tools tools-all bench-tools dev test contract contract-long walkthrough events lint validate package deploy bench clean openapi
 
 tools: ## DynamoDB Local (and Java 17 if missing)
 	scripts/tools.sh db
@@ -28,6 +28,12 @@ contract-long: tools ## the same with 10x the generated cases (a few minutes)
 	scripts/tools.sh contract
 	CONTRACT_EXAMPLES=500 scripts/contract.sh
 
+walkthrough: tools ## run the README's walkthrough against a fresh dev server and check every answer
+	scripts/walkthrough.sh
+
+events: ## rewrite events/ from dev/src/events.rs (a test fails when they are stale)
+	cargo run -q -p orders-dev --bin events
+
 openapi: ## rewrite docs/openapi.json from the code (a test fails when it is stale)
 	cargo run -q -p orders-dev --bin openapi > docs/openapi.json
 
@@ -35,22 +41,28 @@ lint: ## what CI enforces
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-validate: tools-all ## sam validate --lint
+validate: tools-all ## sam validate --lint, and every reference resolving after the SAM transform
 	$(VENV)/bin/sam validate --lint
+	$(VENV)/bin/python scripts/check-template.py template.yaml
 
-build: tools-all ## release Lambda packages for arm64 (target/lambda/<function>/bootstrap.zip)
+package: tools-all ## every function as a release arm64 zip, in one cargo invocation (target/lambda/<function>/bootstrap.zip)
 	rustup target add aarch64-unknown-linux-gnu
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --output-format zip $(LAMBDA_PACKAGES)
+	scripts/check-zips.sh
 
 bench-tools: tools-all ## the Python peer's runtime, wrk and valgrind
 	scripts/tools.sh bench
 
-bench: bench-tools build ## cold start, instructions, size, round trips, load, scale -> bench/results.json, docs/benchmarks.md
+bench: bench-tools package ## cold start, instructions, size, round trips, load, scale -> bench/results.json, docs/benchmarks.md
 	cargo build --release --workspace --bins
 	target/release/orders-bench
 
-package: tools-all ## sam build (uses cargo-lambda)
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sam build --beta-features
+deploy: package ## sam deploy of template.yaml with the zips (asks for the parameters the first time)
+	@if grep -q '^parameter_overrides' samconfig.toml; then \
+	  $(VENV)/bin/sam deploy; \
+	else \
+	  $(VENV)/bin/sam deploy --guided; \
+	fi
 
 clean:
 	rm -rf .aws-sam target/lambda

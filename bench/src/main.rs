@@ -3,13 +3,14 @@
 //! (with SVG charts). Figures are printed, never asserted.
 
 mod coldstart;
+mod cost;
 mod emulator;
 mod load;
 mod report;
 mod stats;
 
 use coldstart::Subject;
-use orders_dev::{alipay_keys, handlers, local_db, template, template_path};
+use orders_dev::{alipay_keys, handlers, local_db, seed, template, template_path};
 use orders_shared::adapters::config::Config;
 use orders_shared::adapters::crypto::SigningKey;
 use orders_shared::adapters::store::CallCounter;
@@ -39,8 +40,10 @@ struct Options {
     /// `BENCH_FUNCTIONS`: only these functions' cold starts (comma list); the report is then
     /// not written, the figures are only printed.
     functions: Option<Vec<String>>,
-    /// `BENCH_PARTS`: only these parts (`cold`, `instructions`, `load`, `scale`); likewise.
+    /// `BENCH_PARTS`: only these parts (`cold`, `instructions`, `load`, `scale`, `cost`); likewise.
     parts: Option<Vec<String>>,
+    /// `BENCH_COST_LIVES`: whole order lives (and cancelled ones) the cost part runs.
+    cost_lives: usize,
 }
 
 impl Options {
@@ -75,6 +78,7 @@ fn options() -> Options {
         scale_orders: var("BENCH_SCALE_ORDERS", 100_000) as usize,
         functions: list("BENCH_FUNCTIONS"),
         parts: list("BENCH_PARTS"),
+        cost_lives: var("BENCH_COST_LIVES", 50) as usize,
     }
 }
 
@@ -114,15 +118,19 @@ pub fn orders_for(buyer: &str, count: usize) -> Vec<orders_shared::domain::order
         .collect()
 }
 
-/// Replaces the sample ids of events/*.json with the seeded ones.
+/// Replaces the demo ids of events/*.json (`orders_dev::seed`) with the seeded ones.
 fn patch_event(text: &str, order_no: &str, address_id: &str) -> String {
-    text.replace("176400000000012345", order_no)
-        .replace("0123456789abcdef", address_id)
-        .replace("buyer-demo", BUYER)
+    let mut text = text.to_string();
+    for (function, _) in seed::DEMO_ORDERS {
+        if let Some(demo) = seed::demo_order_no(function) {
+            text = text.replace(&demo, order_no);
+        }
+    }
+    text.replace(seed::DEMO_ADDRESS_TO_DELETE, address_id)
+        .replace(seed::DEMO_ADDRESS, address_id)
+        .replace(seed::DEMO_BUYER, BUYER)
         .replace("tea-longjing-250g", SKU)
-        .replace("shop-demo", SHOP)
-        // put-sku must not take the stock the create runs need.
-        .replace("\\\"stock\\\": 100}", "\\\"stock\\\": 100000000}")
+        .replace(seed::DEMO_SELLER, SHOP)
 }
 
 /// The bench SKUs: the one the samples name, and one per load connection.
@@ -445,7 +453,18 @@ async fn run() -> Result<(), String> {
         json!(null)
     };
 
-    // 6. Scale: 10 orders against many.
+    // 6. What an order costs: capacity per step, priced.
+    let cost = if options.wants("cost") {
+        eprintln!("[bench] capacity of {} order lives...", options.cost_lives);
+        let (cost_alipay, cost_key) = alipay_keys::generate(None)?;
+        let cost = cost::run(&endpoint, table, cost_alipay, &cost_key, options.cost_lives).await?;
+        report::print_cost(&cost);
+        cost
+    } else {
+        json!(null)
+    };
+
+    // 7. Scale: 10 orders against many.
     let scale = if options.wants("scale") { load::scale(&app, options.scale_orders).await? } else { json!(null) };
 
     if !options.is_full() {
@@ -464,6 +483,7 @@ async fn run() -> Result<(), String> {
         "instructions": instructions,
         "package_sizes": sizes,
         "round_trips": round_trips,
+        "order_cost": cost,
         "load": load,
         "scale": scale,
         "took_seconds": started.elapsed().as_secs(),

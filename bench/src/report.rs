@@ -330,6 +330,8 @@ pub fn write(root: &Path, results: &Value) -> Result<(), String> {
         );
     }
 
+    md.push_str(&cost_section(&results["order_cost"]));
+
     let _ = writeln!(
         md,
         "\n## Load\n\n![load](bench-load.svg)\n\n\
@@ -430,4 +432,70 @@ pub fn write(root: &Path, results: &Value) -> Result<(), String> {
     }
     let _ = writeln!(md, "\n{}", include_str!("../NOTES.md"));
     std::fs::write(docs.join("benchmarks.md"), md).map_err(|e| e.to_string())
+}
+
+/// The cost tables: per step, then per order with the prices per million orders.
+pub fn cost_section(cost: &Value) -> String {
+    let mut md = String::new();
+    if cost.is_null() {
+        return md;
+    }
+    let _ = writeln!(
+        md,
+        "\n## What an order costs\n\nCapacity read from `ReturnConsumedCapacity: INDEXES` (DynamoDB Local applies DynamoDB's \
+         rules: 1 KB per write unit, 4 KB per strongly consistent read unit, twice that in a transaction, and every \
+         index the write changes), averaged over {} lives; durations are the median of the use case's wall time here \
+         against DynamoDB Local (not Lambda at 128 MB, where the CPU share is smaller and DynamoDB further away). The \
+         floor is the fewest item writes a step needs (the order, and the SKU whose stock moves), at 1 write unit each.\n",
+        cost["lives"]
+    );
+    for (title, key) in [("A whole life", "life"), ("Created, then cancelled", "cancelled")] {
+        let _ = writeln!(
+            md,
+            "\n### {title}\n\n| step | requests | read units | write units (of which indexes) | floor writes | median ms |\n|---|---|---|---|---|---|"
+        );
+        for step in cost[key]["steps"].as_array().cloned().unwrap_or_default() {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {:.1} | {:.1} ({:.1}) | {} | {:.2} |",
+                step["step"].as_str().unwrap_or(""),
+                step["operations"]
+                    .as_array()
+                    .map(|ops| ops.iter().filter_map(|o| o.as_str()).collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default(),
+                step["read_units"].as_f64().unwrap_or(0.0),
+                step["write_units"].as_f64().unwrap_or(0.0),
+                step["index_write_units"].as_f64().unwrap_or(0.0),
+                step["floor_item_writes"],
+                step["median_ms"].as_f64().unwrap_or(0.0),
+            );
+        }
+        let total = &cost[key]["total"];
+        let _ = writeln!(
+            md,
+            "| **per order** | | **{:.1}** | **{:.1}** | **{}** | |\n\nPer million orders: DynamoDB **${:.2}** (floor ${:.2}), \
+             Lambda at 128 MB **${:.2}** ({} invocations, {:.0} ms billed per order).",
+            total["read_units"].as_f64().unwrap_or(0.0),
+            total["write_units"].as_f64().unwrap_or(0.0),
+            total["floor_item_writes"],
+            total["dynamodb_usd_per_million"].as_f64().unwrap_or(0.0),
+            total["floor_usd_per_million"].as_f64().unwrap_or(0.0),
+            total["lambda_usd_per_million"].as_f64().unwrap_or(0.0),
+            total["invocations"],
+            total["billed_ms"].as_f64().unwrap_or(0.0),
+        );
+    }
+    let prices = &cost["prices"];
+    let _ = writeln!(
+        md,
+        "\nPrices (us-east-1, on demand): ${} per million write units, ${} per million read units; Lambda arm64 ${} per \
+         GB-second and ${} per million requests. Refunds are not measured yet: the refund flow arrives with after-sales.",
+        prices["wru_per_million"], prices["rru_per_million"], prices["lambda_arm_gb_second"], prices["lambda_per_million_requests"]
+    );
+    md
+}
+
+/// The cost tables on stderr (a partial run prints them).
+pub fn print_cost(cost: &Value) {
+    eprintln!("{}", cost_section(cost));
 }

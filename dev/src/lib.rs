@@ -4,6 +4,7 @@
 
 pub mod alipay_keys;
 pub mod auth;
+pub mod events;
 pub mod handlers;
 pub mod local_db;
 pub mod seed;

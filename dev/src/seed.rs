@@ -1,9 +1,18 @@
-//! A demo shop for local work: two sellers, a few SKUs with stock, a buyer.
+//! A demo shop for local work: two sellers, a few SKUs with stock, a buyer with two addresses,
+//! and the orders the `events/` samples name.
 
-use orders_shared::adapters::store::Store;
+use orders_shared::adapters::store::{CreateOutcome, Store};
+use orders_shared::app::orders::transition;
+use orders_shared::domain::address::AddressEntry;
+use orders_shared::domain::order::{OrderType, Payment, Shipment};
+use orders_shared::domain::party::Actor;
+use orders_shared::domain::payment::PaymentChannel;
+use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout};
+use orders_shared::domain::state::Action;
 use orders_shared::domain::time::Timestamp;
 use orders_shared::samples;
-use orders_shared::ApiError;
+use orders_shared::{ApiError, App};
+use std::collections::BTreeMap;
 
 pub const DEMO_BUYER: &str = "buyer-demo";
 pub const DEMO_SELLER_USER: &str = "seller-demo-user";
@@ -35,6 +44,111 @@ pub async fn seed_demo_shop(store: &Store) -> Result<usize, ApiError> {
             .await?
             .map_err(|refusal| refusal.into_error(sku_id))?;
         added += 1;
+    }
+    Ok(added)
+}
+
+/// What a demo order has been through before the samples in `events/` act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoStage {
+    Unpaid,
+    Paid,
+    Shipped,
+    Completed,
+    Cancelled,
+}
+
+/// The demo orders the `events/` samples name: one per function that acts on an order, in the
+/// state that function needs, each `DEMO_LINE` of the demo buyer from the demo shop (128.00).
+/// Their numbers are fixed (`demo_order_no`) and their payment deadline a year away, so a sample
+/// answers 2xx on a fresh `.data/` whenever it is sent first (a second cancel is a 409).
+pub const DEMO_ORDERS: [(&str, DemoStage); 12] = [
+    ("get-order", DemoStage::Unpaid),
+    ("cancel-order", DemoStage::Unpaid),
+    ("seller-close-order", DemoStage::Unpaid),
+    ("start-payment", DemoStage::Unpaid),
+    ("alipay-notify", DemoStage::Unpaid),
+    ("get-payment", DemoStage::Paid),
+    ("ship-order", DemoStage::Paid),
+    ("add-tracking-event", DemoStage::Shipped),
+    ("get-logistics", DemoStage::Shipped),
+    ("confirm-receipt", DemoStage::Shipped),
+    ("review-order", DemoStage::Completed),
+    ("delete-order", DemoStage::Cancelled),
+];
+
+/// The one line of every demo order.
+pub const DEMO_LINE: (&str, u32) = ("tea-longjing-250g", 1);
+
+/// The demo buyer's addresses: the default one the samples read and change, and one to delete.
+pub const DEMO_ADDRESS: &str = "addr-demo-home";
+pub const DEMO_ADDRESS_TO_DELETE: &str = "addr-demo-old";
+
+/// The number of the demo order `function`'s sample acts on.
+pub fn demo_order_no(function: &str) -> Option<String> {
+    let index = DEMO_ORDERS.iter().position(|(name, _)| *name == function)?;
+    Some(format!("1764000000000{:05}", index + 1))
+}
+
+/// Adds the demo buyer's addresses and orders that are missing (a changed one is left as it is).
+pub async fn seed_demo_orders(app: &App) -> Result<usize, ApiError> {
+    let now = Timestamp::now();
+    let store = &app.store;
+    let mut added = 0;
+    for (address_id, is_default) in [(DEMO_ADDRESS, true), (DEMO_ADDRESS_TO_DELETE, false)] {
+        if store.get_address(DEMO_BUYER, address_id).await?.is_none() {
+            let entry = AddressEntry { address_id: address_id.to_string(), address: samples::address(), is_default };
+            store.create_address(DEMO_BUYER, &entry, now).await?;
+            added += 1;
+        }
+    }
+    let sku = store.get_sku(DEMO_LINE.0).await?.ok_or_else(|| ApiError::not_found("SKU", DEMO_LINE.0))?;
+    let skus = BTreeMap::from([(DEMO_LINE.0.to_string(), sku)]);
+    let checkout = Checkout {
+        items: vec![(DEMO_LINE.0.to_string(), DEMO_LINE.1)],
+        order_type: OrderType::Standard,
+        points_to_use: 0,
+        address: AddressSource::Inline(samples::address()),
+        remark: String::new(),
+        fingerprint: "demo".into(),
+    };
+    let a_year = 365 * 86_400;
+    for (function, stage) in DEMO_ORDERS {
+        let order_no = demo_order_no(function).unwrap_or_default();
+        let mut orders = build_orders(DEMO_BUYER, &checkout, &skus, &samples::address(), now, a_year)?;
+        let Some(order) = orders.first_mut() else { continue };
+        order.order_no = order_no.clone();
+        match store.create_orders(&orders, None, now).await? {
+            CreateOutcome::Created => added += 1,
+            // Seeded by an earlier start.
+            CreateOutcome::OrderNoTaken => continue,
+            other => return Err(ApiError::Internal(format!("seeding demo order {order_no}: {other:?}"))),
+        }
+        let payment = Payment { channel: PaymentChannel::Alipay, trade_no: format!("demo-{order_no}"), paid_at: now };
+        let shipment = Shipment {
+            carrier_code: "SF".into(),
+            carrier_name: "SF Express".into(),
+            tracking_no: "SF0000000001".into(),
+            shipped_at: now,
+        };
+        let steps: Vec<(Actor, Action)> = match stage {
+            DemoStage::Unpaid => vec![],
+            DemoStage::Cancelled => vec![(Actor::Buyer(DEMO_BUYER), Action::Cancel { reason: String::new() })],
+            DemoStage::Paid | DemoStage::Shipped | DemoStage::Completed => {
+                let mut steps = vec![(Actor::PaymentProvider, Action::Pay(payment))];
+                if stage != DemoStage::Paid {
+                    let auto_confirm_at = now.plus_seconds(app.config.auto_confirm_days * 86_400);
+                    steps.push((Actor::Seller(DEMO_SELLER), Action::Ship { shipment, auto_confirm_at }));
+                }
+                if stage == DemoStage::Completed {
+                    steps.push((Actor::Buyer(DEMO_BUYER), Action::ConfirmReceipt));
+                }
+                steps
+            }
+        };
+        for (actor, action) in steps {
+            transition(app, actor, &order_no, action).await?;
+        }
     }
     Ok(added)
 }

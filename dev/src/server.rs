@@ -4,10 +4,11 @@
 
 use crate::auth;
 use crate::handlers::{self, Handler};
-use crate::template::{self, TemplateRoute};
+use crate::template::{self, Cors, TemplateRoute};
 use axum::body::to_bytes;
 use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{RawPathParams, State};
+use axum::http::{HeaderName, HeaderValue};
 use axum::response::IntoResponse;
 use axum::routing::{on, MethodFilter};
 use orders_shared::error::{ApiError, Lang};
@@ -18,6 +19,7 @@ use orders_shared::lambda_http::{self, Body};
 use orders_shared::App;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// API Gateway's own payload limit.
 const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -105,14 +107,49 @@ async fn docs_asset(axum::extract::Path(file): axum::extract::Path<String>) -> a
     }
 }
 
+/// The variable that lists the origins browsers may call the dev server from (comma-separated);
+/// unset, template.yaml's `AllowedOrigins` default.
+pub const ALLOWED_ORIGINS_VARIABLE: &str = "ORDERS_DEV_ALLOWED_ORIGINS";
+
+/// CORS as template.yaml configures the HTTP API: preflights answered without a token.
+pub fn cors_layer(cors: &Cors) -> Result<CorsLayer, String> {
+    let parse_all = |names: &[String], what: &str| -> Result<Vec<HeaderName>, String> {
+        names.iter().map(|name| name.parse().map_err(|_| format!("{what} {name:?} is not a header name"))).collect()
+    };
+    let methods = cors
+        .methods
+        .iter()
+        .map(|method| method.parse::<axum::http::Method>().map_err(|_| format!("{method:?} is not a method")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let origins = match std::env::var(ALLOWED_ORIGINS_VARIABLE) {
+        Ok(list) if !list.trim().is_empty() => list.split(',').map(|origin| origin.trim().to_string()).collect(),
+        _ => cors.origins.clone(),
+    };
+    let allow_origin = if origins.iter().any(|origin| origin == "*") {
+        AllowOrigin::any()
+    } else {
+        let values = origins
+            .iter()
+            .map(|origin| HeaderValue::from_str(origin).map_err(|_| format!("{ALLOWED_ORIGINS_VARIABLE}: {origin:?}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        AllowOrigin::list(values)
+    };
+    Ok(CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods(methods)
+        .allow_headers(parse_all(&cors.headers, "AllowHeaders")?)
+        .expose_headers(parse_all(&cors.expose_headers, "ExposeHeaders")?)
+        .max_age(std::time::Duration::from_secs(cors.max_age_seconds)))
+}
+
 /// Serves template.yaml's routes until `shutdown` resolves.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<DevState>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let routes = template::routes(&template::load(&crate::template_path()?)?);
-    let router = router(state, &routes)?;
+    let template = template::load(&crate::template_path()?)?;
+    let router = router(state, &template::routes(&template))?.layer(cors_layer(&template::cors(&template)?)?);
     axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(|error| error.to_string())
 }
 
@@ -150,9 +187,13 @@ async fn dispatch(
     };
     let params: Vec<(String, String)> =
         params.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+    // API Gateway tells the function the scheme the client used; here it is plain HTTP (so
+    // start-payment's default notify URL is http://127.0.0.1:<port>/...).
+    let mut headers = request.headers().clone();
+    headers.entry("x-forwarded-proto").or_insert(HeaderValue::from_static("http"));
     let mut event = EventBuilder::new(request.method().clone(), &target.path, &path)
         .query(request.uri().query().unwrap_or_default())
-        .headers(request.headers().clone())
+        .headers(headers)
         .path_params(params)
         .request_id(&request_id);
     if target.needs_token {

@@ -29,6 +29,31 @@ fn text<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
     value.get(key).and_then(Value::as_str)
 }
 
+/// Where `make package` puts a function's zip; template.yaml's `CodeUri` names it.
+pub fn code_uri(binary: &str) -> String {
+    format!("target/lambda/{binary}/bootstrap.zip")
+}
+
+/// The binary a function resource deploys, read from its `CodeUri` (`code_uri`).
+pub fn binary(resource: &Value) -> Option<&str> {
+    let uri = resource.get("Properties").and_then(|properties| text(properties, "CodeUri"))?;
+    uri.strip_prefix("target/lambda/")?.strip_suffix("/bootstrap.zip")
+}
+
+/// Every function resource: logical id and binary.
+pub fn functions(template: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let Some(resources) = template.get("Resources").and_then(Value::as_mapping) else { return out };
+    for (id, resource) in resources {
+        if text(resource, "Type") == Some("AWS::Serverless::Function") {
+            let id = id.as_str().unwrap_or_default().to_string();
+            out.push((id, binary(resource).unwrap_or_default().to_string()));
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Every HttpApi event of every function, with the function's binary name.
 pub fn routes(template: &Value) -> Vec<TemplateRoute> {
     let mut out = Vec::new();
@@ -39,12 +64,7 @@ pub fn routes(template: &Value) -> Vec<TemplateRoute> {
         if text(resource, "Type") != Some("AWS::Serverless::Function") {
             continue;
         }
-        let binary = resource
-            .get("Metadata")
-            .and_then(|metadata| metadata.get("BuildProperties"))
-            .and_then(|properties| text(properties, "Binary"))
-            .unwrap_or_default()
-            .to_string();
+        let binary = binary(resource).unwrap_or_default().to_string();
         let events = resource.get("Properties").and_then(|p| p.get("Events")).and_then(Value::as_mapping);
         for event in events.into_iter().flat_map(|events| events.values()) {
             if text(event, "Type") != Some("HttpApi") {
@@ -77,13 +97,54 @@ pub fn scheduled_functions(template: &Value) -> Vec<String> {
         let events = resource.get("Properties").and_then(|p| p.get("Events")).and_then(Value::as_mapping);
         let scheduled =
             events.into_iter().flat_map(|events| events.values()).any(|e| text(e, "Type") == Some("Schedule"));
-        let binary = resource.get("Metadata").and_then(|m| m.get("BuildProperties")).and_then(|p| text(p, "Binary"));
-        if let (true, Some(binary)) = (scheduled, binary) {
+        if let (true, Some(binary)) = (scheduled, binary(resource)) {
             out.push(binary.to_string());
         }
     }
     out.sort();
     out
+}
+
+/// The HTTP API's CORS settings (`OrdersApi`'s `CorsConfiguration`), which the dev server
+/// applies as API Gateway does; `origins` is the `AllowedOrigins` parameter's default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cors {
+    pub origins: Vec<String>,
+    pub methods: Vec<String>,
+    pub headers: Vec<String>,
+    pub expose_headers: Vec<String>,
+    pub max_age_seconds: u64,
+}
+
+pub fn cors(template: &Value) -> Result<Cors, String> {
+    let config = template
+        .get("Resources")
+        .and_then(|resources| resources.get("OrdersApi"))
+        .and_then(|api| api.get("Properties"))
+        .and_then(|properties| properties.get("CorsConfiguration"))
+        .ok_or("template has no OrdersApi CorsConfiguration")?;
+    let list = |key: &str| -> Vec<String> {
+        config
+            .get(key)
+            .and_then(Value::as_sequence)
+            .map(|items| items.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let origins = template
+        .get("Parameters")
+        .and_then(|parameters| parameters.get("AllowedOrigins"))
+        .and_then(|parameter| text(parameter, "Default"))
+        .ok_or("template has no AllowedOrigins default")?
+        .split(',')
+        .map(|origin| origin.trim().to_string())
+        .collect();
+    Ok(Cors {
+        origins,
+        methods: list("AllowMethods"),
+        headers: list("AllowHeaders"),
+        expose_headers: list("ExposeHeaders"),
+        max_age_seconds: config.get("MaxAge").and_then(Value::as_u64).unwrap_or(0),
+    })
 }
 
 /// The table's key schema, attributes and indexes, as CreateTable takes them.

@@ -40,6 +40,7 @@ fn the_readme_variables_work_under_make_dev_without_table_name() {
         .env("ORDERS_DEV_DYNAMODB_PORT", dynamo_port.to_string())
         .env("ORDERS_DEV_DATA_DIR", &data)
         .env("ORDERS_DEV_JWT_SECRET", secret)
+        .env("ORDERS_DEV_ALLOWED_ORIGINS", "https://shop.example.com")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -71,6 +72,30 @@ fn the_readme_variables_work_under_make_dev_without_table_name() {
     let order = &answer["data"]["orders"][0];
     let at = |field: &str| orders_shared::domain::time::Timestamp::parse(order[field].as_str().unwrap()).unwrap();
     assert_eq!((at("expires_at").millis() - at("created_at").millis()) / 1000, 120, "PAYMENT_WINDOW_SECONDS: {answer}");
+
+    // CORS as template.yaml configures the HTTP API, for the origins the variable lists: the
+    // preflight is answered without a token, other origins get no grant.
+    let preflight = |origin: &'static str| {
+        runtime.block_on(async move {
+            reqwest::Client::new()
+                .request(reqwest::Method::OPTIONS, format!("http://127.0.0.1:{port}/api/v1/orders"))
+                .header("origin", origin)
+                .header("access-control-request-method", "POST")
+                .header("access-control-request-headers", "authorization,content-type,idempotency-key")
+                .send()
+                .await
+                .expect("an answer")
+        })
+    };
+    let granted = preflight("https://shop.example.com");
+    assert!(granted.status().is_success(), "{}", granted.status());
+    let header = |response: &reqwest::Response, name: &str| {
+        response.headers().get(name).and_then(|value| value.to_str().ok()).unwrap_or_default().to_lowercase()
+    };
+    assert_eq!(header(&granted, "access-control-allow-origin"), "https://shop.example.com");
+    assert!(header(&granted, "access-control-allow-headers").contains("idempotency-key"));
+    assert!(header(&granted, "access-control-allow-methods").contains("post"));
+    assert_eq!(header(&preflight("https://elsewhere.example.com"), "access-control-allow-origin"), "");
     drop(server);
     let _ = std::fs::remove_dir_all(&data);
 }

@@ -48,3 +48,39 @@ async fn a_function_built_from_lambdas_environment_reads_the_table() {
     let error = App::from_env().await.expect_err("init refuses an unknown trust store").to_string();
     assert!(error.contains(TRUST_ROOTS_VAR), "{error}");
 }
+
+/// A function that cannot start tells the Runtime API why (`/runtime/init/error`), so the
+/// waiting invocation fails at once with the reason instead of timing out.
+#[tokio::test]
+async fn an_init_failure_is_reported_to_the_runtime_api() {
+    use axum::routing::post;
+    use std::sync::{Arc, Mutex};
+    let reported: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let seen = reported.clone();
+    let runtime_api = axum::Router::new().route(
+        "/2018-06-01/runtime/init/error",
+        post(move |headers: axum::http::HeaderMap, body: String| async move {
+            let kind = headers.get("lambda-runtime-function-error-type").and_then(|v| v.to_str().ok());
+            seen.lock().unwrap().push((kind.unwrap_or_default().to_string(), body));
+            axum::http::StatusCode::ACCEPTED
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, runtime_api).await });
+    std::env::set_var("AWS_LAMBDA_RUNTIME_API", address.to_string());
+    std::env::remove_var("TABLE_NAME");
+
+    let result = orders_shared::adapters::runtime::run(|_app, _request| async {
+        orders_shared::lambda_http::Response::new(orders_shared::lambda_http::Body::Empty)
+    })
+    .await;
+    assert!(result.is_err(), "no TABLE_NAME, no function");
+    let reported = reported.lock().unwrap().clone();
+    assert_eq!(reported.len(), 1, "{reported:?}");
+    let (kind, body) = &reported[0];
+    assert_eq!(kind, "Runtime.InitError");
+    let body: serde_json::Value = serde_json::from_str(body).expect("JSON");
+    assert_eq!(body["errorType"], "Runtime.InitError");
+    assert!(body["errorMessage"].as_str().unwrap_or_default().contains("TABLE_NAME"), "{body}");
+}

@@ -62,11 +62,34 @@ async fn run() -> Result<(), String> {
         config.cursor_key = Some(Secret::ready("ORDERS_CURSOR_KEY", cursor_key(&data.join("cursor.key"))?));
     }
     let mut app = App::new(client, config);
+    let mut lambda_env = vec![
+        ("TABLE_NAME".to_string(), table.clone()),
+        ("AWS_ENDPOINT_URL_DYNAMODB".to_string(), dynamo.endpoint()),
+        ("AWS_REGION".to_string(), "us-east-1".to_string()),
+        ("AWS_ACCESS_KEY_ID".to_string(), "local".to_string()),
+        ("AWS_SECRET_ACCESS_KEY".to_string(), "local".to_string()),
+        ("PAYMENT_WINDOW_SECONDS".to_string(), app.config.payment_window_seconds.to_string()),
+        ("AUTO_CONFIRM_DAYS".to_string(), app.config.auto_confirm_days.to_string()),
+        ("ORDERS_CURSOR_KEY".to_string(), cursor_key_text(&data.join("cursor.key"))?),
+        ("RUST_LOG".to_string(), env_or("RUST_LOG", "info")),
+    ];
     match AlipayConfig::from_env()? {
-        Some(alipay) => app = app.with_alipay(alipay),
+        Some(alipay) => {
+            for name in ["ALIPAY_APP_ID", "ALIPAY_APP_PRIVATE_KEY_PEM", "ALIPAY_PUBLIC_KEY_PEM", "ALIPAY_SECRET_ARN"] {
+                if let Ok(value) = std::env::var(name) {
+                    lambda_env.push((name.to_string(), one_line(&value)));
+                }
+            }
+            app = app.with_alipay(alipay);
+        }
         None => {
             let dir = data.join("alipay");
             let (alipay, _) = alipay_keys::load_or_create(&dir)?;
+            let app_key = alipay.signing_key().await.map_err(|error| error.to_string())?;
+            let alipay_public = alipay_keys::stand_in_alipay_key()?.verifying_key()?;
+            lambda_env.push(("ALIPAY_APP_ID".to_string(), alipay_keys::DEV_APP_ID.to_string()));
+            lambda_env.push(("ALIPAY_APP_PRIVATE_KEY_PEM".to_string(), one_line(&app_key.to_pem()?)));
+            lambda_env.push(("ALIPAY_PUBLIC_KEY_PEM".to_string(), one_line(&alipay_public.to_pem())));
             eprintln!(
                 "Alipay: ALIPAY_APP_ID is unset, so dev keys are in {} (app id {}); sign a test notification with\n  \
                  cargo run -q -p orders-dev --bin sign-alipay-notify -- <order_no> <amount>",
@@ -76,9 +99,13 @@ async fn run() -> Result<(), String> {
             app = app.with_alipay(alipay);
         }
     }
+    lambda_env
+        .push(("ALIPAY_NOTIFY_URL".to_string(), format!("http://127.0.0.1:{port}/api/v1/payments/alipay/notify")));
+    write_lambda_env(&data.join("lambda.env"), &lambda_env)?;
     let added = seed::seed_demo_shop(&app.store).await.map_err(|error| format!("seeding failed: {error}"))?;
-    if added > 0 {
-        eprintln!("seeded the demo shop ({added} SKUs)");
+    let demo = seed::seed_demo_orders(&app).await.map_err(|error| format!("seeding failed: {error}"))?;
+    if added + demo > 0 {
+        eprintln!("seeded the demo shop ({added} SKUs, {demo} addresses and orders the events/ samples name)");
     }
 
     let buyer = auth::mint(&secret, seed::DEMO_BUYER, "buyer", None, 30);
@@ -86,17 +113,14 @@ async fn run() -> Result<(), String> {
     let admin = auth::mint(&secret, seed::DEMO_ADMIN, "admin", None, 30);
     println!();
     println!("Order service on http://127.0.0.1:{port}  (DynamoDB Local: {}, table {table})", dynamo.endpoint());
-    println!("Tokens (HS256, ORDERS_DEV_JWT_SECRET, 30 days):");
+    println!("The base URL and tokens (HS256, ORDERS_DEV_JWT_SECRET, 30 days) the README's walkthrough uses:");
+    println!("  export API=http://127.0.0.1:{port}");
     println!("  export BUYER_TOKEN={buyer}");
     println!("  export SELLER_TOKEN={seller}");
     println!("  export ADMIN_TOKEN={admin}");
     println!("Try:");
-    println!(
-        "  curl -s -X POST http://127.0.0.1:{port}/api/v1/orders -H \"Authorization: Bearer $BUYER_TOKEN\" \
-         -H 'Content-Type: application/json' -d '{{\"items\":[{{\"sku_id\":\"tea-longjing-250g\",\"quantity\":1}}],\
-         \"address\":{{\"name\":\"Li Lei\",\"phone\":\"13800000000\",\"province\":\"Sichuan\",\"city\":\"Chengdu\",\
-         \"district\":\"Wuhou\",\"detail\":\"1 Renmin Rd\"}}}}'"
-    );
+    println!("  curl -s \"$API/api/v1/orders?status=pending_payment\" -H \"Authorization: Bearer $BUYER_TOKEN\"");
+    println!("Docs: http://127.0.0.1:{port}/api/v1/docs (OpenAPI: /api/v1/openapi.json)");
     println!("Unpaid orders close after PAYMENT_WINDOW_SECONDS, shipped ones complete after AUTO_CONFIRM_DAYS;");
     println!("the dev server runs both schedules every {sweep_seconds} s (ORDERS_DEV_SWEEP_SECONDS).");
     println!("Ctrl-C stops the server and DynamoDB Local.");
@@ -150,4 +174,29 @@ async fn run_schedules(app: App, every_seconds: u64) {
             eprintln!("auto-confirm-receipt: {error}");
         }
     }
+}
+
+/// The cursor key's text: `ORDERS_CURSOR_KEY`, else the dev server's key file.
+fn cursor_key_text(path: &std::path::Path) -> Result<String, String> {
+    match std::env::var("ORDERS_CURSOR_KEY") {
+        Ok(key) if !key.trim().is_empty() => Ok(key),
+        _ => std::fs::read_to_string(path)
+            .map(|text| text.trim().to_string())
+            .map_err(|error| format!("cannot read {}: {error}", path.display())),
+    }
+}
+
+/// A key as one line: the PEM's base64 without its header lines (the functions read both).
+fn one_line(text: &str) -> String {
+    text.lines().filter(|line| !line.starts_with("-----")).map(str::trim).collect()
+}
+
+/// The environment `cargo lambda watch` gives the functions (Cargo.toml's
+/// `workspace.metadata.lambda.watch` reads this file): the same table, DynamoDB Local, keys and
+/// settings as this server, so `cargo lambda invoke --data-file events/<function>.json` works
+/// without exporting anything.
+fn write_lambda_env(path: &std::path::Path, variables: &[(String, String)]) -> Result<(), String> {
+    let text: String = variables.iter().map(|(name, value)| format!("{name}={value}\n")).collect();
+    std::fs::write(path, format!("# Written by the dev server at start; read by cargo lambda watch.\n{text}"))
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))
 }

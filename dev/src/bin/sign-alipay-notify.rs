@@ -1,6 +1,6 @@
-//! Signs an Alipay payment notification with the dev server's stand-in Alipay key
-//! (`.data/alipay/alipay_private_key.pem`, or under `ORDERS_DEV_DATA_DIR`) and prints the curl
-//! line that delivers it to the dev server (`ORDERS_DEV_PORT`, default 3000).
+//! Signs an Alipay payment notification with the stand-in Alipay key the dev server trusts
+//! (`dev/keys/`) and prints the curl line that delivers it to the dev server's notify URL,
+//! `http://127.0.0.1:<ORDERS_DEV_PORT, default 3000>/api/v1/payments/alipay/notify`.
 //!
 //! `cargo run -q -p orders-dev --bin sign-alipay-notify -- <order_no> <amount> [trade_status]`
 

@@ -109,15 +109,49 @@ pub fn init_tracing() {
         .try_init();
 }
 
+/// What every function does before serving: logs, the metrics recorder, the `App`. A failure is
+/// reported to the Runtime API as Lambda's `Runtime.InitError`, so the invocation that waits for
+/// this process fails at once with the reason (`cargo lambda watch` would otherwise wait for a
+/// process that has exited).
+async fn init() -> Result<App, lambda_http::Error> {
+    init_tracing();
+    let app = async {
+        metrics::install()?;
+        App::from_env().await
+    };
+    match app.await {
+        Ok(app) => Ok(app),
+        Err(error) => {
+            tracing::error!(%error, "init failed");
+            report_init_error(&error.to_string()).await;
+            Err(error)
+        }
+    }
+}
+
+/// `POST /2018-06-01/runtime/init/error`, as the Runtime API documents it.
+async fn report_init_error(message: &str) {
+    let Ok(client) = lambda_runtime_api_client::Client::builder().build() else { return };
+    let body = serde_json::json!({"errorType": "Runtime.InitError", "errorMessage": message}).to_string();
+    let request = lambda_http::http::Request::builder()
+        .method("POST")
+        .uri("/2018-06-01/runtime/init/error")
+        .header("lambda-runtime-function-error-type", "Runtime.InitError")
+        .body(lambda_runtime_api_client::body::Body::from(body));
+    if let Ok(request) = request {
+        if let Err(error) = client.call(request).await {
+            tracing::error!(%error, "could not report the init error to the Runtime API");
+        }
+    }
+}
+
 /// Runs `handler` as a Lambda function: build everything once, then serve invocations.
 pub async fn run<F, Fut>(handler: F) -> Result<(), lambda_http::Error>
 where
     F: Fn(App, Request) -> Fut,
     Fut: Future<Output = Response<Body>> + Send + 'static,
 {
-    init_tracing();
-    metrics::install()?;
-    let app = App::from_env().await?;
+    let app = init().await?;
     lambda_http::run(service_fn(|request: Request| {
         let response = handler(app.clone(), request);
         async move {
@@ -136,9 +170,7 @@ where
     Fut: Future<Output = Result<T, crate::error::ApiError>> + Send + 'static,
     T: serde::Serialize,
 {
-    init_tracing();
-    metrics::install()?;
-    let app = App::from_env().await?;
+    let app = init().await?;
     lambda_http::lambda_runtime::run(service_fn(|_event: lambda_http::LambdaEvent<serde_json::Value>| {
         let run = job(app.clone());
         async move {

@@ -1,0 +1,322 @@
+//! What an order costs: the DynamoDB capacity each step of an order's life consumes, read from
+//! `ReturnConsumedCapacity` (DynamoDB Local computes it by DynamoDB's rules, indexes included),
+//! priced at on-demand rates, with Lambda's price at 128 MB for the measured durations, beside
+//! the floor: the fewest item writes each step needs.
+
+use crate::{BUYER, SHOP, SKU};
+use aws_sdk_dynamodb::config::interceptors::{
+    AfterDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextMut,
+};
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents, SharedInterceptor};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_types::body::SdkBody;
+use orders_dev::local_db;
+use orders_shared::adapters::alipay::AlipayConfig;
+use orders_shared::adapters::config::Config;
+use orders_shared::adapters::crypto::SigningKey;
+use orders_shared::app::checkout::{place, Placed};
+use orders_shared::app::orders::transition;
+use orders_shared::app::payment::{record_notification, start};
+use orders_shared::domain::idempotency::IdempotencyKey;
+use orders_shared::domain::order::{OrderType, Shipment};
+use orders_shared::domain::party::Actor;
+use orders_shared::domain::payment::PaymentChannel;
+use orders_shared::domain::pricing::{AddressSource, Checkout};
+use orders_shared::domain::state::Action;
+use orders_shared::domain::time::Timestamp;
+use orders_shared::App;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// On-demand prices in us-east-1 (USD, from November 2024): per million write and read request
+/// units; Lambda on arm64: per GB-second and per million requests.
+pub const PRICE_PER_MILLION_WRU: f64 = 0.625;
+pub const PRICE_PER_MILLION_RRU: f64 = 0.125;
+pub const LAMBDA_ARM_PER_GB_SECOND: f64 = 0.000_013_333_4;
+pub const LAMBDA_PER_MILLION_REQUESTS: f64 = 0.20;
+pub const LAMBDA_MEMORY_GB: f64 = 0.125;
+
+/// What one DynamoDB request consumed.
+#[derive(Debug, Clone, Default)]
+struct Consumed {
+    operation: String,
+    table: f64,
+    indexes: f64,
+}
+
+impl Consumed {
+    fn is_write(&self) -> bool {
+        matches!(
+            self.operation.as_str(),
+            "PutItem" | "UpdateItem" | "DeleteItem" | "BatchWriteItem" | "TransactWriteItems"
+        )
+    }
+}
+
+/// Asks every request for `ReturnConsumedCapacity: INDEXES` and records what each answer says.
+#[derive(Debug, Clone, Default)]
+pub struct CapacityMeter {
+    consumed: Arc<Mutex<Vec<Consumed>>>,
+}
+
+impl CapacityMeter {
+    fn take(&self) -> Vec<Consumed> {
+        self.consumed.lock().map(|mut consumed| std::mem::take(&mut *consumed)).unwrap_or_default()
+    }
+}
+
+const MEASURED: [&str; 9] = [
+    "GetItem",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "Query",
+    "BatchGetItem",
+    "BatchWriteItem",
+    "TransactWriteItems",
+    "TransactGetItems",
+];
+
+fn operation(cfg: &ConfigBag) -> String {
+    cfg.load::<Metadata>().map(|metadata| metadata.name().to_string()).unwrap_or_default()
+}
+
+impl Intercept for CapacityMeter {
+    fn name(&self) -> &'static str {
+        "CapacityMeter"
+    }
+
+    fn modify_before_signing(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if !MEASURED.contains(&operation(cfg).as_str()) {
+            return Ok(());
+        }
+        let request = context.request_mut();
+        let Some(bytes) = request.body().bytes() else { return Ok(()) };
+        let mut body: Value = serde_json::from_slice(bytes)?;
+        body["ReturnConsumedCapacity"] = json!("INDEXES");
+        let text = body.to_string();
+        request.headers_mut().insert("content-length", text.len().to_string());
+        *request.body_mut() = SdkBody::from(text);
+        Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let operation = operation(cfg);
+        let Some(bytes) = context.response().body().bytes() else { return Ok(()) };
+        let Ok(body) = serde_json::from_slice::<Value>(bytes) else { return Ok(()) };
+        let entries = match &body["ConsumedCapacity"] {
+            Value::Array(entries) => entries.clone(),
+            Value::Object(_) => vec![body["ConsumedCapacity"].clone()],
+            _ => Vec::new(),
+        };
+        let mut consumed = Consumed { operation, ..Consumed::default() };
+        for entry in entries {
+            let total = entry["CapacityUnits"].as_f64().unwrap_or(0.0);
+            let table = entry["Table"]["CapacityUnits"].as_f64().unwrap_or(total);
+            consumed.table += table;
+            consumed.indexes += total - table;
+        }
+        if let Ok(mut all) = self.consumed.lock() {
+            all.push(consumed);
+        }
+        Ok(())
+    }
+}
+
+/// One step of an order's life, and the fewest item writes it needs: the order itself, and the
+/// SKU whose stock it reserves, consumes or releases (no counters, no indexes, no idempotency
+/// record, items under 1 KB, no transaction).
+struct Step {
+    name: &'static str,
+    floor_writes: u32,
+}
+
+const LIFE: [Step; 6] = [
+    Step { name: "create (1 SKU, address from the book, Idempotency-Key)", floor_writes: 2 },
+    Step { name: "start payment (alipay)", floor_writes: 0 },
+    Step { name: "Alipay notification (paid)", floor_writes: 1 },
+    Step { name: "ship", floor_writes: 2 },
+    Step { name: "confirm receipt", floor_writes: 1 },
+    Step { name: "review", floor_writes: 1 },
+];
+const CANCELLED: [Step; 2] = [
+    Step { name: "create (1 SKU, address from the book, Idempotency-Key)", floor_writes: 2 },
+    Step { name: "cancel (stock released)", floor_writes: 2 },
+];
+
+/// Per step: the sums of `lives` runs, to be divided.
+#[derive(Default, Clone)]
+struct Tally {
+    reads: f64,
+    writes: f64,
+    index_writes: f64,
+    requests: usize,
+    operations: BTreeMap<String, usize>,
+    micros: Vec<f64>,
+}
+
+fn checkout(key_suffix: &str) -> Checkout {
+    Checkout {
+        items: vec![(SKU.to_string(), 1)],
+        order_type: OrderType::Standard,
+        points_to_use: 0,
+        address: AddressSource::Book("benchaddress0001".into()),
+        remark: String::new(),
+        fingerprint: format!("cost-{key_suffix}"),
+    }
+}
+
+async fn measure<F, Fut, T>(meter: &CapacityMeter, tally: &mut Tally, step: F) -> Result<T, String>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<T, orders_shared::ApiError>>,
+{
+    meter.take();
+    let started = Instant::now();
+    let value = step().await.map_err(|error| error.to_string())?;
+    tally.micros.push(started.elapsed().as_secs_f64() * 1e6);
+    for consumed in meter.take() {
+        tally.requests += 1;
+        *tally.operations.entry(consumed.operation.clone()).or_default() += 1;
+        if consumed.is_write() {
+            tally.writes += consumed.table + consumed.indexes;
+            tally.index_writes += consumed.indexes;
+        } else {
+            tally.reads += consumed.table + consumed.indexes;
+        }
+    }
+    Ok(value)
+}
+
+fn created(placed: Placed) -> Result<String, orders_shared::ApiError> {
+    match placed {
+        Placed::Created(orders) | Placed::Replayed(orders) => orders
+            .first()
+            .map(|order| order.order_no.clone())
+            .ok_or_else(|| orders_shared::ApiError::Internal("no order".into())),
+    }
+}
+
+/// Runs `lives` whole lives (and as many cancelled ones) on `table` and prices them.
+pub async fn run(
+    endpoint: &str,
+    table: &str,
+    alipay: AlipayConfig,
+    alipay_key: &SigningKey,
+    lives: usize,
+) -> Result<Value, String> {
+    let meter = CapacityMeter::default();
+    let client = local_db::client_with(endpoint, vec![SharedInterceptor::new(meter.clone())]);
+    let app = App::new(client, Config::for_table(table)).with_alipay(alipay);
+    let mut life = vec![Tally::default(); LIFE.len()];
+    let mut cancelled = vec![Tally::default(); CANCELLED.len()];
+    for run in 0..lives {
+        let key = IdempotencyKey::parse(format!("cost-{run}-{}", rand::random::<u32>()).as_bytes())
+            .map_err(|e| e.to_string())?;
+        let order_no = measure(&meter, &mut life[0], || async {
+            created(place(&app, BUYER, &checkout(&format!("{run}")), Some(&key)).await?)
+        })
+        .await?;
+        measure(&meter, &mut life[1], || {
+            start(&app, BUYER, &order_no, PaymentChannel::Alipay, Some("https://api.example.com"))
+        })
+        .await?;
+        let params = BTreeMap::from([
+            ("app_id".to_string(), orders_dev::alipay_keys::DEV_APP_ID.to_string()),
+            ("out_trade_no".to_string(), order_no.clone()),
+            ("trade_no".to_string(), format!("T{order_no}")),
+            ("total_amount".to_string(), "10.00".to_string()),
+            ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
+        ]);
+        let form = orders_shared::adapters::alipay::sign_notification(alipay_key, params).map_err(|e| e.to_string())?;
+        measure(&meter, &mut life[2], || record_notification(&app, form.as_bytes())).await?;
+        let now = Timestamp::now();
+        let shipment = Shipment {
+            carrier_code: "SF".into(),
+            carrier_name: "SF Express".into(),
+            tracking_no: "SF1234567890".into(),
+            shipped_at: now,
+        };
+        let ship = Action::Ship { shipment, auto_confirm_at: now.plus_seconds(10 * 86_400) };
+        measure(&meter, &mut life[3], || transition(&app, Actor::Seller(SHOP), &order_no, ship)).await?;
+        measure(&meter, &mut life[4], || transition(&app, Actor::Buyer(BUYER), &order_no, Action::ConfirmReceipt))
+            .await?;
+        let review = Action::Review { comment: "Fresh and fragrant".into() };
+        measure(&meter, &mut life[5], || transition(&app, Actor::Buyer(BUYER), &order_no, review)).await?;
+
+        let key = IdempotencyKey::parse(format!("cost-c-{run}-{}", rand::random::<u32>()).as_bytes())
+            .map_err(|e| e.to_string())?;
+        let order_no = measure(&meter, &mut cancelled[0], || async {
+            created(place(&app, BUYER, &checkout(&format!("c{run}")), Some(&key)).await?)
+        })
+        .await?;
+        let cancel = Action::Cancel { reason: String::new() };
+        measure(&meter, &mut cancelled[1], || transition(&app, Actor::Buyer(BUYER), &order_no, cancel)).await?;
+    }
+    let steps = |steps: &[Step], tallies: &[Tally]| -> Vec<Value> {
+        steps
+            .iter()
+            .zip(tallies)
+            .map(|(step, tally)| {
+                let n = lives as f64;
+                let mut micros = tally.micros.clone();
+                micros.sort_by(f64::total_cmp);
+                let median_ms = micros.get(micros.len() / 2).copied().unwrap_or(0.0) / 1000.0;
+                json!({
+                    "step": step.name,
+                    "requests": tally.requests as f64 / n,
+                    "operations": tally.operations.iter().map(|(op, count)| format!("{op} × {}", *count as f64 / n)).collect::<Vec<_>>(),
+                    "read_units": tally.reads / n,
+                    "write_units": tally.writes / n,
+                    "index_write_units": tally.index_writes / n,
+                    "floor_item_writes": step.floor_writes,
+                    "median_ms": median_ms,
+                })
+            })
+            .collect()
+    };
+    let life_steps = steps(&LIFE, &life);
+    let cancelled_steps = steps(&CANCELLED, &cancelled);
+    let total = |steps: &[Value]| -> Value {
+        let sum = |field: &str| steps.iter().map(|s| s[field].as_f64().unwrap_or(0.0)).sum::<f64>();
+        let (reads, writes, floor) = (sum("read_units"), sum("write_units"), sum("floor_item_writes"));
+        let invocations = steps.len() as f64;
+        // Lambda bills each invocation's duration rounded up to the millisecond.
+        let billed_seconds: f64 = steps.iter().map(|s| s["median_ms"].as_f64().unwrap_or(0.0).ceil() / 1000.0).sum();
+        let dynamodb = writes * PRICE_PER_MILLION_WRU + reads * PRICE_PER_MILLION_RRU;
+        let lambda = billed_seconds * LAMBDA_MEMORY_GB * LAMBDA_ARM_PER_GB_SECOND * 1e6
+            + invocations * LAMBDA_PER_MILLION_REQUESTS;
+        json!({
+            "read_units": reads,
+            "write_units": writes,
+            "floor_item_writes": floor,
+            "floor_usd_per_million": floor * PRICE_PER_MILLION_WRU,
+            "dynamodb_usd_per_million": dynamodb,
+            "lambda_usd_per_million": lambda,
+            "invocations": invocations,
+            "billed_ms": billed_seconds * 1000.0,
+        })
+    };
+    Ok(json!({
+        "lives": lives,
+        "prices": {"wru_per_million": PRICE_PER_MILLION_WRU, "rru_per_million": PRICE_PER_MILLION_RRU,
+                   "lambda_arm_gb_second": LAMBDA_ARM_PER_GB_SECOND, "lambda_per_million_requests": LAMBDA_PER_MILLION_REQUESTS,
+                   "lambda_memory_gb": LAMBDA_MEMORY_GB},
+        "life": {"steps": life_steps, "total": total(&life_steps)},
+        "cancelled": {"steps": cancelled_steps, "total": total(&cancelled_steps)},
+        "refund": null,
+    }))
+}

@@ -1,0 +1,337 @@
+//! The `events/` samples: an HTTP API v2.0 event per function (the schedules get EventBridge's
+//! scheduled event), as the JWT authorizer hands them over, each naming data the demo shop has
+//! (`seed`), so that `cargo lambda invoke --data-file events/<function>.json` against `make dev`'s
+//! DynamoDB Local answers 2xx on a fresh `.data/`. A sample meant to show an error is named for it
+//! (`<function>--<what>.json`). `make events` writes them; a test runs every handler with its
+//! sample and fails when a file differs from what this module makes.
+
+use crate::alipay_keys::{stand_in_alipay_key, DEV_APP_ID};
+use crate::seed::{
+    demo_order_no, DEMO_ADDRESS, DEMO_ADDRESS_TO_DELETE, DEMO_ADMIN, DEMO_BUYER, DEMO_SELLER, DEMO_SELLER_USER,
+};
+use orders_shared::adapters::alipay::sign_notification;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// One sample: its file name, the function it is for, and the status it answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    pub file: String,
+    pub function: &'static str,
+    /// `None` for a scheduled function (it answers no HTTP status).
+    pub status: Option<u16>,
+    pub text: String,
+}
+
+/// Who sends a sample: the claims API Gateway's JWT authorizer puts in the event.
+#[derive(Debug, Clone, Copy)]
+enum Caller {
+    Public,
+    Buyer,
+    Seller,
+    Admin,
+}
+
+/// An HTTP request, before it becomes an event.
+struct Request {
+    function: &'static str,
+    method: &'static str,
+    route: &'static str,
+    params: Vec<(&'static str, String)>,
+    query: &'static str,
+    caller: Caller,
+    body: Option<String>,
+    content_type: &'static str,
+}
+
+fn request(function: &'static str, method: &'static str, route: &'static str, caller: Caller) -> Request {
+    Request {
+        function,
+        method,
+        route,
+        params: Vec::new(),
+        query: "",
+        caller,
+        body: None,
+        content_type: "application/json",
+    }
+}
+
+impl Request {
+    fn param(mut self, name: &'static str, value: impl Into<String>) -> Request {
+        self.params.push((name, value.into()));
+        self
+    }
+
+    /// The demo order this function's sample acts on, as `{id}`.
+    fn order(self) -> Request {
+        let order_no = demo_order_no(self.function).unwrap_or_else(|| panic!("no demo order for {}", self.function));
+        self.param("id", order_no)
+    }
+
+    fn json(mut self, body: Value) -> Request {
+        self.body = Some(body.to_string());
+        self
+    }
+
+    fn query(mut self, query: &'static str) -> Request {
+        self.query = query;
+        self
+    }
+
+    fn event(&self) -> Value {
+        let mut path = self.route.to_string();
+        for (name, value) in &self.params {
+            path = path.replace(&format!("{{{name}}}"), value);
+        }
+        let route_key = format!("{} {}", self.method, self.route);
+        let mut headers = json!({"accept": "application/json", "host": "api.example.com", "user-agent": "curl/8.5.0",
+            "x-forwarded-proto": "https"});
+        if self.body.is_some() {
+            headers["content-type"] = json!(self.content_type);
+        }
+        let claims = match self.caller {
+            Caller::Public => None,
+            Caller::Buyer => Some(json!({"sub": DEMO_BUYER, "role": "buyer"})),
+            Caller::Seller => Some(json!({"sub": DEMO_SELLER_USER, "role": "seller", "seller_id": DEMO_SELLER})),
+            Caller::Admin => Some(json!({"sub": DEMO_ADMIN, "role": "admin"})),
+        };
+        if claims.is_some() {
+            headers["authorization"] = json!("Bearer <verified by the HTTP API's JWT authorizer>");
+        }
+        let mut context = json!({
+            "accountId": "123456789012",
+            "apiId": "api-id",
+            "domainName": "api.example.com",
+            "domainPrefix": "api",
+            "http": {"method": self.method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.10",
+                "userAgent": "curl/8.5.0"},
+            "requestId": format!("{}-sample", self.function),
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": "25/Nov/2026:03:00:00 +0000",
+            "timeEpoch": 1795575600000u64,
+        });
+        if let Some(mut claims) = claims {
+            claims["iss"] = json!("https://issuer.example.com");
+            claims["exp"] = json!("1900000000");
+            context["authorizer"] = json!({"jwt": {"claims": claims, "scopes": null}});
+        }
+        let mut event = json!({
+            "version": "2.0",
+            "routeKey": route_key,
+            "rawPath": path,
+            "rawQueryString": self.query,
+            "headers": headers,
+            "requestContext": context,
+            "isBase64Encoded": false,
+        });
+        if !self.params.is_empty() {
+            let params: BTreeMap<&str, &str> =
+                self.params.iter().map(|(name, value)| (*name, value.as_str())).collect();
+            event["pathParameters"] = json!(params);
+        }
+        if !self.query.is_empty() {
+            let pairs: BTreeMap<String, String> = form_urlencoded::parse(self.query.as_bytes()).into_owned().collect();
+            event["queryStringParameters"] = json!(pairs);
+        }
+        if let Some(body) = &self.body {
+            event["body"] = json!(body);
+        }
+        event
+    }
+}
+
+fn scheduled(function: &'static str) -> Value {
+    json!({
+        "version": "0",
+        "id": format!("{function}-sample"),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": "2026-11-25T03:00:00Z",
+        "region": "us-east-1",
+        "resources": [format!("arn:aws:events:us-east-1:123456789012:rule/orders-{function}")],
+        "detail": {},
+    })
+}
+
+/// Alipay's notification that the demo order of `alipay-notify` is paid, signed with the stand-in
+/// Alipay key `make dev` trusts (the signature is deterministic: RSA PKCS#1 v1.5).
+fn alipay_notification() -> Result<String, String> {
+    let order_no = demo_order_no("alipay-notify").ok_or("no demo order for alipay-notify")?;
+    let params = BTreeMap::from([
+        ("app_id".to_string(), DEV_APP_ID.to_string()),
+        ("charset".to_string(), "utf-8".to_string()),
+        ("notify_type".to_string(), "trade_status_sync".to_string()),
+        ("out_trade_no".to_string(), order_no),
+        ("total_amount".to_string(), "128.00".to_string()),
+        ("trade_no".to_string(), "2026112522001400000000000001".to_string()),
+        ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
+        ("version".to_string(), "1.0".to_string()),
+    ]);
+    sign_notification(&stand_in_alipay_key()?, params).map_err(|error| error.to_string())
+}
+
+/// Every sample, in file-name order.
+pub fn samples() -> Result<Vec<Sample>, String> {
+    use Caller::*;
+    let address = json!({"name": "Li Lei", "phone": "13800000000", "province": "Sichuan", "city": "Chengdu",
+        "district": "Wuhou", "detail": "1 Renmin Rd"});
+    let mut moved_address = address.clone();
+    moved_address["detail"] = json!("8 Jinli St");
+    moved_address["is_default"] = json!(true);
+    let mut notify = request("alipay-notify", "POST", "/api/v1/payments/alipay/notify", Public);
+    notify.body = Some(alipay_notification()?);
+    notify.content_type = "application/x-www-form-urlencoded; charset=utf-8";
+    let ok = |request: Request, status: u16| (request.function.to_string(), request, status);
+    let http = vec![
+        ok(
+            request("add-tracking-event", "POST", "/api/v1/seller/orders/{id}/tracking-events", Seller)
+                .order()
+                .json(json!({"description": "Arrived at the Chengdu hub", "location": "Chengdu"})),
+            201,
+        ),
+        ok(
+            request("adjust-stock", "POST", "/api/v1/seller/skus/{sku_id}/stock-adjustments", Seller)
+                .param("sku_id", "tea-longjing-250g")
+                .json(json!({"delta": 20, "reason": "Delivery from the farm"})),
+            200,
+        ),
+        ok(notify, 200),
+        ok(
+            request("cancel-order", "POST", "/api/v1/orders/{id}/cancel", Buyer)
+                .order()
+                .json(json!({"reason": "Ordered the wrong size"})),
+            200,
+        ),
+        ok(request("confirm-receipt", "POST", "/api/v1/orders/{id}/receipt", Buyer).order(), 200),
+        ok(request("create-address", "POST", "/api/v1/addresses", Buyer).json(address.clone()), 201),
+        ok(
+            request("create-order", "POST", "/api/v1/orders", Buyer).json(json!({
+            "items": [{"sku_id": "tea-longjing-250g", "quantity": 2}],
+            "address_id": DEMO_ADDRESS, "remark": "Please ring twice"})),
+            201,
+        ),
+        ok(
+            request("delete-address", "DELETE", "/api/v1/addresses/{address_id}", Buyer)
+                .param("address_id", DEMO_ADDRESS_TO_DELETE),
+            200,
+        ),
+        ok(request("delete-order", "DELETE", "/api/v1/orders/{id}", Buyer).order(), 200),
+        ok(
+            request("get-address", "GET", "/api/v1/addresses/{address_id}", Buyer).param("address_id", DEMO_ADDRESS),
+            200,
+        ),
+        ok(request("get-logistics", "GET", "/api/v1/orders/{id}/logistics", Buyer).order(), 200),
+        ok(request("get-order", "GET", "/api/v1/orders/{id}", Buyer).order(), 200),
+        (
+            "get-order--not-found".to_string(),
+            request("get-order", "GET", "/api/v1/orders/{id}", Buyer).param("id", "176400000000099999"),
+            404,
+        ),
+        ok(request("get-order-counts", "GET", "/api/v1/order-counts", Buyer), 200),
+        ok(request("get-payment", "GET", "/api/v1/orders/{id}/payment", Buyer).order(), 200),
+        ok(request("get-points", "GET", "/api/v1/points", Buyer), 200),
+        ok(
+            request("get-seller-order", "GET", "/api/v1/seller/orders/{id}", Seller)
+                .param("id", demo_order_no("get-order").unwrap_or_default()),
+            200,
+        ),
+        ok(request("get-seller-order-counts", "GET", "/api/v1/seller/order-counts", Seller), 200),
+        ok(
+            request("get-seller-sku", "GET", "/api/v1/seller/skus/{sku_id}", Seller)
+                .param("sku_id", "tea-longjing-250g"),
+            200,
+        ),
+        ok(request("get-sku", "GET", "/api/v1/skus/{sku_id}", Public).param("sku_id", "tea-longjing-250g"), 200),
+        ok(
+            request("grant-points", "POST", "/api/v1/admin/points", Admin)
+                .json(json!({"buyer_id": DEMO_BUYER, "points": 500, "reason": "Welcome gift"})),
+            200,
+        ),
+        ok(request("list-addresses", "GET", "/api/v1/addresses", Buyer), 200),
+        ok(request("list-orders", "GET", "/api/v1/orders", Buyer).query("status=pending_payment&limit=10"), 200),
+        ok(request("list-seller-orders", "GET", "/api/v1/seller/orders", Seller).query("status=paid&limit=10"), 200),
+        ok(
+            request("put-sku", "PUT", "/api/v1/seller/skus/{sku_id}", Seller).param("sku_id", "cup-celadon").json(
+                json!({
+            "name": "Celadon tea cup", "properties": "colour:green", "pic": "https://example.com/img/cup-celadon.jpg",
+            "price": "39.90", "stock": 60}),
+            ),
+            200,
+        ),
+        ok(
+            request("review-order", "POST", "/api/v1/orders/{id}/review", Buyer)
+                .order()
+                .json(json!({"comment": "Fresh and fragrant"})),
+            200,
+        ),
+        ok(
+            request("seller-close-order", "POST", "/api/v1/seller/orders/{id}/close", Seller)
+                .order()
+                .json(json!({"reason": "The buyer asked by phone"})),
+            200,
+        ),
+        ok(
+            request("ship-order", "POST", "/api/v1/seller/orders/{id}/ship", Seller)
+                .order()
+                .json(json!({"carrier_code": "SF", "carrier_name": "SF Express", "tracking_no": "SF1234567890"})),
+            200,
+        ),
+        ok(
+            request("start-payment", "POST", "/api/v1/orders/{id}/payments", Buyer)
+                .order()
+                .json(json!({"channel": "alipay"})),
+            200,
+        ),
+        ok(
+            request("update-address", "PUT", "/api/v1/addresses/{address_id}", Buyer)
+                .param("address_id", DEMO_ADDRESS)
+                .json(moved_address),
+            200,
+        ),
+    ];
+    let mut samples: Vec<Sample> = http
+        .into_iter()
+        .map(|(file, request, status)| Sample {
+            file: format!("{file}.json"),
+            function: request.function,
+            status: Some(status),
+            text: pretty(&request.event()),
+        })
+        .collect();
+    for function in ["auto-confirm-receipt", "close-expired-orders"] {
+        samples.push(Sample {
+            file: format!("{function}.json"),
+            function,
+            status: None,
+            text: pretty(&scheduled(function)),
+        });
+    }
+    samples.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(samples)
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+}
+
+/// Writes every sample into `dir` and removes files no sample has.
+pub fn write_all(dir: &Path) -> Result<usize, String> {
+    let samples = samples()?;
+    std::fs::create_dir_all(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+    for entry in std::fs::read_dir(dir).map_err(|error| format!("{}: {error}", dir.display()))? {
+        let path = entry.map_err(|error| error.to_string())?.path();
+        let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default().to_string();
+        if name.ends_with(".json") && !samples.iter().any(|sample| sample.file == name) {
+            std::fs::remove_file(&path).map_err(|error| format!("{}: {error}", path.display()))?;
+        }
+    }
+    for sample in &samples {
+        let path = dir.join(&sample.file);
+        std::fs::write(&path, &sample.text).map_err(|error| format!("{}: {error}", path.display()))?;
+    }
+    Ok(samples.len())
+}
