@@ -13,27 +13,16 @@ st=.tools/contract-venv/bin/st
 [ -x "$st" ] || { echo "schemathesis is not installed: run 'scripts/tools.sh contract'" >&2; exit 1; }
 
 cargo build -q -p orders-dev --bin dev-server
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-data=$(mktemp -d)
 # The requests and answers of the last run stay here (HAR), to replay a failure.
 reports=target/contract
 rm -rf "$reports" && mkdir -p "$reports"
-ORDERS_DEV_PORT=$port ORDERS_DEV_DYNAMODB_PORT=$(free_port) ORDERS_DEV_DATA_DIR=$data \
-  target/debug/dev-server >"$data/server.out" 2>"$data/server.err" &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 600); do
-  grep -q "^Order service on" "$data/server.out" 2>/dev/null && break
-  kill -0 "$server" 2>/dev/null || { cat "$data/server.err" >&2; exit 1; }
-  sleep 0.1
-done
-token() { sed -n "s/^  export $1=//p" "$data/server.out"; }
-base="http://127.0.0.1:$port"
+# shellcheck source=scripts/fresh-dev-server.sh
+. scripts/fresh-dev-server.sh
+base=$API
 schema="$base/api/v1/openapi.json"
 # An address and an order of the demo shop, so that path ids name real data and the answers'
 # bodies are checked too (not only the 404s of made-up ids).
-python3 - "$base" "$(token BUYER_TOKEN)" >"$data/schemathesis.toml" <<'PY'
+python3 - "$base" "$BUYER_TOKEN" >"$dev_data/schemathesis.toml" <<'PY'
 import json, sys, urllib.request
 base, token = sys.argv[1], sys.argv[2]
 def post(path, body):
@@ -60,15 +49,15 @@ run() {
   local who=$1 token=$2
   shift 2
   echo "== schemathesis as the $who ($examples cases per operation)"
-  "$st" --config-file "$data/schemathesis.toml" run "$schema" --checks all --exclude-checks "$skipped" --max-examples "$examples" --seed 1 --no-color \
+  "$st" --config-file "$dev_data/schemathesis.toml" run "$schema" --checks all --exclude-checks "$skipped" --max-examples "$examples" --seed 1 --no-color \
     --generation-database none --report har --report-dir "$reports/$who" -H "Authorization: Bearer $token" "$@"
 }
 status=0
 # Deletions last, so that the order and the address exist while the other routes are tried.
-run buyer "$(token BUYER_TOKEN)" --exclude-path-regex '^/api/v1/(seller|admin)/' --exclude-method DELETE || status=1
-run seller "$(token SELLER_TOKEN)" --include-path-regex '^/api/v1/seller/' || status=1
-run admin "$(token ADMIN_TOKEN)" --include-path-regex '^/api/v1/admin/' || status=1
-run buyer "$(token BUYER_TOKEN)" --exclude-path-regex '^/api/v1/(seller|admin)/' --include-method DELETE || status=1
+run buyer "$BUYER_TOKEN" --exclude-path-regex '^/api/v1/(seller|admin)/' --exclude-method DELETE || status=1
+run seller "$SELLER_TOKEN" --include-path-regex '^/api/v1/seller/' || status=1
+run admin "$ADMIN_TOKEN" --include-path-regex '^/api/v1/admin/' || status=1
+run buyer "$BUYER_TOKEN" --exclude-path-regex '^/api/v1/(seller|admin)/' --include-method DELETE || status=1
 python3 - "$reports" <<'PY'
 import collections, glob, json, sys
 statuses = collections.Counter()

@@ -6,17 +6,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 cargo build -q -p orders-dev --bin dev-server --bin sign-alipay-notify
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-data=$(mktemp -d)
-export ORDERS_DEV_PORT=$(free_port) ORDERS_DEV_DYNAMODB_PORT=$(free_port) ORDERS_DEV_DATA_DIR=$data
-target/debug/dev-server >"$data/server.out" 2>"$data/server.err" &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 600); do
-  grep -q "^Order service on" "$data/server.out" 2>/dev/null && break
-  kill -0 "$server" 2>/dev/null || { cat "$data/server.err" >&2; exit 1; }
-  sleep 0.1
-done
-# What the dev server tells a user to export.
-eval "$(sed -n 's/^  export /export /p' "$data/server.out")"
+# shellcheck source=scripts/fresh-dev-server.sh
+. scripts/fresh-dev-server.sh
 python3 scripts/walkthrough.py README.md "$@"

@@ -18,8 +18,11 @@ use crate::adapters::http::views::{
 };
 use crate::domain::address::AddressEntry;
 use crate::error::ApiError;
+use std::collections::BTreeMap;
+use utoipa::openapi::response::Response;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::{IntoParams, Modify, OpenApi, ToResponse, ToSchema};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToResponse, ToSchema};
 
 /// Every answer but the notify route's: `code` 0, `msg` "ok", `data`, `request_id`.
 #[derive(ToSchema)]
@@ -48,6 +51,42 @@ pub struct ErrorEnvelope {
     #[schema(value_type = Option<Object>)]
     pub data: Option<()>,
     pub request_id: String,
+}
+
+/// The error answers routes share, each the error envelope, by status.
+macro_rules! error_answers {
+    ($($(#[$doc:meta])* $name:ident: $($status:literal),+;)+) => {$(
+        $(#[$doc])*
+        struct $name;
+
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<Response>> {
+                [$($status),+]
+                    .into_iter()
+                    .map(|status: u16| (status.to_string(), RefOr::Ref(Ref::from_response_name("ErrorEnvelope"))))
+                    .collect()
+            }
+        }
+    )+};
+}
+
+error_answers! {
+    /// Every route: a fault (500), or the store unavailable (503 with `Retry-After`).
+    Faults: 500, 503;
+    /// Routes behind the authorizer: no or a bad token (401), the wrong role (403).
+    TokenErrors: 401, 403;
+    /// No or a bad token (401), where 403 has a description of its own.
+    NoToken: 401;
+    /// Routes with a body: a field refused (400), not `application/json` (415).
+    BodyErrors: 400, 415;
+    /// Routes whose path or query is checked (400).
+    ParamErrors: 400;
+    /// A body not sent as `application/json` (415), where 400 has a description of its own.
+    NotJson: 415;
+    /// Routes naming a thing in the path that may not exist (or be another buyer's).
+    NotFound: 404;
+    /// Routes whose order or stock may not allow the change.
+    StateConflict: 409;
 }
 
 /// The fields of Alipay's asynchronous notification this API reads (it verifies the RSA2 `sign`
@@ -261,11 +300,10 @@ pub fn openapi_json() -> Result<String, ApiError> {
     params(("Idempotency-Key" = Option<String>, Header, description = "Same key and body: the first answer again", pattern = "^[!-~]([ -~]{0,253}[!-~])?$")),
     responses(
         (status = 201, description = "The orders, one per shop", body = Envelope<CreatedOrdersView>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope),
-        (status = 403, response = ErrorEnvelope), (status = 404, description = "A SKU or the address does not exist", body = ErrorEnvelope),
+        (status = 404, description = "A SKU or the address does not exist", body = ErrorEnvelope),
         (status = 409, description = "Out of stock (10008)", body = ErrorEnvelope),
-        (status = 415, response = ErrorEnvelope), (status = 422, description = "Idempotency-Key reused with another body", body = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        (status = 422, description = "Idempotency-Key reused with another body", body = ErrorEnvelope),
+        TokenErrors, BodyErrors, Faults,
     ))]
 fn create_order() {}
 
@@ -274,8 +312,7 @@ fn create_order() {}
     params(ListQuery),
     responses(
         (status = 200, description = "One page", body = Envelope<OrderListView>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope),
-        (status = 403, response = ErrorEnvelope), (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, ParamErrors, Faults,
     ))]
 fn list_orders() {}
 
@@ -284,8 +321,7 @@ fn list_orders() {}
     params(("id" = String, Path, description = "The order number", pattern = "^[0-9]{18}$")),
     responses(
         (status = 200, description = "The order", body = Envelope<OrderView>),
-        (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, NotFound, Faults,
     ))]
 fn get_order() {}
 
@@ -293,8 +329,7 @@ fn get_order() {}
 #[utoipa::path(get, path = "/api/v1/order-counts", operation_id = "get-order-counts", tag = "orders",
     responses(
         (status = 200, description = "Counts", body = Envelope<CountsView>),
-        (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, Faults,
     ))]
 fn get_order_counts() {}
 
@@ -304,9 +339,7 @@ fn get_order_counts() {}
     request_body(content = Option<ReasonBody>, description = "Optional"),
     responses(
         (status = 200, description = "The closed order", body = Envelope<OrderView>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 409, response = ErrorEnvelope), (status = 415, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, BodyErrors, NotFound, StateConflict, Faults,
     ))]
 fn cancel_order() {}
 
@@ -315,9 +348,7 @@ fn cancel_order() {}
     params(("id" = String, Path, description = "The order number", pattern = "^[0-9]{18}$")),
     responses(
         (status = 200, description = "Deleted", body = Envelope<DeletedOrderView>),
-        (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 409, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, NotFound, StateConflict, Faults,
     ))]
 fn delete_order() {}
 
@@ -325,8 +356,7 @@ fn delete_order() {}
 #[utoipa::path(get, path = "/api/v1/addresses", operation_id = "list-addresses", tag = "addresses",
     responses(
         (status = 200, description = "Default first", body = Envelope<AddressListView>),
-        (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, Faults,
     ))]
 fn list_addresses() {}
 
@@ -335,8 +365,7 @@ fn list_addresses() {}
     request_body = AddressBody,
     responses(
         (status = 201, description = "The new entry", body = Envelope<AddressEntry>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 415, response = ErrorEnvelope), (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, BodyErrors, Faults,
     ))]
 fn create_address() {}
 
@@ -345,8 +374,7 @@ fn create_address() {}
     params(("address_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,64}$")),
     responses(
         (status = 200, description = "The entry", body = Envelope<AddressEntry>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, ParamErrors, NotFound, Faults,
     ))]
 fn get_address() {}
 
@@ -356,9 +384,7 @@ fn get_address() {}
     request_body = AddressBody,
     responses(
         (status = 200, description = "The entry", body = Envelope<AddressEntry>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 415, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, BodyErrors, NotFound, Faults,
     ))]
 fn update_address() {}
 
@@ -367,8 +393,7 @@ fn update_address() {}
     params(("address_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,64}$")),
     responses(
         (status = 200, description = "Removed", body = Envelope<DeletedAddressView>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, ParamErrors, NotFound, Faults,
     ))]
 fn delete_address() {}
 
@@ -381,10 +406,8 @@ fn delete_address() {}
     request_body = PutSkuBody,
     responses(
         (status = 200, description = "The SKU with its stock figures", body = Envelope<SellerSkuView>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope),
         (status = 403, description = "Another shop's SKU, or not a seller", body = ErrorEnvelope),
-        (status = 409, response = ErrorEnvelope), (status = 415, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        NoToken, BodyErrors, StateConflict, Faults,
     ))]
 fn put_sku() {}
 
@@ -393,8 +416,7 @@ fn put_sku() {}
     params(("sku_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,64}$")),
     responses(
         (status = 200, description = "The SKU", body = Envelope<SellerSkuView>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, ParamErrors, NotFound, Faults,
     ))]
 fn get_seller_sku() {}
 
@@ -404,9 +426,7 @@ fn get_seller_sku() {}
     request_body = StockAdjustmentBody,
     responses(
         (status = 200, description = "The SKU", body = Envelope<SellerSkuView>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 409, response = ErrorEnvelope), (status = 415, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, BodyErrors, NotFound, StateConflict, Faults,
     ))]
 fn adjust_stock() {}
 
@@ -415,8 +435,7 @@ fn adjust_stock() {}
     params(("sku_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,64}$")),
     responses(
         (status = 200, description = "The SKU; `stock` is what can be bought", body = Envelope<SkuView>),
-        (status = 400, response = ErrorEnvelope), (status = 404, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        ParamErrors, NotFound, Faults,
     ))]
 fn get_sku() {}
 
@@ -432,9 +451,7 @@ fn get_sku() {}
             (Envelope<AlipayStartView> = "application/json"),
             (Envelope<PaymentView> = "application/json"),
         )),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 409, response = ErrorEnvelope), (status = 415, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, BodyErrors, NotFound, StateConflict, Faults,
     ))]
 fn start_payment() {}
 
@@ -447,7 +464,7 @@ fn start_payment() {}
     responses(
         (status = 200, description = "Recorded", body = String, content_type = "text/plain", example = json!("success")),
         (status = 400, description = "Signature, app id, order or amount wrong (10010)", body = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        Faults,
     ))]
 fn alipay_notify() {}
 
@@ -456,8 +473,7 @@ fn alipay_notify() {}
     params(("id" = String, Path, description = "The order number", pattern = "^[0-9]{18}$")),
     responses(
         (status = 200, description = "The payment state", body = Envelope<PaymentView>),
-        (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, NotFound, Faults,
     ))]
 fn get_payment() {}
 
@@ -466,9 +482,7 @@ fn get_payment() {}
     params(("id" = String, Path, description = "The order number", pattern = "^[0-9]{18}$")),
     responses(
         (status = 200, description = "The completed order", body = Envelope<OrderView>),
-        (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 409, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, NotFound, StateConflict, Faults,
     ))]
 fn confirm_receipt() {}
 
@@ -477,9 +491,7 @@ fn confirm_receipt() {}
     params(("id" = String, Path, description = "The order number", pattern = "^[0-9]{18}$")),
     responses(
         (status = 200, description = "Logistics", body = Envelope<LogisticsView>),
-        (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 409, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, NotFound, StateConflict, Faults,
     ))]
 fn get_logistics() {}
 
@@ -489,9 +501,7 @@ fn get_logistics() {}
     request_body(content = Option<ReviewBody>, description = "Optional"),
     responses(
         (status = 200, description = "The order", body = Envelope<OrderView>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 409, response = ErrorEnvelope), (status = 415, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, BodyErrors, NotFound, StateConflict, Faults,
     ))]
 fn review_order() {}
 
@@ -499,8 +509,7 @@ fn review_order() {}
 #[utoipa::path(get, path = "/api/v1/points", operation_id = "get-points", tag = "points",
     responses(
         (status = 200, description = "The balance", body = Envelope<PointsView>),
-        (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, Faults,
     ))]
 fn get_points() {}
 
@@ -509,8 +518,7 @@ fn get_points() {}
     params(ListQuery),
     responses(
         (status = 200, description = "One page", body = Envelope<OrderListView>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope),
-        (status = 403, response = ErrorEnvelope), (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, ParamErrors, Faults,
     ))]
 fn list_seller_orders() {}
 
@@ -519,8 +527,7 @@ fn list_seller_orders() {}
     params(("id" = String, Path, description = "The order number", pattern = "^[0-9]{18}$")),
     responses(
         (status = 200, description = "The order", body = Envelope<OrderView>),
-        (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, NotFound, Faults,
     ))]
 fn get_seller_order() {}
 
@@ -528,8 +535,7 @@ fn get_seller_order() {}
 #[utoipa::path(get, path = "/api/v1/seller/order-counts", operation_id = "get-seller-order-counts", tag = "shop",
     responses(
         (status = 200, description = "Counts", body = Envelope<CountsView>),
-        (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, Faults,
     ))]
 fn get_seller_order_counts() {}
 
@@ -539,9 +545,7 @@ fn get_seller_order_counts() {}
     request_body = ShipBody,
     responses(
         (status = 200, description = "The shipped order", body = Envelope<OrderView>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 409, response = ErrorEnvelope), (status = 415, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, BodyErrors, NotFound, StateConflict, Faults,
     ))]
 fn ship_order() {}
 
@@ -551,9 +555,7 @@ fn ship_order() {}
     request_body = TrackingEventBody,
     responses(
         (status = 201, description = "The order's logistics", body = Envelope<LogisticsView>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 409, response = ErrorEnvelope), (status = 415, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, BodyErrors, NotFound, StateConflict, Faults,
     ))]
 fn add_tracking_event() {}
 
@@ -563,9 +565,7 @@ fn add_tracking_event() {}
     request_body(content = Option<ReasonBody>, description = "Optional"),
     responses(
         (status = 200, description = "The closed order", body = Envelope<OrderView>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 404, response = ErrorEnvelope), (status = 409, response = ErrorEnvelope), (status = 415, response = ErrorEnvelope),
-        (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, BodyErrors, NotFound, StateConflict, Faults,
     ))]
 fn seller_close_order() {}
 
@@ -574,8 +574,7 @@ fn seller_close_order() {}
     request_body = GrantPointsBody,
     responses(
         (status = 200, description = "The new balance", body = Envelope<PointsView>),
-        (status = 400, response = ErrorEnvelope), (status = 401, response = ErrorEnvelope), (status = 403, response = ErrorEnvelope),
-        (status = 415, response = ErrorEnvelope), (status = 500, response = ErrorEnvelope), (status = 503, response = ErrorEnvelope),
+        TokenErrors, BodyErrors, Faults,
     ))]
 fn grant_points() {}
 
