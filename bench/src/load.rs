@@ -266,9 +266,14 @@ pub async fn run(app: &App, order_no: &str, seconds: u64, db_pid: Option<u32>) -
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     let base = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(server::serve(listener, server::DevState::new(app.clone(), SECRET), async move {
-        let _ = stopped.await;
-    }));
+    tokio::spawn(server::serve(
+        listener,
+        server::DevState::new(app.clone(), SECRET),
+        axum::Router::new(),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
     let tokens: Vec<String> = (0..BUYERS).map(|i| auth::mint(SECRET, &format!("load-{i}"), "buyer", None, 1)).collect();
     let token_list = tokens.iter().map(|t| lua_string(t)).collect::<Vec<_>>().join(", ");
     let bodies = (0..SKUS)

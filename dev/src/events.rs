@@ -194,6 +194,44 @@ pub fn samples() -> Result<Vec<Sample>, String> {
             201,
         ),
         ok(
+            request("apply-refund", "POST", "/api/v1/orders/{id}/refund", Buyer).order().json(json!({
+                "type": "refund_only", "reason": "The tin arrived dented", "remark": "The tea inside is fine",
+                "amount": "20.00", "vouchers": ["https://example.com/img/dented-tin.jpg"]})),
+            201,
+        ),
+        ok(request("approve-refund", "POST", "/api/v1/seller/orders/{id}/refund/approve", Seller).order(), 200),
+        ok(
+            request("confirm-return", "POST", "/api/v1/seller/orders/{id}/refund/confirm-return", Seller)
+                .order()
+                .json(json!({"restock": true})),
+            200,
+        ),
+        ok(
+            request("get-return-address", "GET", "/api/v1/merchants/{seller_id}/return-address", Buyer)
+                .param("seller_id", DEMO_SELLER),
+            200,
+        ),
+        ok(
+            request("put-return-address", "PUT", "/api/v1/seller/return-address", Seller).json(json!({
+                "name": "Demo tea shop returns", "phone": "02800000000", "province": "Sichuan", "city": "Chengdu",
+                "district": "Jinjiang", "detail": "8 Warehouse Rd, dock 3"})),
+            200,
+        ),
+        ok(
+            request("reject-refund", "POST", "/api/v1/seller/orders/{id}/refund/reject", Seller)
+                .order()
+                .json(json!({"reason": "The photo shows a different tin"})),
+            200,
+        ),
+        ok(request("retry-payout", "POST", "/api/v1/seller/orders/{id}/refund/retry-payout", Seller).order(), 200),
+        ok(
+            request("ship-return", "POST", "/api/v1/orders/{id}/refund/return-shipment", Buyer).order().json(json!({
+                "carrier_code": "SF", "carrier_name": "SF Express", "tracking_no": "SF9876543210",
+                "vouchers": ["https://example.com/img/parcel.jpg"]})),
+            200,
+        ),
+        ok(request("withdraw-refund", "DELETE", "/api/v1/orders/{id}/refund", Buyer).order(), 200),
+        ok(
             request("adjust-stock", "POST", "/api/v1/seller/skus/{sku_id}/stock-adjustments", Seller)
                 .param("sku_id", "tea-longjing-250g")
                 .json(json!({"delta": 20, "reason": "Delivery from the farm"})),
@@ -302,7 +340,7 @@ pub fn samples() -> Result<Vec<Sample>, String> {
             text: pretty(&request.event()),
         })
         .collect();
-    for function in ["auto-confirm-receipt", "close-expired-orders"] {
+    for function in ["after-sales-timers", "auto-confirm-receipt", "close-expired-orders", "retry-refund-payouts"] {
         samples.push(Sample {
             file: format!("{function}.json"),
             function,

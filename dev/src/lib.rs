@@ -2,6 +2,7 @@
 //! demo shop, and every function served on one HTTP port behind an emulation of API Gateway's
 //! JWT authorizer. The integration tests use the same pieces.
 
+pub mod alipay_gateway;
 pub mod alipay_keys;
 pub mod auth;
 pub mod events;

@@ -3,12 +3,12 @@
 
 use orders_shared::adapters::store::{CreateOutcome, Store};
 use orders_shared::app::orders::transition;
-use orders_shared::domain::address::AddressEntry;
-use orders_shared::domain::order::{OrderType, Payment, Shipment};
+use orders_shared::domain::address::{Address, AddressEntry};
+use orders_shared::domain::order::{OrderType, Payment, RefundKind, ReturnShipment, Shipment};
 use orders_shared::domain::party::Actor;
 use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout};
-use orders_shared::domain::state::Action;
+use orders_shared::domain::state::{Action, PayoutOutcome, RefundApplication};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::samples;
 use orders_shared::{ApiError, App};
@@ -56,13 +56,21 @@ pub enum DemoStage {
     Shipped,
     Completed,
     Cancelled,
+    /// Paid, with a money-only case waiting for the shop.
+    RefundRequested,
+    /// Shipped, with a return approved and the goods not sent back yet.
+    AwaitingReturn,
+    /// Shipped, with the goods of an approved return on their way back.
+    Returning,
+    /// Paid, with an approved case whose payout the provider refused.
+    PayoutRefused,
 }
 
 /// The demo orders the `events/` samples name: one per function that acts on an order, in the
 /// state that function needs, each `DEMO_LINE` of the demo buyer from the demo shop (128.00).
 /// Their numbers are fixed (`demo_order_no`) and their payment deadline a year away, so a sample
 /// answers 2xx on a fresh `.data/` whenever it is sent first (a second cancel is a 409).
-pub const DEMO_ORDERS: [(&str, DemoStage); 12] = [
+pub const DEMO_ORDERS: [(&str, DemoStage); 19] = [
     ("get-order", DemoStage::Unpaid),
     ("cancel-order", DemoStage::Unpaid),
     ("seller-close-order", DemoStage::Unpaid),
@@ -75,7 +83,26 @@ pub const DEMO_ORDERS: [(&str, DemoStage); 12] = [
     ("confirm-receipt", DemoStage::Shipped),
     ("review-order", DemoStage::Completed),
     ("delete-order", DemoStage::Cancelled),
+    ("apply-refund", DemoStage::Paid),
+    ("withdraw-refund", DemoStage::RefundRequested),
+    ("approve-refund", DemoStage::RefundRequested),
+    ("reject-refund", DemoStage::RefundRequested),
+    ("ship-return", DemoStage::AwaitingReturn),
+    ("confirm-return", DemoStage::Returning),
+    ("retry-payout", DemoStage::PayoutRefused),
 ];
+
+/// The demo shop's return address.
+pub fn demo_return_address() -> Address {
+    Address {
+        name: "Demo tea shop returns".into(),
+        phone: "02800000000".into(),
+        province: "Sichuan".into(),
+        city: "Chengdu".into(),
+        district: "Jinjiang".into(),
+        detail: "8 Warehouse Rd, dock 3".into(),
+    }
+}
 
 /// The one line of every demo order.
 pub const DEMO_LINE: (&str, u32) = ("tea-longjing-250g", 1);
@@ -101,6 +128,10 @@ pub async fn seed_demo_orders(app: &App) -> Result<usize, ApiError> {
             store.create_address(DEMO_BUYER, &entry, now).await?;
             added += 1;
         }
+    }
+    if store.return_address(DEMO_SELLER).await?.is_none() {
+        store.put_return_address(DEMO_SELLER, &demo_return_address()).await?;
+        added += 1;
     }
     let sku = store.get_sku(DEMO_LINE.0).await?.ok_or_else(|| ApiError::not_found("SKU", DEMO_LINE.0))?;
     let skus = BTreeMap::from([(DEMO_LINE.0.to_string(), sku)]);
@@ -131,21 +162,61 @@ pub async fn seed_demo_orders(app: &App) -> Result<usize, ApiError> {
             tracking_no: "SF0000000001".into(),
             shipped_at: now,
         };
-        let steps: Vec<(Actor, Action)> = match stage {
-            DemoStage::Unpaid => vec![],
-            DemoStage::Cancelled => vec![(Actor::Buyer(DEMO_BUYER), Action::Cancel { reason: String::new() })],
-            DemoStage::Paid | DemoStage::Shipped | DemoStage::Completed => {
-                let mut steps = vec![(Actor::PaymentProvider, Action::Pay(payment))];
-                if stage != DemoStage::Paid {
-                    let auto_confirm_at = now.plus_seconds(app.config.auto_confirm_days * 86_400);
-                    steps.push((Actor::Seller(DEMO_SELLER), Action::Ship { shipment, auto_confirm_at }));
-                }
-                if stage == DemoStage::Completed {
-                    steps.push((Actor::Buyer(DEMO_BUYER), Action::ConfirmReceipt));
-                }
-                steps
-            }
+        let policy = app.config.after_sales;
+        let case = |kind: RefundKind, return_shipment: Option<ReturnShipment>| {
+            Action::ApplyRefund(RefundApplication {
+                kind,
+                amount: None,
+                reason: "The tin arrived dented".into(),
+                remark: String::new(),
+                lines: Vec::new(),
+                vouchers: vec!["https://example.com/img/dented-tin.jpg".into()],
+                return_shipment,
+                policy,
+            })
         };
+        let sent_back = ReturnShipment {
+            carrier_code: "SF".into(),
+            carrier_name: "SF Express".into(),
+            tracking_no: "SF0000000002".into(),
+            vouchers: Vec::new(),
+            shipped_at: now,
+        };
+        let approve = Action::ApproveRefund { return_address: Some(demo_return_address()), policy };
+        let buyer = || Actor::Buyer(DEMO_BUYER);
+        let shop = || Actor::Seller(DEMO_SELLER);
+        let auto_confirm_at = now.plus_seconds(app.config.auto_confirm_days * 86_400);
+        let ship = Action::Ship { shipment, auto_confirm_at };
+        let mut steps: Vec<(Actor, Action)> = match stage {
+            DemoStage::Unpaid => vec![],
+            DemoStage::Cancelled => vec![(buyer(), Action::Cancel { reason: String::new() })],
+            _ => vec![(Actor::PaymentProvider, Action::Pay(payment))],
+        };
+        match stage {
+            DemoStage::Shipped => steps.push((shop(), ship)),
+            DemoStage::Completed => steps.extend([(shop(), ship), (buyer(), Action::ConfirmReceipt)]),
+            DemoStage::RefundRequested => steps.push((buyer(), case(RefundKind::RefundOnly, None))),
+            DemoStage::AwaitingReturn => {
+                steps.extend([(shop(), ship), (buyer(), case(RefundKind::ReturnAndRefund, None)), (shop(), approve)])
+            }
+            DemoStage::Returning => steps.extend([
+                (shop(), ship),
+                (buyer(), case(RefundKind::ReturnAndRefund, Some(sent_back))),
+                (shop(), approve),
+            ]),
+            DemoStage::PayoutRefused => steps.extend([
+                (buyer(), case(RefundKind::RefundOnly, None)),
+                (shop(), approve),
+                // As if Alipay had refused it: the shop's retry is what the sample shows.
+                (
+                    Actor::PaymentProvider,
+                    Action::RecordPayout(PayoutOutcome::Refused(
+                        "40004 ACQ.SELLER_BALANCE_NOT_ENOUGH: the merchant's balance is too low".into(),
+                    )),
+                ),
+            ]),
+            DemoStage::Unpaid | DemoStage::Cancelled | DemoStage::Paid => {}
+        }
         for (actor, action) in steps {
             transition(app, actor, &order_no, action).await?;
         }

@@ -143,13 +143,16 @@ pub fn cors_layer(cors: &Cors) -> Result<CorsLayer, String> {
 }
 
 /// Serves template.yaml's routes until `shutdown` resolves.
+/// `extra` routes (a stand-in payment gateway) are served beside the API.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<DevState>,
+    extra: axum::Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let template = template::load(&crate::template_path()?)?;
-    let router = router(state, &template::routes(&template))?.layer(cors_layer(&template::cors(&template)?)?);
+    let router =
+        extra.merge(router(state, &template::routes(&template))?).layer(cors_layer(&template::cors(&template)?)?);
     axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(|error| error.to_string())
 }
 

@@ -22,7 +22,8 @@ fn every_function_crate_is_deployed_once_and_has_an_event_sample() {
     let template = template::load(&template_path().unwrap()).expect("template.yaml");
     let functions: Vec<String> = template::routes(&template).into_iter().map(|route| route.function).collect();
     let scheduled = template::scheduled_functions(&template);
-    assert_eq!(scheduled, vec!["auto-confirm-receipt".to_string(), "close-expired-orders".to_string()]);
+    let expected = ["after-sales-timers", "auto-confirm-receipt", "close-expired-orders", "retry-refund-payouts"];
+    assert_eq!(scheduled, expected.map(String::from).to_vec());
     for function in &scheduled {
         let path = orders_dev::repo_root().unwrap().join(format!("events/{function}.json"));
         let event: serde_json::Value =

@@ -5,12 +5,12 @@ use orders_shared::domain::catalog::StockMove;
 use orders_shared::domain::counters::{bucket_delta, buckets, Bucket};
 use orders_shared::domain::money::Money;
 use orders_shared::domain::order::{
-    CloseReason, Order, OrderStatus, Payment, RefundKind, RefundLine, ReturnShipment, Shipment, TrackingEvent,
+    CloseReason, Order, OrderStatus, Payment, RefundKind, ReturnShipment, Shipment, TrackingEvent,
 };
 use orders_shared::domain::party::{Role, Side};
 use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout};
-use orders_shared::domain::state::{apply, Action, RefundApplication};
+use orders_shared::domain::state::{apply, Action, AfterSalesPolicy, LineRef, PayoutOutcome, RefundApplication};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::samples::{self, address};
 use orders_shared::ApiError;
@@ -27,15 +27,29 @@ enum Op {
     Cancel,
     Timeout,
     SellerClose,
-    Apply { return_goods: bool, share: u8, with_lines: bool },
+    Apply {
+        return_goods: bool,
+        share: u8,
+        with_lines: bool,
+    },
     Withdraw,
     Reject,
-    Approve { with_address: bool },
+    Approve {
+        with_address: bool,
+    },
     ShipReturn,
     ConfirmReturn,
+    /// What the provider answered to a payout: paid, refused, unknown.
+    Payout {
+        answer: u8,
+    },
+    RetryPayout,
+    CloseUnreturned,
     Review,
     Delete,
-    Wait { days: u8 },
+    Wait {
+        days: u8,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -55,6 +69,9 @@ fn op() -> impl Strategy<Value = Op> {
         any::<bool>().prop_map(|with_address| Op::Approve { with_address }),
         Just(Op::ShipReturn),
         Just(Op::ConfirmReturn),
+        (0u8..3).prop_map(|answer| Op::Payout { answer }),
+        Just(Op::RetryPayout),
+        Just(Op::CloseUnreturned),
         Just(Op::Review),
         Just(Op::Delete),
         (0u8..20).prop_map(|days| Op::Wait { days }),
@@ -106,30 +123,44 @@ fn action_for(op: &Op, order: &Order, now: Timestamp) -> Option<Action> {
         Op::Apply { return_goods, share, with_lines } => {
             let amount = Money((order.refundable().0 * i64::from(*share)).div_euclid(100).max(1));
             let lines = if *with_lines {
-                order.lines.iter().take(1).map(|line| RefundLine { sku_id: line.sku_id.clone(), quantity: 1 }).collect()
+                order.lines.iter().take(1).map(|line| (LineRef::Sku(line.sku_id.clone()), 1)).collect()
             } else {
                 Vec::new()
             };
             Action::ApplyRefund(RefundApplication {
                 kind: if *return_goods { RefundKind::ReturnAndRefund } else { RefundKind::RefundOnly },
-                amount,
+                amount: Some(amount),
                 reason: "broken".into(),
                 remark: String::new(),
                 lines,
                 vouchers: Vec::new(),
+                return_shipment: None,
+                policy: AfterSalesPolicy::default(),
             })
         }
         Op::Withdraw => Action::WithdrawRefund,
         Op::Reject => Action::RejectRefund { reason: "used".into() },
-        Op::Approve { with_address } => Action::ApproveRefund { return_address: with_address.then(address) },
-        Op::ShipReturn => Action::ShipReturn(ReturnShipment {
-            carrier_code: "YTO".into(),
-            carrier_name: "YTO".into(),
-            tracking_no: "Y1".into(),
-            vouchers: Vec::new(),
-            shipped_at: now,
+        Op::Approve { with_address } => {
+            Action::ApproveRefund { return_address: with_address.then(address), policy: AfterSalesPolicy::default() }
+        }
+        Op::ShipReturn => Action::ShipReturn {
+            shipment: ReturnShipment {
+                carrier_code: "YTO".into(),
+                carrier_name: "YTO".into(),
+                tracking_no: "Y1".into(),
+                vouchers: Vec::new(),
+                shipped_at: now,
+            },
+            policy: AfterSalesPolicy::default(),
+        },
+        Op::ConfirmReturn => Action::ConfirmReturn { restock: true, policy: AfterSalesPolicy::default() },
+        Op::Payout { answer } => Action::RecordPayout(match answer {
+            0 => PayoutOutcome::Paid,
+            1 => PayoutOutcome::Refused("ACQ.SELLER_BALANCE_NOT_ENOUGH".into()),
+            _ => PayoutOutcome::Unknown { error: "timeout".into(), retry_at: now.plus_seconds(60) },
         }),
-        Op::ConfirmReturn => Action::ConfirmReturn,
+        Op::RetryPayout => Action::RetryPayout { policy: AfterSalesPolicy::default() },
+        Op::CloseUnreturned => Action::CloseUnreturned,
         Op::Review => Action::Review { comment: String::new() },
         Op::Delete => Action::Delete,
         Op::Wait { .. } => return None,
@@ -241,6 +272,8 @@ proptest! {
                         match stock_move {
                             StockMove::Release(q) | StockMove::Consume(q) => *units -= i64::from(*q),
                             StockMove::Reserve(_) => prop_assert!(false, "only a create reserves"),
+                            // Returned goods of a shipped order: not held by it.
+                            StockMove::Restock(_) => {}
                         }
                         prop_assert!(*units >= 0, "an order never gives back more than it holds");
                     }
@@ -296,15 +329,33 @@ fn the_happy_path_and_the_refund_paths_are_reachable() {
         ),
         Op::ShipReturn,
     );
-    let refunded = step(&returning, Op::ConfirmReturn);
+    let refunding = step(&returning, Op::ConfirmReturn);
+    assert_eq!(refunding.status, OrderStatus::Shipped, "nothing moves until the provider paid");
+    let unknown = step(&refunding, Op::Payout { answer: 2 });
+    let refunded = step(&unknown, Op::Payout { answer: 0 });
     assert_eq!(refunded.status, OrderStatus::Closed);
     assert_eq!(refunded.close_reason, Some(CloseReason::Refunded));
+    let attempts = refunded.refund.as_ref().and_then(|case| case.payout.as_ref()).map(|payout| payout.attempts);
+    assert_eq!(attempts, Some(2));
+    assert!(apply(&refunded, action_for(&Op::Payout { answer: 0 }, &refunded, now).unwrap(), Role::Buyer, now).is_err());
 
     let partial = step(
-        &step(&paid, Op::Apply { return_goods: false, share: 50, with_lines: true }),
-        Op::Approve { with_address: false },
+        &step(
+            &step(&paid, Op::Apply { return_goods: false, share: 50, with_lines: true }),
+            Op::Approve { with_address: false },
+        ),
+        Op::Payout { answer: 0 },
     );
     assert_eq!(partial.status, OrderStatus::Paid, "a partial refund does not close the order");
+    let refused = step(
+        &step(
+            &step(&paid, Op::Apply { return_goods: false, share: 50, with_lines: false }),
+            Op::Approve { with_address: false },
+        ),
+        Op::Payout { answer: 1 },
+    );
+    let retried = step(&refused, Op::RetryPayout);
+    assert_eq!(step(&retried, Op::Payout { answer: 0 }).amounts.refunded, refused.refund.as_ref().unwrap().amount);
 
     let conflict = apply(&paid, Action::Cancel { reason: String::new() }, Role::Buyer, now);
     assert!(matches!(conflict, Err(ApiError::StateConflict { .. })));

@@ -4,6 +4,7 @@
 
 use aws_sdk_dynamodb::config::SharedInterceptor;
 use faults::FaultInjector;
+use orders_dev::alipay_gateway::{self, StandInGateway};
 use orders_dev::{alipay_keys, local_db};
 use orders_dev::{auth, server, template, template_path};
 use orders_shared::adapters::alipay::AlipayConfig;
@@ -13,6 +14,8 @@ use orders_shared::adapters::store::CallCounter;
 use orders_shared::App;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 pub mod faults;
 pub mod secrets_manager;
@@ -41,6 +44,8 @@ pub struct TestApi {
     pub app: App,
     /// Every DynamoDB round trip the app makes, by operation.
     pub calls: CallCounter,
+    /// The stand-in Alipay gateway refunds go to (when Alipay is configured).
+    pub gateway: Option<Arc<StandInGateway>>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -61,6 +66,11 @@ impl Answer {
     }
 }
 
+/// A second copy of a key (keys are not `Clone`).
+fn copy_key(key: &SigningKey) -> SigningKey {
+    SigningKey::from_text(&key.to_pem().expect("pem")).expect("the same key")
+}
+
 impl TestApi {
     /// A new table on the shared DynamoDB Local and a dev server in front of it.
     pub async fn start() -> TestApi {
@@ -75,15 +85,38 @@ impl TestApi {
     pub async fn start_with_alipay(configure: impl FnOnce(&mut Config)) -> (TestApi, SigningKey) {
         let (alipay, alipay_key) =
             alipay_keys::generate(Some("https://shop.example.com/notify".into())).expect("generated keys");
-        (TestApi::start_with(&dynamodb_endpoint(), configure, Some(alipay)).await, alipay_key)
+        let gateway_key = copy_key(&alipay_key);
+        let api =
+            TestApi::start_with_interceptors(&dynamodb_endpoint(), configure, Some((alipay, gateway_key)), None).await;
+        (api, alipay_key)
     }
 
     /// A test API with Alipay whose DynamoDB calls go through `faults` (which starts with none).
     pub async fn start_with_faults(faults: &FaultInjector) -> (TestApi, SigningKey) {
+        TestApi::start_with_faults_and(faults, |_| {}).await
+    }
+
+    /// `start_with_faults`, with the configuration changed by `configure`.
+    pub async fn start_with_faults_and(
+        faults: &FaultInjector,
+        configure: impl FnOnce(&mut Config),
+    ) -> (TestApi, SigningKey) {
         let (alipay, alipay_key) =
             alipay_keys::generate(Some("https://shop.example.com/notify".into())).expect("generated keys");
-        let api = TestApi::start_with_interceptors(&dynamodb_endpoint(), |_| {}, Some(alipay), Some(faults)).await;
+        let gateway_key = copy_key(&alipay_key);
+        let api = TestApi::start_with_interceptors(
+            &dynamodb_endpoint(),
+            configure,
+            Some((alipay, gateway_key)),
+            Some(faults),
+        )
+        .await;
         (api, alipay_key)
+    }
+
+    /// A test API with these Alipay settings, its stand-in gateway signing with `alipay_key`.
+    pub async fn start_with_alipay_keys(alipay: AlipayConfig, alipay_key: SigningKey) -> TestApi {
+        TestApi::start_with_interceptors(&dynamodb_endpoint(), |_| {}, Some((alipay, alipay_key)), None).await
     }
 
     pub async fn start_with(
@@ -91,13 +124,16 @@ impl TestApi {
         configure: impl FnOnce(&mut Config),
         alipay: Option<AlipayConfig>,
     ) -> TestApi {
+        // Without Alipay's key there is nothing to sign a stand-in gateway's answers with.
+        let alipay = alipay.map(|config| (config, SigningKey::generate().expect("a key")));
         TestApi::start_with_interceptors(endpoint, configure, alipay, None).await
     }
 
+    /// `alipay`: the merchant settings and the key that signs as Alipay (the stand-in gateway's).
     async fn start_with_interceptors(
         endpoint: &str,
         configure: impl FnOnce(&mut Config),
-        alipay: Option<AlipayConfig>,
+        alipay: Option<(AlipayConfig, SigningKey)>,
         faults: Option<&FaultInjector>,
     ) -> TestApi {
         let calls = CallCounter::default();
@@ -111,19 +147,27 @@ impl TestApi {
             .expect("create table from template.yaml");
         let mut config = Config::for_table(&table);
         configure(&mut config);
-        let mut app = App::new(client, config);
-        if let Some(alipay) = alipay {
-            app = app.with_alipay(alipay);
-        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
+        let mut app = App::new(client, config);
+        let mut gateway_keys = None;
+        if let Some((alipay, alipay_key)) = alipay {
+            let app_public = alipay.signing_key().await.expect("app key").verifying_key().expect("public key");
+            // Short, so that a stalled gateway is a quick test.
+            let alipay = alipay.with_gateway(format!("{base}{}", alipay_gateway::PATH), Duration::from_millis(400));
+            app = app.with_alipay(alipay);
+            gateway_keys = Some((app_public, alipay_key));
+        }
+        let gateway =
+            gateway_keys.map(|(app_public, alipay_key)| StandInGateway::new(app.clone(), app_public, alipay_key));
+        let extra = gateway.clone().map(StandInGateway::router).unwrap_or_default();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let state = server::DevState::new(app.clone(), SECRET);
-        tokio::spawn(server::serve(listener, state, async move {
+        tokio::spawn(server::serve(listener, state, extra, async move {
             let _ = stopped.await;
         }));
         let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("http client");
-        TestApi { base, http, app, calls, _stop: stop }
+        TestApi { base, http, app, calls, gateway, _stop: stop }
     }
 
     pub fn buyer(&self, id: &str) -> String {

@@ -4,7 +4,8 @@
 
 use orders_dev::events::{samples, Sample};
 use orders_dev::{alipay_keys, handlers, seed};
-use orders_integration_tests::{dynamodb_endpoint, TestApi};
+use orders_integration_tests::TestApi;
+use orders_shared::app::after_sales::{retry_refund_payouts, run_timers};
 use orders_shared::app::sweep::{auto_confirm_receipts, close_expired_orders};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::lambda_http;
@@ -32,8 +33,8 @@ fn the_committed_samples_are_current() {
 #[tokio::test]
 async fn every_sample_answers_what_its_name_says() {
     let keys = std::env::temp_dir().join(format!("orders-events-{}", rand::random::<u32>()));
-    let (alipay, _) = alipay_keys::load_or_create(&keys).expect("make dev's Alipay keys");
-    let api = TestApi::start_with(&dynamodb_endpoint(), |_| {}, Some(alipay)).await;
+    let (alipay, alipay_key) = alipay_keys::load_or_create(&keys).expect("make dev's Alipay keys");
+    let api = TestApi::start_with_alipay_keys(alipay, alipay_key).await;
     seed::seed_demo_shop(&api.app.store).await.expect("the demo shop");
     seed::seed_demo_orders(&api.app).await.expect("the demo orders");
 
@@ -53,11 +54,15 @@ async fn every_sample_answers_what_its_name_says() {
             None => {
                 let event: serde_json::Value = serde_json::from_str(&committed(&sample)).expect("JSON");
                 assert_eq!(event["detail-type"], "Scheduled Event", "{}", sample.file);
-                let report = match sample.function {
-                    "close-expired-orders" => close_expired_orders(&api.app, Timestamp::now()).await,
-                    _ => auto_confirm_receipts(&api.app, Timestamp::now()).await,
+                let now = Timestamp::now();
+                let ran = match sample.function {
+                    "close-expired-orders" => close_expired_orders(&api.app, now).await.map(|_| ()),
+                    "auto-confirm-receipt" => auto_confirm_receipts(&api.app, now).await.map(|_| ()),
+                    "after-sales-timers" => run_timers(&api.app, now).await.map(|_| ()),
+                    "retry-refund-payouts" => retry_refund_payouts(&api.app, now).await.map(|_| ()),
+                    other => panic!("{other} is a schedule without a runner here"),
                 };
-                assert!(report.is_ok(), "{}: {report:?}", sample.file);
+                assert!(ran.is_ok(), "{}: {ran:?}", sample.file);
             }
         }
     }

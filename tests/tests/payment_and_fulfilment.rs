@@ -155,6 +155,7 @@ async fn pay_racing_cancel_either_pays_or_keeps_the_money_to_pay_back() {
         if cancelled {
             assert_eq!((order.data()["status"].as_str(), late), (Some("closed"), 1), "round {round}: {}", order.body);
             assert_eq!(order.data()["late_payments"][0]["trade_no"], format!("T-race-{round}"));
+            assert_eq!(order.data()["refund"]["status"], "refunded", "round {round}: the late money went back");
             cancel_wins += 1;
         } else {
             assert_eq!((cancel.status, cancel.code()), (StatusCode::CONFLICT, 10007), "round {round}");
@@ -165,6 +166,8 @@ async fn pay_racing_cancel_either_pays_or_keeps_the_money_to_pay_back() {
     let counts = api.counts(&buyer).await;
     assert_eq!((counts["wait_send"].as_i64(), counts["closed"].as_i64()), (Some(paid_wins), Some(cancel_wins)));
     assert_eq!(api.stock("tea").await, 1000 - paid_wins, "cancelled orders gave their stock back");
+    let paid_back: i64 = api.gateway.as_ref().unwrap().paid().iter().map(|refund| refund.amount.0).sum();
+    assert_eq!(paid_back, 1000 * cancel_wins, "each late payment was paid back once");
 }
 
 #[tokio::test]
@@ -241,7 +244,10 @@ async fn an_order_past_its_window_cannot_be_paid_and_every_read_agrees_until_the
     let counts = api.counts(&buyer).await;
     assert_eq!((counts["wait_pay"].as_i64(), counts["closed"].as_i64()), (Some(0), Some(1)));
     let stored = api.call(Method::GET, &format!("/api/v1/orders/{no}"), Some(&buyer), None).await;
-    assert_eq!(timeline_statuses(stored.data()), ["pending_payment", "payment_late", "closed"]);
+    // The late money went back by itself (its own case), before the order closed.
+    let steps = ["pending_payment", "payment_late", "late_payment_refunding", "refunded", "closed"];
+    assert_eq!(timeline_statuses(stored.data()), steps);
+    assert_eq!(stored.data()["refund"]["type"], "late_payment");
     let again = close_expired_orders(&api.app, Timestamp::now()).await.expect("sweep");
     assert_eq!(again.due, 0, "the due index no longer holds it");
 }

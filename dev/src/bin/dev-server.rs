@@ -1,14 +1,15 @@
 //! `make dev`: DynamoDB Local with data under `.data/`, the table from template.yaml, a demo
 //! shop, and every function on 127.0.0.1:3000. Ctrl-C stops all of it.
 
-use orders_dev::alipay_keys;
 use orders_dev::local_db::{self, LocalDynamo};
+use orders_dev::{alipay_gateway, alipay_keys};
 use orders_dev::{auth, data_dir, seed, server, template, template_path};
-use orders_shared::adapters::alipay::AlipayConfig;
+use orders_shared::adapters::alipay::{gateway_from_env, AlipayConfig};
 use orders_shared::adapters::config::Config;
 use orders_shared::adapters::http::cursor::CursorKey;
 use orders_shared::adapters::runtime::init_tracing;
 use orders_shared::adapters::secrets::Secret;
+use orders_shared::app::after_sales::{retry_refund_payouts, run_timers};
 use orders_shared::app::sweep::{auto_confirm_receipts, close_expired_orders};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::App;
@@ -73,9 +74,17 @@ async fn run() -> Result<(), String> {
         ("ORDERS_CURSOR_KEY".to_string(), cursor_key_text(&data.join("cursor.key"))?),
         ("RUST_LOG".to_string(), env_or("RUST_LOG", "info")),
     ];
+    let mut stand_in = None;
     match AlipayConfig::from_env()? {
         Some(alipay) => {
-            for name in ["ALIPAY_APP_ID", "ALIPAY_APP_PRIVATE_KEY_PEM", "ALIPAY_PUBLIC_KEY_PEM", "ALIPAY_SECRET_ARN"] {
+            for name in [
+                "ALIPAY_APP_ID",
+                "ALIPAY_APP_PRIVATE_KEY_PEM",
+                "ALIPAY_PUBLIC_KEY_PEM",
+                "ALIPAY_SECRET_ARN",
+                "ALIPAY_GATEWAY_URL",
+                "ALIPAY_TIMEOUT_MS",
+            ] {
                 if let Ok(value) = std::env::var(name) {
                     lambda_env.push((name.to_string(), one_line(&value)));
                 }
@@ -84,11 +93,13 @@ async fn run() -> Result<(), String> {
         }
         None => {
             let dir = data.join("alipay");
-            let (alipay, _) = alipay_keys::load_or_create(&dir)?;
+            let (mut alipay, alipay_key) = alipay_keys::load_or_create(&dir)?;
             let app_key = alipay.signing_key().await.map_err(|error| error.to_string())?;
+            let app_key_pem = app_key.to_pem()?;
+            let app_public = app_key.verifying_key()?;
             let alipay_public = alipay_keys::stand_in_alipay_key()?.verifying_key()?;
             lambda_env.push(("ALIPAY_APP_ID".to_string(), alipay_keys::DEV_APP_ID.to_string()));
-            lambda_env.push(("ALIPAY_APP_PRIVATE_KEY_PEM".to_string(), one_line(&app_key.to_pem()?)));
+            lambda_env.push(("ALIPAY_APP_PRIVATE_KEY_PEM".to_string(), one_line(&app_key_pem)));
             lambda_env.push(("ALIPAY_PUBLIC_KEY_PEM".to_string(), one_line(&alipay_public.to_pem())));
             eprintln!(
                 "Alipay: ALIPAY_APP_ID is unset, so dev keys are in {} (app id {}); sign a test notification with\n  \
@@ -96,6 +107,18 @@ async fn run() -> Result<(), String> {
                 dir.display(),
                 alipay_keys::DEV_APP_ID
             );
+            let (configured, timeout) = gateway_from_env()?;
+            let url = match configured {
+                Some(url) => url,
+                None => {
+                    // Refunds go to the stand-in gateway this server runs (with the same keys).
+                    stand_in = Some((app_public, alipay_key));
+                    format!("http://127.0.0.1:{port}{}", alipay_gateway::PATH)
+                }
+            };
+            alipay = alipay.with_gateway(url.clone(), timeout);
+            lambda_env.push(("ALIPAY_GATEWAY_URL".to_string(), url));
+            lambda_env.push(("ALIPAY_TIMEOUT_MS".to_string(), timeout.as_millis().to_string()));
             app = app.with_alipay(alipay);
         }
     }
@@ -122,11 +145,25 @@ async fn run() -> Result<(), String> {
     println!("  curl -s \"$API/api/v1/orders?status=pending_payment\" -H \"Authorization: Bearer $BUYER_TOKEN\"");
     println!("Docs: http://127.0.0.1:{port}/api/v1/docs (OpenAPI: /api/v1/openapi.json)");
     println!("Unpaid orders close after PAYMENT_WINDOW_SECONDS, shipped ones complete after AUTO_CONFIRM_DAYS;");
-    println!("the dev server runs both schedules every {sweep_seconds} s (ORDERS_DEV_SWEEP_SECONDS).");
+    println!(
+        "the dev server runs the schedules (those two, after-sales timers, payout retries) every {sweep_seconds} s"
+    );
+    println!("(ORDERS_DEV_SWEEP_SECONDS).");
     println!("Ctrl-C stops the server and DynamoDB Local.");
     println!();
 
     tokio::spawn(run_schedules(app.clone(), sweep_seconds));
+    let extra = match stand_in {
+        Some((app_public, alipay_key)) => {
+            println!(
+                "Refunds go to the stand-in Alipay gateway at $API{} (what it paid back: $API{}).",
+                alipay_gateway::PATH,
+                alipay_gateway::LEDGER_PATH
+            );
+            alipay_gateway::StandInGateway::new(app.clone(), app_public, alipay_key).router()
+        }
+        None => axum::Router::new(),
+    };
     let state = server::DevState::new(app, secret);
     let shutdown = async {
         let terminate = async {
@@ -143,7 +180,7 @@ async fn run() -> Result<(), String> {
         }
         eprintln!("stopping...");
     };
-    let served = server::serve(listener, state, shutdown).await;
+    let served = server::serve(listener, state, extra, shutdown).await;
     drop(dynamo);
     served.map_err(|error| format!("server failed: {error}"))
 }
@@ -161,7 +198,7 @@ fn cursor_key(path: &std::path::Path) -> Result<CursorKey, String> {
     CursorKey::from_secret(&secret).map_err(|error| format!("{}: {error}", path.display()))
 }
 
-/// The two EventBridge schedules, every few seconds so the whole flow can be watched locally.
+/// The EventBridge schedules, every few seconds so the whole flow can be watched locally.
 async fn run_schedules(app: App, every_seconds: u64) {
     let mut ticker = tokio::time::interval(std::time::Duration::from_secs(every_seconds.max(1)));
     loop {
@@ -172,6 +209,12 @@ async fn run_schedules(app: App, every_seconds: u64) {
         }
         if let Err(error) = auto_confirm_receipts(&app, now).await {
             eprintln!("auto-confirm-receipt: {error}");
+        }
+        if let Err(error) = run_timers(&app, now).await {
+            eprintln!("after-sales-timers: {error}");
+        }
+        if let Err(error) = retry_refund_payouts(&app, now).await {
+            eprintln!("retry-refund-payouts: {error}");
         }
     }
 }

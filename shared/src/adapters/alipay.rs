@@ -2,12 +2,16 @@
 //! and verification of Alipay's asynchronous notification.
 
 use crate::adapters::crypto::{SigningKey, VerifyingKey};
+use crate::adapters::outbound::{post_form, CallError};
 use crate::adapters::secrets::Secret;
 use crate::domain::money::Money;
 use crate::domain::order::Order;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, Rejection};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 const APP_KEY_VARIABLE: &str = "ALIPAY_APP_PRIVATE_KEY_PEM";
 const ALIPAY_KEY_VARIABLE: &str = "ALIPAY_PUBLIC_KEY_PEM";
@@ -30,7 +34,16 @@ pub struct AlipayConfig {
     /// Verifies notifications.
     alipay_public_key: Option<Secret<VerifyingKey>>,
     pub notify_url: Option<String>,
+    /// `ALIPAY_GATEWAY_URL`: where open API calls (refunds) go.
+    pub gateway_url: String,
+    /// `ALIPAY_TIMEOUT_MS` (default 10,000): how long a call may take before its outcome counts
+    /// as unknown (retried later with the same request number).
+    pub timeout: Duration,
 }
+
+/// Alipay's production gateway.
+pub const DEFAULT_GATEWAY_URL: &str = "https://openapi.alipay.com/gateway.do";
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl std::fmt::Debug for AlipayConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -52,7 +65,16 @@ impl AlipayConfig {
             app_private_key: Some(Secret::ready(APP_KEY_VARIABLE, app_private_key)),
             alipay_public_key: Some(Secret::ready(ALIPAY_KEY_VARIABLE, alipay_public_key)),
             notify_url,
+            gateway_url: DEFAULT_GATEWAY_URL.into(),
+            timeout: DEFAULT_TIMEOUT,
         }
+    }
+
+    /// The same settings calling another gateway (a sandbox, a stand-in).
+    pub fn with_gateway(mut self, gateway_url: impl Into<String>, timeout: Duration) -> AlipayConfig {
+        self.gateway_url = gateway_url.into();
+        self.timeout = timeout;
+        self
     }
 
     /// None when `ALIPAY_APP_ID` is unset; an error when it is set without any key. A bad or
@@ -79,7 +101,9 @@ impl AlipayConfig {
             ));
         }
         let notify_url = std::env::var("ALIPAY_NOTIFY_URL").ok().filter(|url| !url.trim().is_empty());
-        Ok(Some(AlipayConfig { app_id, app_private_key, alipay_public_key, notify_url }))
+        let (gateway_url, timeout) = gateway_from_env()?;
+        let gateway_url = gateway_url.unwrap_or_else(|| DEFAULT_GATEWAY_URL.into());
+        Ok(Some(AlipayConfig { app_id, app_private_key, alipay_public_key, notify_url, gateway_url, timeout }))
     }
 
     /// The app's signing key; a 500 naming it when this function lacks it or it is bad.
@@ -93,6 +117,24 @@ impl AlipayConfig {
         let missing = || ApiError::Internal(format!("{ALIPAY_KEY_VARIABLE} is not configured for this function"));
         self.alipay_public_key.as_ref().ok_or_else(missing)?.get().await
     }
+}
+
+/// `ALIPAY_GATEWAY_URL` (None when unset) and `ALIPAY_TIMEOUT_MS`, checked.
+pub fn gateway_from_env() -> Result<(Option<String>, Duration), String> {
+    let gateway_url = std::env::var("ALIPAY_GATEWAY_URL").ok().filter(|url| !url.trim().is_empty());
+    if let Some(url) = &gateway_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(format!("ALIPAY_GATEWAY_URL must be an http(s) URL, got {url:?}"));
+        }
+    }
+    let timeout = match std::env::var("ALIPAY_TIMEOUT_MS") {
+        Ok(text) => match text.trim().parse::<u64>() {
+            Ok(ms) if (100..=60_000).contains(&ms) => Duration::from_millis(ms),
+            _ => return Err(format!("ALIPAY_TIMEOUT_MS must be 100 to 60000, got {text:?}")),
+        },
+        Err(_) => DEFAULT_TIMEOUT,
+    };
+    Ok((gateway_url, timeout))
 }
 
 /// The string Alipay signs: parameters sorted by name, empty values and `sign` left out,
@@ -220,6 +262,166 @@ pub fn sign_notification(
     Ok(url_encode(&params))
 }
 
+/// The common parameters of an open API call (`method`, signed with the app key), as a form.
+pub fn signed_call(
+    config: &AlipayConfig,
+    key: &SigningKey,
+    method: &str,
+    biz_content: &serde_json::Value,
+    now: Timestamp,
+) -> Result<String, ApiError> {
+    let mut params = BTreeMap::from([
+        ("app_id".to_string(), config.app_id.clone()),
+        ("method".to_string(), method.to_string()),
+        ("format".to_string(), "JSON".to_string()),
+        ("charset".to_string(), "utf-8".to_string()),
+        ("sign_type".to_string(), "RSA2".to_string()),
+        ("timestamp".to_string(), alipay_time(now)),
+        ("version".to_string(), "1.0".to_string()),
+        ("biz_content".to_string(), biz_content.to_string()),
+    ]);
+    let sign = rsa2_sign(key, &signing_content(&params, &["sign"]))?;
+    params.insert("sign".to_string(), sign);
+    Ok(url_encode(&params))
+}
+
+/// One refund, as `alipay.trade.refund` takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundCall<'a> {
+    /// Our order number (the payment's `out_trade_no`).
+    pub out_trade_no: &'a str,
+    /// Alipay's number of the payment, when known (a late payment names its own trade).
+    pub trade_no: Option<&'a str>,
+    pub refund_amount: Money,
+    /// Unique per refund and the same on every retry: Alipay pays one number at most once.
+    pub out_request_no: &'a str,
+    pub refund_reason: &'a str,
+}
+
+/// What Alipay answered to a refund.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundAnswer {
+    /// `10000`: refunded (now, or earlier under the same request number).
+    Refunded { refund_fee: Option<Money>, fund_change: bool },
+    /// A business refusal (`40004` and the like): `sub_code: sub_msg`.
+    Refused(String),
+    /// The outcome is not known (timeout, 5xx, `ACQ.SYSTEM_ERROR`, `20000`, an answer that does
+    /// not verify): try again with the same request number.
+    Unknown(String),
+}
+
+/// The answer envelope: the response value kept as its exact text, for the signature.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow, default)]
+    alipay_trade_refund_response: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    error_response: Option<&'a RawValue>,
+    #[serde(default)]
+    sign: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ResponseFields {
+    code: String,
+    #[serde(default)]
+    msg: String,
+    #[serde(default)]
+    sub_code: Option<String>,
+    #[serde(default)]
+    sub_msg: Option<String>,
+    #[serde(default)]
+    refund_fee: Option<String>,
+    #[serde(default)]
+    fund_change: Option<String>,
+}
+
+/// Reads a refund answer as Alipay's SDKs do: the RSA2 `sign` must verify over the exact text of
+/// the `alipay_trade_refund_response` value (or `error_response`) with Alipay's public key;
+/// an answer that does not verify is never trusted (its outcome stays unknown).
+pub fn read_refund_answer(key: &VerifyingKey, status: u16, body: &[u8]) -> RefundAnswer {
+    if status >= 500 {
+        return RefundAnswer::Unknown(format!("gateway answered HTTP {status}"));
+    }
+    let Ok(envelope) = serde_json::from_slice::<Envelope>(body) else {
+        return RefundAnswer::Unknown(format!("gateway answered HTTP {status} without a JSON answer"));
+    };
+    let Some(response) = envelope.alipay_trade_refund_response.or(envelope.error_response) else {
+        return RefundAnswer::Unknown("the answer has no alipay_trade_refund_response".into());
+    };
+    let Some(sign) = envelope.sign else {
+        return RefundAnswer::Unknown("the answer is not signed".into());
+    };
+    if !key.verify_base64(response.get().as_bytes(), &sign) {
+        return RefundAnswer::Unknown("the answer's signature does not verify".into());
+    }
+    let Ok(fields) = serde_json::from_str::<ResponseFields>(response.get()) else {
+        return RefundAnswer::Unknown("the answer's fields do not read".into());
+    };
+    let sub_code = fields.sub_code.unwrap_or_default();
+    let detail = format!("{} {}: {}", fields.code, sub_code, fields.sub_msg.as_deref().unwrap_or(&fields.msg));
+    match (fields.code.as_str(), sub_code.as_str()) {
+        ("10000", _) => RefundAnswer::Refunded {
+            refund_fee: fields.refund_fee.as_deref().and_then(|fee| Money::parse(fee).ok()),
+            fund_change: fields.fund_change.as_deref() == Some("Y"),
+        },
+        // Busy or failing inside Alipay: the refund may or may not have happened.
+        ("20000", _) | (_, "ACQ.SYSTEM_ERROR") => RefundAnswer::Unknown(detail),
+        _ => RefundAnswer::Refused(detail),
+    }
+}
+
+/// Calls `alipay.trade.refund` on the configured gateway.
+pub async fn refund(config: &AlipayConfig, call: &RefundCall<'_>, now: Timestamp) -> Result<RefundAnswer, ApiError> {
+    let mut biz = serde_json::json!({
+        "out_trade_no": call.out_trade_no,
+        "refund_amount": call.refund_amount.to_string(),
+        "out_request_no": call.out_request_no,
+        "refund_reason": call.refund_reason.chars().take(256).collect::<String>(),
+    });
+    if let Some(trade_no) = call.trade_no {
+        biz["trade_no"] = serde_json::Value::String(trade_no.to_string());
+    }
+    let form = signed_call(config, config.signing_key().await?, "alipay.trade.refund", &biz, now)?;
+    let verifying_key = config.verifying_key().await?;
+    Ok(match post_form(&config.gateway_url, form, config.timeout).await {
+        Ok((status, body)) => read_refund_answer(verifying_key, status, &body),
+        Err(CallError::Timeout) => RefundAnswer::Unknown(format!("no answer within {} ms", config.timeout.as_millis())),
+        Err(CallError::Transport(why)) => RefundAnswer::Unknown(format!("gateway unreachable: {why}")),
+    })
+}
+
+/// Signs an answer the way Alipay does (for the stand-in gateway): `{"<method>_response":
+/// <response>, "sign": <RSA2 over the response's text>}`.
+pub fn sign_answer(
+    alipay_private_key: &SigningKey,
+    response_key: &str,
+    response: &serde_json::Value,
+) -> Result<String, ApiError> {
+    let text = response.to_string();
+    let sign = rsa2_sign(alipay_private_key, &text)?;
+    Ok(format!("{{\"{response_key}\":{text},\"sign\":{}}}", serde_json::Value::String(sign)))
+}
+
+/// Reads a form-encoded open API call and checks its RSA2 signature with the app's public key
+/// (for the stand-in gateway). The parameters, or why it is refused.
+pub fn verify_call(app_public_key: &VerifyingKey, form: &[u8]) -> Result<BTreeMap<String, String>, String> {
+    let mut params = BTreeMap::new();
+    for (name, value) in form_urlencoded::parse(form) {
+        if params.insert(name.to_string(), value.to_string()).is_some() {
+            return Err(format!("parameter {name} repeated"));
+        }
+    }
+    let sign = params.get("sign").ok_or("no sign")?;
+    if params.get("sign_type").map(String::as_str) != Some("RSA2") {
+        return Err("sign_type is not RSA2".into());
+    }
+    if !app_public_key.verify_base64(signing_content(&params, &["sign"]).as_bytes(), sign) {
+        return Err("the signature does not verify".into());
+    }
+    Ok(params)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +433,8 @@ mod tests {
             app_private_key: Some(Secret::text(APP_KEY_VARIABLE, "not a key".into(), SigningKey::from_text)),
             alipay_public_key: None,
             notify_url: None,
+            gateway_url: DEFAULT_GATEWAY_URL.into(),
+            timeout: DEFAULT_TIMEOUT,
         };
         let error = config.signing_key().await.err().expect("a bad key");
         assert!(matches!(&error, ApiError::Internal(why) if why.contains(APP_KEY_VARIABLE)), "{error:?}");
@@ -238,8 +442,14 @@ mod tests {
 
     #[tokio::test]
     async fn a_function_without_the_public_key_cannot_verify_and_says_which_key() {
-        let config =
-            AlipayConfig { app_id: "2021".into(), app_private_key: None, alipay_public_key: None, notify_url: None };
+        let config = AlipayConfig {
+            app_id: "2021".into(),
+            app_private_key: None,
+            alipay_public_key: None,
+            notify_url: None,
+            gateway_url: DEFAULT_GATEWAY_URL.into(),
+            timeout: DEFAULT_TIMEOUT,
+        };
         let error = config.verifying_key().await.err().expect("no key to verify with");
         assert!(matches!(&error, ApiError::Internal(why) if why.contains("ALIPAY_PUBLIC_KEY_PEM")), "{error:?}");
     }

@@ -3,6 +3,7 @@
 
 use crate::adapters::http::cursor::CursorKey;
 use crate::adapters::secrets::Secret;
+use crate::domain::state::AfterSalesPolicy;
 
 /// Settings every function shares.
 #[derive(Debug, Clone)]
@@ -16,6 +17,10 @@ pub struct Config {
     /// Signs list cursors (at least 32 bytes): `ORDERS_CURSOR_KEY` (local), or the Secrets
     /// Manager secret `ORDERS_CURSOR_KEY_SECRET_ARN` (deployed). Only the list functions have it.
     pub cursor_key: Option<Secret<CursorKey>>,
+    /// After-sales limits: `AFTER_SALES_DAYS` (default 15, 1 to 365), `REFUND_AUTO_APPROVE_HOURS`
+    /// (48, 1 to 720), `RETURN_SHIP_DAYS` (7, 1 to 60), `RETURN_CONFIRM_DAYS` (10, 1 to 60),
+    /// `REFUND_PAYOUT_RETRY_SECONDS` (60, 10 to 3600: the first retry of an unknown payout).
+    pub after_sales: AfterSalesPolicy,
 }
 
 impl Config {
@@ -43,6 +48,13 @@ impl Config {
             payment_window_seconds: number_var("PAYMENT_WINDOW_SECONDS", 1800, 60..=30 * 86_400)?,
             auto_confirm_days: number_var("AUTO_CONFIRM_DAYS", 10, 1..=365)?,
             cursor_key,
+            after_sales: AfterSalesPolicy {
+                window_seconds: number_var("AFTER_SALES_DAYS", 15, 1..=365)? * 86_400,
+                auto_approve_seconds: number_var("REFUND_AUTO_APPROVE_HOURS", 48, 1..=720)? * 3600,
+                return_ship_seconds: number_var("RETURN_SHIP_DAYS", 7, 1..=60)? * 86_400,
+                return_confirm_seconds: number_var("RETURN_CONFIRM_DAYS", 10, 1..=60)? * 86_400,
+                payout_retry_seconds: number_var("REFUND_PAYOUT_RETRY_SECONDS", 60, 10..=3600)?,
+            },
         })
     }
 
@@ -55,6 +67,7 @@ impl Config {
             cursor_key: CursorKey::from_secret(&CursorKey::generate_secret())
                 .ok()
                 .map(|key| Secret::ready("ORDERS_CURSOR_KEY", key)),
+            after_sales: AfterSalesPolicy::default(),
         }
     }
 }

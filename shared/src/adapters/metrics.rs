@@ -26,6 +26,10 @@ pub const ORDERS_CREATED: &str = "OrdersCreated";
 pub const ORDERS_PAID: &str = "OrdersPaid";
 /// What those orders were paid, in fen; dimension `channel`.
 pub const PAID_AMOUNT_FEN: &str = "PaidAmountFen";
+/// After-sales cases whose money went back; dimension `channel`.
+pub const ORDERS_REFUNDED: &str = "OrdersRefunded";
+/// What went back, in fen; dimension `channel`.
+pub const REFUNDED_AMOUNT_FEN: &str = "RefundedAmountFen";
 /// Unpaid orders the schedule closed at their deadline.
 pub const ORDERS_CLOSED_BY_TIMEOUT: &str = "OrdersClosedByTimeout";
 /// Shipped orders the schedule completed at their auto-confirm time.
@@ -79,6 +83,11 @@ pub fn orders_created(count: usize) {
 pub fn order_paid(channel: PaymentChannel, amount: Money) {
     metrics::counter!(ORDERS_PAID, "channel" => channel.as_str()).increment(1);
     metrics::counter!(PAID_AMOUNT_FEN, "channel" => channel.as_str()).increment(amount.0.max(0) as u64);
+}
+
+pub fn order_refunded(channel: PaymentChannel, amount: Money) {
+    metrics::counter!(ORDERS_REFUNDED, "channel" => channel.as_str()).increment(1);
+    metrics::counter!(REFUNDED_AMOUNT_FEN, "channel" => channel.as_str()).increment(amount.0.max(0) as u64);
 }
 
 pub fn orders_closed_by_timeout(count: usize) {

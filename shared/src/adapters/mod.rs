@@ -5,6 +5,7 @@ pub mod config;
 pub mod crypto;
 pub mod http;
 pub mod metrics;
+pub mod outbound;
 pub mod runtime;
 pub mod secrets;
 pub mod store;

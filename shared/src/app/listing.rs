@@ -18,6 +18,8 @@ pub const MAX_LIMIT: usize = 100;
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
     pub statuses: Vec<OrderStatus>,
+    /// `status=after_sales`: orders with an open after-sales case (whatever their status).
+    pub after_sales: bool,
     pub order_no: Option<String>,
     pub ids: Vec<String>,
     pub product_name: Option<String>,
@@ -33,13 +35,20 @@ impl ListFilter {
     /// Everything that shapes the list except the cursor, in a fixed form (the cursor's scope).
     fn canonical(&self) -> String {
         format!(
-            "s={:?};no={:?};ids={:?};p={:?};f={:?};t={:?}",
-            self.statuses, self.order_no, self.ids, self.product_name, self.created_from, self.created_to
+            "s={:?};as={};no={:?};ids={:?};p={:?};f={:?};t={:?}",
+            self.statuses,
+            self.after_sales,
+            self.order_no,
+            self.ids,
+            self.product_name,
+            self.created_from,
+            self.created_to
         )
     }
 
     fn keeps(&self, order: &Order) -> bool {
         (self.statuses.is_empty() || self.statuses.contains(&order.status))
+            && (!self.after_sales || order.has_open_refund())
             && self.buyer_id.as_ref().is_none_or(|buyer| *buyer == order.buyer_id)
             && self.product_name.as_ref().is_none_or(|needle| {
                 order.lines.iter().any(|line| line.product_name.to_lowercase().contains(needle.as_str()))
@@ -59,6 +68,9 @@ impl ListFilter {
             && self.created_to.is_none();
         if !only_statuses {
             return None;
+        }
+        if self.after_sales {
+            return Some(counts.get(Bucket::AfterSales));
         }
         if self.statuses.is_empty() {
             return Some(counts.get(Bucket::All));
@@ -138,6 +150,7 @@ pub async fn list_orders(
         statuses: if filter.statuses.len() > 1 { filter.statuses.clone() } else { Vec::new() },
         product_name: filter.product_name.clone(),
         buyer_id: filter.buyer_id.clone(),
+        open_case: filter.after_sales,
         limit: filter.limit,
         start,
     };

@@ -3,6 +3,7 @@
 //! these, and render the result.
 
 pub mod address_book;
+pub mod after_sales;
 pub mod catalog;
 pub mod checkout;
 pub mod listing;

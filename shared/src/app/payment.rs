@@ -3,6 +3,7 @@
 
 use crate::adapters::alipay::{app_pay_order_string, verify_notification, Notification};
 use crate::adapters::metrics;
+use crate::app::after_sales;
 use crate::app::orders::{buyer_order, transition, transition_from};
 use crate::app::App;
 use crate::domain::order::{LatePayment, Order, OrderStatus, OrderType, Payment};
@@ -108,11 +109,20 @@ async fn record_verified(app: &App, notification: &Notification) -> Result<(), A
             format!("total_amount {} is not the order's {}", notification.total_amount, order.amounts.payable),
         ));
     }
-    let known_late = order.late_payments.iter().any(|late| late.trade_no == notification.trade_no);
-    if paid_by(&order, &notification.trade_no) || known_late {
+    if paid_by(&order, &notification.trade_no) {
         return Ok(());
     }
     let now = Timestamp::now();
+    let late = LatePayment {
+        channel: PaymentChannel::Alipay,
+        trade_no: notification.trade_no.clone(),
+        amount: notification.total_amount,
+        received_at: now,
+    };
+    if let Some(kept) = order.late_payments.iter().find(|kept| kept.trade_no == notification.trade_no) {
+        // Recorded before; its refund may not have started (an earlier copy failed after it).
+        return pay_back_late(app, &order, kept.clone()).await;
+    }
     let payment = Payment { channel: PaymentChannel::Alipay, trade_no: notification.trade_no.clone(), paid_at: now };
     let conflict = match transition_from(app, Actor::PaymentProvider, order_no, Some(order), Action::Pay(payment)).await
     {
@@ -124,28 +134,34 @@ async fn record_verified(app: &App, notification: &Notification) -> Result<(), A
         Err(error) => return Err(error),
     };
     // The order cannot take this money (closed, past its deadline, paid by another trade): keep it
-    // on the order to be paid back, and acknowledge so that Alipay stops repeating.
-    let late = LatePayment {
-        channel: PaymentChannel::Alipay,
-        trade_no: notification.trade_no.clone(),
-        amount: notification.total_amount,
-        received_at: now,
-    };
-    match transition(app, Actor::PaymentProvider, order_no, Action::RecordLatePayment(late)).await {
-        Ok(_) => {
-            tracing::warn!(%order_no, trade_no = %notification.trade_no, "payment for an order that could not take it ({conflict}); recorded as late, to be paid back");
-            Ok(())
+    // on the order and pay it back; acknowledge so that Alipay stops repeating.
+    match transition(app, Actor::PaymentProvider, order_no, Action::RecordLatePayment(late.clone())).await {
+        Ok(order) => {
+            tracing::warn!(%order_no, trade_no = %notification.trade_no, "payment for an order that could not take it ({conflict}); recorded as late, paid back");
+            pay_back_late(app, &order, late).await
         }
         // A concurrent copy of this notification paid the order or recorded the payment.
         Err(ApiError::StateConflict { .. }) => match app.store.order_by_no(order_no).await? {
-            Some(order)
-                if paid_by(&order, &notification.trade_no)
-                    || order.late_payments.iter().any(|late| late.trade_no == notification.trade_no) =>
-            {
-                Ok(())
-            }
-            _ => Err(conflict),
+            Some(order) if paid_by(&order, &notification.trade_no) => Ok(()),
+            Some(order) => match order.late_payments.iter().find(|kept| kept.trade_no == notification.trade_no) {
+                Some(kept) => pay_back_late(app, &order, kept.clone()).await,
+                None => Err(conflict),
+            },
+            None => Err(conflict),
         },
+        Err(error) => Err(error),
+    }
+}
+
+/// Opens the late payment's own refund case, unless it has one. While another case of the order
+/// is open it waits: the payout sweeper is not involved, so the next copy of the notification
+/// (or the shop's case ending) is what starts it.
+async fn pay_back_late(app: &App, order: &Order, late: LatePayment) -> Result<(), ApiError> {
+    if !after_sales::late_payment_needs_refund(order, &late.trade_no) || order.has_open_refund() {
+        return Ok(());
+    }
+    match after_sales::refund_late_payment(app, &order.order_no, late).await {
+        Ok(_) | Err(ApiError::StateConflict { .. }) => Ok(()),
         Err(error) => Err(error),
     }
 }

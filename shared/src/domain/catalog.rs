@@ -85,6 +85,8 @@ pub enum StockMove {
     Release(u32),
     /// The order ships: reserved −q, on_hand −q.
     Consume(u32),
+    /// Returned goods go back on the shelf: on_hand +q, available +q.
+    Restock(u32),
 }
 
 /// Why a seller's change to a SKU's stock was refused.

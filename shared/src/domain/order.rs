@@ -68,6 +68,8 @@ pub enum CloseReason {
 pub enum RefundKind {
     RefundOnly,
     ReturnAndRefund,
+    /// Money that arrived after the order could take it, paid back by itself.
+    LatePayment,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,9 +78,14 @@ pub enum RefundKind {
 pub enum RefundState {
     Requested,
     Rejected,
+    Withdrawn,
     AwaitingReturn,
     Returning,
+    /// Approved; the money is on its way back (the payout is pending or failed).
+    Refunding,
     Refunded,
+    /// Ended without money: the goods were not sent back in time.
+    Closed,
 }
 
 impl RefundState {
@@ -86,16 +93,59 @@ impl RefundState {
         match self {
             RefundState::Requested => "requested",
             RefundState::Rejected => "rejected",
+            RefundState::Withdrawn => "withdrawn",
             RefundState::AwaitingReturn => "awaiting_return",
             RefundState::Returning => "returning",
+            RefundState::Refunding => "refunding",
             RefundState::Refunded => "refunded",
+            RefundState::Closed => "closed",
         }
     }
 
-    /// A case the seller or buyer still has to act on.
+    /// A case not finished: the order counts as after-sales, and no other case may open.
     pub fn is_open(self) -> bool {
-        matches!(self, RefundState::Requested | RefundState::AwaitingReturn | RefundState::Returning)
+        matches!(
+            self,
+            RefundState::Requested | RefundState::AwaitingReturn | RefundState::Returning | RefundState::Refunding
+        )
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum PayoutStatus {
+    /// Written before the provider is called; retried with the same request number until known.
+    Pending,
+    Succeeded,
+    /// The provider refused it; waits for the shop's retry.
+    Failed,
+}
+
+/// Paying a case's money back. `out_request_no` is fixed when the case is approved and reused by
+/// every attempt, so the provider pays it at most once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Payout {
+    pub channel: PaymentChannel,
+    pub out_request_no: String,
+    pub status: PayoutStatus,
+    pub attempts: u32,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    #[serde(default)]
+    pub refunded_at: Option<Timestamp>,
+}
+
+/// One step of an after-sales case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefundStep {
+    pub at: Timestamp,
+    pub status: RefundState,
+    pub actor: Role,
+    #[serde(default)]
+    pub comment: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,9 +255,12 @@ pub struct ReturnShipment {
     pub shipped_at: Timestamp,
 }
 
-/// The current after-sales case of an order.
+/// An after-sales case of an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refund {
+    /// `<order_no>-<n>`: the order's n-th case; also the payout's request number.
+    #[serde(default)]
+    pub refund_id: String,
     pub kind: RefundKind,
     pub state: RefundState,
     #[serde(with = "as_fen")]
@@ -225,7 +278,26 @@ pub struct Refund {
     pub return_address: Option<Address>,
     #[serde(default)]
     pub return_shipment: Option<ReturnShipment>,
+    /// Points that go back with it (points orders; and the points of a standard order that a
+    /// refund of everything paid closes).
+    #[serde(default)]
+    pub points: i64,
+    /// Returned goods go back on the shelf when confirmed (the seller's choice, default yes).
+    #[serde(default = "yes")]
+    pub restock: bool,
+    #[serde(default)]
+    pub payout: Option<Payout>,
+    /// When a timer acts on the case: auto-approve, close when not sent back, confirm when not
+    /// confirmed, or retry the payout.
+    #[serde(default)]
+    pub due_at: Option<Timestamp>,
+    #[serde(default)]
+    pub history: Vec<RefundStep>,
     pub requested_at: Timestamp,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -237,8 +309,12 @@ pub struct Order {
     pub status: OrderStatus,
     #[serde(default)]
     pub close_reason: Option<CloseReason>,
+    /// The open or last after-sales case.
     #[serde(default)]
     pub refund: Option<Refund>,
+    /// Earlier cases, oldest first.
+    #[serde(default)]
+    pub refunds: Vec<Refund>,
     pub lines: Vec<OrderLine>,
     pub address: Address,
     #[serde(default)]
@@ -279,6 +355,11 @@ pub enum Deadline {
     Payment,
     /// A shipped order completes at `auto_confirm_at`.
     AutoConfirm,
+    /// An after-sales timer: approve an unanswered request, close a case whose goods were not
+    /// sent back, confirm goods not confirmed.
+    AfterSales,
+    /// A payout to try again.
+    Payout,
 }
 
 impl OrderLine {
@@ -291,6 +372,11 @@ impl OrderLine {
 impl Order {
     /// The deadline a schedule will act on, if any.
     pub fn deadline(&self) -> Option<(Deadline, Timestamp)> {
+        // An open case pauses the order's own deadline (auto-confirm waits for after-sales).
+        if let Some(refund) = self.refund.as_ref().filter(|refund| refund.state.is_open()) {
+            let kind = if refund.state == RefundState::Refunding { Deadline::Payout } else { Deadline::AfterSales };
+            return refund.due_at.map(|at| (kind, at));
+        }
         match (self.status, self.expires_at, self.auto_confirm_at) {
             (OrderStatus::PendingPayment, Some(at), _) => Some((Deadline::Payment, at)),
             (OrderStatus::Shipped, _, Some(at)) => Some((Deadline::AutoConfirm, at)),
@@ -305,5 +391,17 @@ impl Order {
     /// Money that can still be refunded.
     pub fn refundable(&self) -> Money {
         Money(self.amounts.paid.0 - self.amounts.refunded.0)
+    }
+
+    /// The number the next after-sales case gets.
+    pub fn next_refund_id(&self) -> String {
+        let cases = self.refunds.len() + usize::from(self.refund.is_some());
+        format!("{}-{}", self.order_no, cases + 1)
+    }
+
+    /// The line a `line_id` (its 1-based position, as the views show it) names.
+    pub fn line_by_id(&self, line_id: &str) -> Option<&OrderLine> {
+        let position: usize = line_id.parse().ok()?;
+        self.lines.get(position.checked_sub(1)?)
     }
 }

@@ -120,6 +120,7 @@ pub fn build_orders(
             status: OrderStatus::PendingPayment,
             close_reason: None,
             refund: None,
+            refunds: Vec::new(),
             lines,
             address: address.clone(),
             remark: checkout.remark.clone(),

@@ -9,13 +9,15 @@
 #![allow(dead_code)]
 
 use crate::adapters::http::bodies::{
-    AddressBody, CreateOrderBody, GrantPointsBody, ItemBody, PaymentBody, PutSkuBody, ReasonBody, ReviewBody, ShipBody,
+    AddressBody, ApplyRefundBody, ApproveRefundBody, ConfirmReturnBody, CreateOrderBody, GrantPointsBody, ItemBody,
+    PaymentBody, PutSkuBody, ReasonBody, RejectRefundBody, ReturnAddressBody, ReturnShipmentBody, ReviewBody, ShipBody,
     StockAdjustmentBody, TrackingEventBody,
 };
 use crate::adapters::http::views::{
     AddressListView, AlipayStartView, CountsView, CreatedOrdersView, DeletedAddressView, DeletedOrderView,
     LogisticsView, OrderListView, OrderView, PaymentView, PointsView, SellerSkuView, SkuView,
 };
+use crate::domain::address::Address;
 use crate::domain::address::AddressEntry;
 use crate::error::ApiError;
 use std::collections::BTreeMap;
@@ -180,6 +182,21 @@ pub mod rules {
         OneOfBuilder::new().item(range(-MAX, -1)).item(range(1, MAX)).build().into()
     }
 
+    /// Up to `MAX` http(s) image URLs (vouchers).
+    pub fn urls<const MAX: usize>() -> Schema {
+        let url = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(500))
+            .pattern(Some("^https?://[^\\s]+$"))
+            .examples([serde_json::json!("https://example.com/img/lid.jpg")]);
+        ArrayBuilder::new().items(url).max_items(Some(MAX)).build().into()
+    }
+
+    /// The type of an after-sales application.
+    pub fn refund_type() -> Object {
+        ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["refund_only", "return_and_refund"])).build()
+    }
+
     /// `items` of an order: 1 to `MAX` item bodies.
     pub fn items<const MAX: usize>() -> Schema {
         ArrayBuilder::new()
@@ -196,9 +213,10 @@ pub mod rules {
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// One or a comma list of pending_payment, paid, shipped, completed, closed
+    /// One or a comma list of pending_payment, paid, shipped, completed, closed; or after_sales
+    /// alone (orders with an open after-sales case)
     #[param(
-        pattern = "^((pending_payment|paid|shipped|completed|closed)(,(pending_payment|paid|shipped|completed|closed))*)?$"
+        pattern = "^(after_sales|(pending_payment|paid|shipped|completed|closed)(,(pending_payment|paid|shipped|completed|closed))*)?$"
     )]
     pub status: Option<String>,
     /// One order number (18 digits)
@@ -268,6 +286,8 @@ impl Modify for BearerAuth {
         confirm_receipt, get_logistics, review_order, get_points,
         list_seller_orders, get_seller_order, get_seller_order_counts, ship_order, add_tracking_event,
         seller_close_order, grant_points,
+        apply_refund, withdraw_refund, ship_return, approve_refund, reject_refund, confirm_return, retry_payout,
+        put_return_address, get_return_address,
     ),
     components(schemas(ErrorEnvelope, AddressEntry, ItemBody), responses(ErrorEnvelope)),
     tags(
@@ -277,6 +297,7 @@ impl Modify for BearerAuth {
         (name = "catalog", description = "SKUs and stock"),
         (name = "shop", description = "A seller's side of its orders"),
         (name = "points", description = "Points"),
+        (name = "after-sales", description = "Refunds and returns: the buyer's case, the shop's answers, the money going back"),
     )
 )]
 pub struct ApiDoc;
@@ -600,7 +621,8 @@ mod tests {
         assert_eq!(status["name"], "status");
         let pattern = status["schema"]["pattern"].as_str().unwrap();
         let names = OrderStatus::ALL.map(OrderStatus::as_str).join("|");
-        assert_eq!(pattern, format!("^(({names})(,({names}))*)?$"), "a list of statuses, or empty for all");
+        let alone = crate::adapters::http::params::AFTER_SALES;
+        assert_eq!(pattern, format!("^({alone}|({names})(,({names}))*)?$"), "a list of statuses, after_sales, or empty");
     }
 
     #[test]
@@ -616,3 +638,93 @@ mod tests {
         assert!(openapi_json().unwrap().contains("\"openapi\": \"3.1.0\""));
     }
 }
+
+/// Open an after-sales case: `refund_only` (paid, shipped, or completed within `AFTER_SALES_DAYS`)
+/// or `return_and_refund` (once shipped), for some lines or the whole order. One open case per
+/// order (a second is 409); `amount` at most what the chosen lines can still refund.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/refund", operation_id = "apply-refund", tag = "after-sales",
+    params(("id" = String, Path, description = "The order number", pattern = "^[0-9]{18}$")),
+    request_body = ApplyRefundBody,
+    responses(
+        (status = 201, description = "The order with its case `requested`", body = Envelope<OrderView>),
+        TokenErrors, BodyErrors, NotFound, StateConflict, Faults,
+    ))]
+fn apply_refund() {}
+
+/// Withdraw a case the shop has not answered yet
+#[utoipa::path(delete, path = "/api/v1/orders/{id}/refund", operation_id = "withdraw-refund", tag = "after-sales",
+    params(("id" = String, Path, description = "The order number", pattern = "^[0-9]{18}$")),
+    responses(
+        (status = 200, description = "The order with its case `withdrawn`", body = Envelope<OrderView>),
+        TokenErrors, NotFound, StateConflict, Faults,
+    ))]
+fn withdraw_refund() {}
+
+/// The buyer sent the goods of an approved return back
+#[utoipa::path(post, path = "/api/v1/orders/{id}/refund/return-shipment", operation_id = "ship-return", tag = "after-sales",
+    params(("id" = String, Path, description = "The order number", pattern = "^[0-9]{18}$")),
+    request_body = ReturnShipmentBody,
+    responses(
+        (status = 200, description = "The order with its case `returning`", body = Envelope<OrderView>),
+        TokenErrors, BodyErrors, NotFound, StateConflict, Faults,
+    ))]
+fn ship_return() {}
+
+/// Approve a case: money only goes back at once (the case is `refunding`, then `refunded` when
+/// the provider paid; a points payment goes back in the same write); a return waits for the
+/// goods at the body's address or the shop's saved one
+#[utoipa::path(post, path = "/api/v1/seller/orders/{id}/refund/approve", operation_id = "approve-refund", tag = "after-sales",
+    params(("id" = String, Path, description = "The order number", pattern = "^[0-9]{18}$")),
+    request_body(content = Option<ApproveRefundBody>, description = "Optional: where a return goes"),
+    responses(
+        (status = 200, description = "The order with its case `refunding`, `refunded`, `awaiting_return` or `returning`", body = Envelope<OrderView>),
+        TokenErrors, BodyErrors, NotFound, StateConflict, Faults,
+    ))]
+fn approve_refund() {}
+
+/// Reject a case, saying why; the buyer may apply again
+#[utoipa::path(post, path = "/api/v1/seller/orders/{id}/refund/reject", operation_id = "reject-refund", tag = "after-sales",
+    params(("id" = String, Path, description = "The order number", pattern = "^[0-9]{18}$")),
+    request_body = RejectRefundBody,
+    responses(
+        (status = 200, description = "The order with its case `rejected`", body = Envelope<OrderView>),
+        TokenErrors, BodyErrors, NotFound, StateConflict, Faults,
+    ))]
+fn reject_refund() {}
+
+/// The returned goods arrived (back on the shelf unless `restock` is false); the money goes back
+#[utoipa::path(post, path = "/api/v1/seller/orders/{id}/refund/confirm-return", operation_id = "confirm-return", tag = "after-sales",
+    params(("id" = String, Path, description = "The order number", pattern = "^[0-9]{18}$")),
+    request_body(content = Option<ConfirmReturnBody>, description = "Optional"),
+    responses(
+        (status = 200, description = "The order with its case `refunding` or `refunded`", body = Envelope<OrderView>),
+        TokenErrors, BodyErrors, NotFound, StateConflict, Faults,
+    ))]
+fn confirm_return() {}
+
+/// Retry a payout the provider refused (`payout.status` `failed`), under the same request number
+#[utoipa::path(post, path = "/api/v1/seller/orders/{id}/refund/retry-payout", operation_id = "retry-payout", tag = "after-sales",
+    params(("id" = String, Path, description = "The order number", pattern = "^[0-9]{18}$")),
+    responses(
+        (status = 200, description = "The order after the new attempt", body = Envelope<OrderView>),
+        TokenErrors, NotFound, StateConflict, Faults,
+    ))]
+fn retry_payout() {}
+
+/// Set the shop's return address (where approved returns go when the approval names none)
+#[utoipa::path(put, path = "/api/v1/seller/return-address", operation_id = "put-return-address", tag = "after-sales",
+    request_body = ReturnAddressBody,
+    responses(
+        (status = 200, description = "The saved address", body = Envelope<Address>),
+        TokenErrors, BodyErrors, Faults,
+    ))]
+fn put_return_address() {}
+
+/// A shop's return address, for anyone signed in
+#[utoipa::path(get, path = "/api/v1/merchants/{seller_id}/return-address", operation_id = "get-return-address", tag = "after-sales",
+    params(("seller_id" = String, Path, pattern = "^[A-Za-z0-9_.:@|+=-]{1,128}$")),
+    responses(
+        (status = 200, description = "The address", body = Envelope<Address>),
+        NoToken, ParamErrors, NotFound, Faults,
+    ))]
+fn get_return_address() {}

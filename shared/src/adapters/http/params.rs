@@ -9,6 +9,9 @@ use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 use lambda_http::{Request, RequestExt};
 
+/// The `status` value that lists orders with an open after-sales case.
+pub const AFTER_SALES: &str = "after_sales";
+
 /// A path parameter that the route template guarantees.
 pub fn path_param(request: &Request, name: &str) -> Result<String, ApiError> {
     request
@@ -22,6 +25,13 @@ pub fn path_param(request: &Request, name: &str) -> Result<String, ApiError> {
 pub fn id_param(request: &Request, name: &str) -> Result<String, ApiError> {
     let id = path_param(request, name)?;
     validate_id(name, &id)?;
+    Ok(id)
+}
+
+/// A path parameter that is a buyer's or a shop's id (`seller_id`).
+pub fn user_id_param(request: &Request, name: &str) -> Result<String, ApiError> {
+    let id = path_param(request, name)?;
+    validate_user_id(name, &id)?;
     Ok(id)
 }
 
@@ -74,15 +84,22 @@ pub fn list_filter(request: &Request) -> Result<ListFilter, ApiError> {
     }
     if let Some(statuses) = query_param(request, "status") {
         for name in statuses.split(',').map(str::trim) {
+            if name == AFTER_SALES {
+                filter.after_sales = true;
+                continue;
+            }
             let status = OrderStatus::parse(name).ok_or_else(|| {
                 let known = OrderStatus::ALL.map(OrderStatus::as_str).join(", ");
-                ApiError::invalid("status", format!("unknown status {name:?}; use {known}"))
+                ApiError::invalid("status", format!("unknown status {name:?}; use {known} or {AFTER_SALES}"))
             })?;
             if !filter.statuses.contains(&status) {
                 filter.statuses.push(status);
             }
         }
         filter.statuses.sort();
+        if filter.after_sales && !filter.statuses.is_empty() {
+            return Err(ApiError::invalid("status", format!("{AFTER_SALES} is a list of its own: ask for it alone")));
+        }
     }
     if let Some(no) = query_param(request, "order_no") {
         if !order_no::is_valid(&no) {

@@ -11,8 +11,8 @@ use crate::domain::catalog::{Listing, Sku};
 use crate::domain::counters::Bucket;
 use crate::domain::money::Money;
 use crate::domain::order::{
-    Amounts, CloseReason, LatePayment, Order, OrderLine, OrderStatus, OrderType, Payment, Refund, RefundKind,
-    RefundLine, RefundState, ReturnShipment, Shipment, TimelineEntry, TrackingEvent,
+    Amounts, CloseReason, LatePayment, Order, OrderLine, OrderStatus, OrderType, Payment, Payout, Refund, RefundKind,
+    RefundLine, RefundState, RefundStep, ReturnShipment, Shipment, TimelineEntry, TrackingEvent,
 };
 use crate::domain::payment::PaymentChannel;
 use crate::domain::time::Timestamp;
@@ -37,7 +37,10 @@ pub struct OrderView<'a> {
     pub order_type: OrderType,
     pub status: OrderStatus,
     pub close_reason: Option<CloseReason>,
+    /// The open or last after-sales case.
     pub refund: Option<RefundView<'a>>,
+    /// Earlier after-sales cases, oldest first.
+    pub refunds: Vec<RefundView<'a>>,
     pub lines: Vec<LineView<'a>>,
     pub address: &'a Address,
     pub remark: &'a str,
@@ -68,6 +71,7 @@ impl<'a> OrderView<'a> {
             status,
             close_reason,
             refund,
+            refunds,
             lines,
             address,
             remark,
@@ -95,7 +99,8 @@ impl<'a> OrderView<'a> {
             status: *status,
             close_reason: *close_reason,
             refund: refund.as_ref().map(RefundView::new),
-            lines: lines.iter().map(LineView::new).collect(),
+            refunds: refunds.iter().map(RefundView::new).collect(),
+            lines: lines.iter().enumerate().map(|(index, line)| LineView::new(index, line, refund.as_ref())).collect(),
             address,
             remark,
             amounts: AmountsView::new(amounts),
@@ -136,6 +141,8 @@ impl<'a> LatePaymentView<'a> {
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineView<'a> {
+    /// The line's 1-based position: what an after-sales application names in `lines`.
+    pub line_id: String,
     pub sku_id: &'a str,
     pub product_name: &'a str,
     pub properties: &'a str,
@@ -146,10 +153,20 @@ pub struct LineView<'a> {
     pub line_total: Money,
     pub refunded_quantity: u32,
     pub refunded_amount: Money,
+    /// `none`, `in_after_sales` (an open case names it), `partly_refunded` or `refunded`.
+    pub refund_status: &'static str,
 }
 
 impl<'a> LineView<'a> {
-    fn new(line: &'a OrderLine) -> LineView<'a> {
+    fn new(index: usize, line: &'a OrderLine, case: Option<&Refund>) -> LineView<'a> {
+        let in_case =
+            case.is_some_and(|case| case.state.is_open() && case.lines.iter().any(|named| named.sku_id == line.sku_id));
+        let refund_status = match (line.refunded_quantity, in_case) {
+            (_, true) => "in_after_sales",
+            (0, false) => "none",
+            (units, false) if units >= line.quantity => "refunded",
+            _ => "partly_refunded",
+        };
         let OrderLine {
             sku_id,
             product_name,
@@ -163,6 +180,7 @@ impl<'a> LineView<'a> {
             refunded_amount,
         } = line;
         LineView {
+            line_id: (index + 1).to_string(),
             sku_id,
             product_name,
             properties,
@@ -173,6 +191,7 @@ impl<'a> LineView<'a> {
             line_total: *line_total,
             refunded_quantity: *refunded_quantity,
             refunded_amount: *refunded_amount,
+            refund_status,
         }
     }
 }
@@ -197,12 +216,18 @@ impl AmountsView {
     }
 }
 
+/// An after-sales case. Seed 002's `back_status` and seed 004's `refund_status` map from
+/// `status` as the README's "After-sales" section shows.
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefundView<'a> {
+    pub refund_id: &'a str,
+    #[serde(rename = "type")]
     pub kind: RefundKind,
-    pub state: RefundState,
+    pub status: RefundState,
     pub amount: Money,
+    /// Points that go back with it.
+    pub points: i64,
     pub reason: &'a str,
     pub remark: &'a str,
     pub lines: &'a [RefundLine],
@@ -210,12 +235,18 @@ pub struct RefundView<'a> {
     pub reject_reason: Option<&'a str>,
     pub return_address: Option<&'a Address>,
     pub return_shipment: Option<&'a ReturnShipment>,
+    pub restock: bool,
+    pub payout: Option<&'a Payout>,
+    /// When a timer acts on the case next (auto-approve, close, confirm, payout retry).
+    pub due_at: Option<Timestamp>,
+    pub history: &'a [RefundStep],
     pub requested_at: Timestamp,
 }
 
 impl<'a> RefundView<'a> {
     fn new(refund: &'a Refund) -> RefundView<'a> {
         let Refund {
+            refund_id,
             kind,
             state,
             amount,
@@ -226,12 +257,19 @@ impl<'a> RefundView<'a> {
             reject_reason,
             return_address,
             return_shipment,
+            points,
+            restock,
+            payout,
+            due_at,
+            history,
             requested_at,
         } = refund;
         RefundView {
+            refund_id,
             kind: *kind,
-            state: *state,
+            status: *state,
             amount: *amount,
+            points: *points,
             reason,
             remark,
             lines,
@@ -239,6 +277,10 @@ impl<'a> RefundView<'a> {
             reject_reason: reject_reason.as_deref(),
             return_address: return_address.as_ref(),
             return_shipment: return_shipment.as_ref(),
+            restock: *restock,
+            payout: payout.as_ref(),
+            due_at: *due_at,
+            history,
             requested_at: *requested_at,
         }
     }
@@ -527,6 +569,7 @@ mod tests {
             status: OrderStatus::Paid,
             close_reason: None,
             refund: Some(Refund {
+                refund_id: "176400000000012345-1".into(),
                 kind: RefundKind::RefundOnly,
                 state: RefundState::Requested,
                 amount: Money(700_011),
@@ -537,8 +580,14 @@ mod tests {
                 reject_reason: None,
                 return_address: None,
                 return_shipment: None,
+                points: 0,
+                restock: true,
+                payout: None,
+                due_at: None,
+                history: Vec::new(),
                 requested_at: now,
             }),
+            refunds: Vec::new(),
             lines: vec![OrderLine {
                 sku_id: "tea".into(),
                 product_name: "Tea".into(),

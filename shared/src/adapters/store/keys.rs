@@ -23,6 +23,9 @@ pub const DUE_INDEX: &str = "due";
 pub const DUE_PK: &str = "DUEPK";
 pub const DUE_SK: &str = "DUESK";
 
+/// Set (true) on an order with an open after-sales case: `status=after_sales` filters on it.
+pub const OPEN_CASE: &str = "open_case";
+
 /// Seller counters are spread over this many items so a busy shop has no hot key.
 pub const SELLER_COUNTER_SHARDS: u32 = 8;
 /// Due-index partitions per kind of deadline, so no single index key is hot.
@@ -65,6 +68,9 @@ pub fn seller_status_pk(seller_id: &str, status: &str) -> String {
     format!("SELLER#{seller_id}#{status}")
 }
 
+/// A shop's return address: `SELLER#<seller>` / `RETURN_ADDRESS`.
+pub const RETURN_ADDRESS_SK: &str = "RETURN_ADDRESS";
+
 /// A shop's counter shards: `SELLER#<seller>` / `COUNTS#<shard>`.
 pub const SELLER_COUNTS_PREFIX: &str = "COUNTS#";
 
@@ -83,6 +89,8 @@ fn deadline_name(deadline: Deadline) -> &'static str {
     match deadline {
         Deadline::Payment => "pay",
         Deadline::AutoConfirm => "confirm",
+        Deadline::AfterSales => "aftersales",
+        Deadline::Payout => "payout",
     }
 }
 

@@ -17,6 +17,7 @@ mod migrations;
 mod orders;
 mod points;
 mod queries;
+mod return_address;
 mod skus;
 
 pub use addresses::AddressBook;

@@ -50,6 +50,9 @@ pub(crate) fn order_item(order: &Order) -> Result<Item, ApiError> {
         item.insert(DUE_PK.into(), s(due_pk(deadline, due_shard(&order.order_no))));
         item.insert(DUE_SK.into(), s(due_sk(at.millis(), &order.order_no)));
     }
+    if order.has_open_refund() {
+        item.insert(OPEN_CASE.into(), AttributeValue::Bool(true));
+    }
     let search: Vec<String> = order.lines.iter().map(|line| line.product_name.to_lowercase()).collect();
     item.insert("search".into(), s(search.join("\n")));
     Ok(item)

@@ -32,6 +32,8 @@ pub struct OrderQuery {
     pub product_name: Option<String>,
     /// Only this buyer's orders (for a shop's list).
     pub buyer_id: Option<String>,
+    /// Only orders with an open after-sales case (`status=after_sales`).
+    pub open_case: bool,
     pub limit: usize,
     pub start: Option<BTreeMap<String, String>>,
 }
@@ -88,6 +90,7 @@ impl OrderQuery {
             statuses: Vec::new(),
             product_name: None,
             buyer_id: None,
+            open_case: false,
             limit,
             start: None,
         }
@@ -153,6 +156,9 @@ impl Store {
         if let Some(buyer_id) = &query.buyer_id {
             values.insert(":buyer".into(), s(buyer_id.clone()));
             filters.push("buyer_id = :buyer".to_string());
+        }
+        if query.open_case {
+            filters.push(format!("attribute_exists({OPEN_CASE})"));
         }
         let filter = (!filters.is_empty()).then(|| filters.join(" AND "));
 

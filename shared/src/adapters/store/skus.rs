@@ -19,6 +19,9 @@ pub(crate) fn stock_update(table: &str, sku_id: &str, stock_move: StockMove) -> 
         StockMove::Reserve(q) => ("SET available = available - :q, reserved = reserved + :q", "available >= :q", q),
         StockMove::Release(q) => ("SET available = available + :q, reserved = reserved - :q", "reserved >= :q", q),
         StockMove::Consume(q) => ("SET reserved = reserved - :q, on_hand = on_hand - :q", "reserved >= :q", q),
+        StockMove::Restock(q) => {
+            ("SET available = available + :q, on_hand = on_hand + :q", "attribute_exists(on_hand)", q)
+        }
     };
     let update = Update::builder()
         .table_name(table)

@@ -1,183 +1,497 @@
 //! After-sales: a buyer applies for a refund (money only, or goods back too); the shop rejects or
-//! approves; returned goods are shipped back and confirmed; the money goes back. A refund of
-//! everything paid closes the order.
+//! approves; returned goods are shipped back and confirmed; then the money goes back through a
+//! payout that is written (`refunding`, with its request number) before the provider is called,
+//! and settled (`refunded`) when the provider says it paid. A refund of everything paid closes
+//! the order. Timers approve an unanswered request, close a case whose goods never left, and
+//! confirm goods the shop does not confirm.
 
 use super::{Entry, SideEffects, Step};
 use crate::domain::address::Address;
 use crate::domain::catalog::StockMove;
 use crate::domain::money::Money;
 use crate::domain::order::{
-    CloseReason, Order, OrderStatus, Refund, RefundKind, RefundLine, RefundState, ReturnShipment,
+    CloseReason, LatePayment, Order, OrderStatus, OrderType, Payout, PayoutStatus, Refund, RefundKind, RefundLine,
+    RefundState, ReturnShipment,
 };
+use crate::domain::payment::PaymentChannel;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 
-/// How long after completion a buyer may still open an after-sales case.
-pub const AFTER_SALES_WINDOW_SECONDS: i64 = 15 * 24 * 3600;
+/// Vouchers (image URLs) per case or return shipment.
+pub const MAX_VOUCHERS: usize = 9;
+
+/// The after-sales time limits (configurable: `AFTER_SALES_DAYS`, `REFUND_AUTO_APPROVE_HOURS`,
+/// `RETURN_SHIP_DAYS`, `RETURN_CONFIRM_DAYS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AfterSalesPolicy {
+    /// How long after completion a buyer may still apply.
+    pub window_seconds: i64,
+    /// A request the shop leaves unanswered this long is approved.
+    pub auto_approve_seconds: i64,
+    /// Goods not sent back this long after approval close the case.
+    pub return_ship_seconds: i64,
+    /// Goods sent back and not confirmed this long are confirmed.
+    pub return_confirm_seconds: i64,
+    /// A payout whose outcome is unknown is tried again after this long (then backing off).
+    pub payout_retry_seconds: i64,
+}
+
+impl Default for AfterSalesPolicy {
+    fn default() -> Self {
+        AfterSalesPolicy {
+            window_seconds: 15 * 86_400,
+            auto_approve_seconds: 48 * 3600,
+            return_ship_seconds: 7 * 86_400,
+            return_confirm_seconds: 10 * 86_400,
+            payout_retry_seconds: 60,
+        }
+    }
+}
+
+impl AfterSalesPolicy {
+    /// When a payout that has failed `attempts` times is tried next: doubling from
+    /// `payout_retry_seconds`, at most a day apart.
+    pub fn payout_retry_at(&self, now: Timestamp, attempts: u32) -> Timestamp {
+        let factor = 1i64 << attempts.min(16);
+        now.plus_seconds(self.payout_retry_seconds.saturating_mul(factor).min(86_400))
+    }
+}
+
+/// How a refund names a line of the order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineRef {
+    /// The line's 1-based position, as the views show it.
+    LineId(String),
+    Sku(String),
+}
 
 /// What a buyer asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundApplication {
     pub kind: RefundKind,
-    pub amount: Money,
+    /// None: what the chosen lines can still refund.
+    pub amount: Option<Money>,
     pub reason: String,
     pub remark: String,
-    /// Which units go back; empty means none in particular.
-    pub lines: Vec<RefundLine>,
+    /// Which units go back; empty means every unit not yet refunded.
+    pub lines: Vec<(LineRef, u32)>,
     /// Image URLs that show the problem.
     pub vouchers: Vec<String>,
+    /// The goods already sent back (then approval goes straight to `returning`).
+    pub return_shipment: Option<ReturnShipment>,
+    pub policy: AfterSalesPolicy,
 }
 
-fn refund_state(order: &Order) -> Option<RefundState> {
-    order.refund.as_ref().map(|refund| refund.state)
-}
-
-/// The order's after-sales case, if it is in `state`.
-fn case_in(order: &mut Order, state: RefundState) -> Option<&mut Refund> {
+fn open_case(order: &mut Order, state: RefundState) -> Option<&mut Refund> {
     order.refund.as_mut().filter(|refund| refund.state == state)
+}
+
+/// The units the application names, by SKU, checked against what is left of each line.
+fn chosen_units(order: &Order, request: &RefundApplication) -> Result<Vec<RefundLine>, ApiError> {
+    if request.lines.is_empty() {
+        let left = order.lines.iter().filter(|line| line.units_kept() > 0);
+        return Ok(left.map(|line| RefundLine { sku_id: line.sku_id.clone(), quantity: line.units_kept() }).collect());
+    }
+    let mut chosen: Vec<RefundLine> = Vec::new();
+    for (reference, quantity) in &request.lines {
+        let line = match reference {
+            LineRef::LineId(id) => order.line_by_id(id),
+            LineRef::Sku(sku_id) => order.lines.iter().find(|line| &line.sku_id == sku_id),
+        };
+        let Some(line) = line else {
+            let named = match reference {
+                LineRef::LineId(id) => format!("line {id}"),
+                LineRef::Sku(sku_id) => format!("SKU {sku_id}"),
+            };
+            return Err(ApiError::invalid("lines", format!("{named} is not in this order")));
+        };
+        if chosen.iter().any(|other| other.sku_id == line.sku_id) {
+            return Err(ApiError::invalid("lines", format!("SKU {} is named twice", line.sku_id)));
+        }
+        let left = line.units_kept();
+        if *quantity == 0 || *quantity > left {
+            return Err(ApiError::invalid("lines", format!("quantity for SKU {} must be 1..={left}", line.sku_id)));
+        }
+        chosen.push(RefundLine { sku_id: line.sku_id.clone(), quantity: *quantity });
+    }
+    Ok(chosen)
+}
+
+/// What the chosen units can still refund: each line's money not yet refunded, in proportion to
+/// the units chosen, capped by what is still refundable on the order.
+fn refundable_for(order: &Order, units: &[RefundLine]) -> Money {
+    let mut total = 0i64;
+    for unit in units {
+        if let Some(line) = order.lines.iter().find(|line| line.sku_id == unit.sku_id) {
+            let left_units = i64::from(line.units_kept().max(1));
+            let left_money = (line.line_total.0 - line.refunded_amount.0).max(0);
+            total += left_money * i64::from(unit.quantity) / left_units;
+        }
+    }
+    Money(total.min(order.refundable().0))
+}
+
+/// The points the chosen units of a points order paid.
+fn points_for(order: &Order, units: &[RefundLine]) -> i64 {
+    units
+        .iter()
+        .filter_map(|unit| {
+            let line = order.lines.iter().find(|line| line.sku_id == unit.sku_id)?;
+            line.unit_points.checked_mul(i64::from(unit.quantity))
+        })
+        .sum()
 }
 
 /// Paid, shipped, or completed within the window, with no case open.
 pub(super) fn apply_for_refund(order: &mut Order, request: &RefundApplication, now: Timestamp, verb: &str) -> Step {
     let eligible = matches!(order.status, OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed);
-    if !eligible || order.has_open_refund() {
+    if !eligible || order.has_open_refund() || request.kind == RefundKind::LatePayment {
         return Ok(None);
     }
+    let refuse = |from: &str| Err(ApiError::StateConflict { action: verb.into(), from: from.into() });
     if order.status == OrderStatus::Completed {
-        let window_open =
-            order.completed_at.is_some_and(|completed| now <= completed.plus_seconds(AFTER_SALES_WINDOW_SECONDS));
-        if !window_open {
-            return Err(ApiError::StateConflict {
-                action: verb.into(),
-                from: "completed, past the after-sales window".into(),
-            });
+        let deadline = order.completed_at.map(|completed| completed.plus_seconds(request.policy.window_seconds));
+        if deadline.is_none_or(|deadline| now > deadline) {
+            return refuse("completed, past the after-sales window");
         }
     }
-    let refundable = order.refundable();
-    if request.amount.0 <= 0 || request.amount > refundable {
-        return Err(ApiError::invalid(
-            "amount",
-            format!("must be more than 0.00 and at most the refundable {refundable}"),
-        ));
+    if request.kind == RefundKind::ReturnAndRefund && order.status == OrderStatus::Paid {
+        return refuse("paid and not shipped: nothing to send back (apply for refund_only)");
     }
-    for line in &request.lines {
-        let Some(ordered) = order.lines.iter().find(|ordered| ordered.sku_id == line.sku_id) else {
-            return Err(ApiError::invalid("lines", format!("SKU {} is not in this order", line.sku_id)));
-        };
-        let left = ordered.quantity - ordered.refunded_quantity;
-        if line.quantity == 0 || line.quantity > left {
-            return Err(ApiError::invalid("lines", format!("quantity for SKU {} must be 1..={left}", line.sku_id)));
+    let units = chosen_units(order, request)?;
+    if units.is_empty() {
+        return refuse(&format!("{}, every unit already refunded", order.status.as_str()));
+    }
+    let points_order = order.order_type == OrderType::Points;
+    let (amount, points) = if points_order {
+        if request.amount.is_some_and(|amount| amount != Money::ZERO) {
+            return Err(ApiError::invalid("amount", "a points order refunds points: leave amount out"));
         }
+        (Money::ZERO, points_for(order, &units))
+    } else {
+        let limit = refundable_for(order, &units);
+        let amount = request.amount.unwrap_or(limit);
+        if amount.0 <= 0 || amount > limit {
+            return Err(ApiError::invalid(
+                "amount",
+                format!("must be more than 0.00 and at most {limit}, what the chosen lines can still refund"),
+            ));
+        }
+        (amount, 0)
+    };
+    if let Some(previous) = order.refund.take() {
+        order.refunds.push(previous);
     }
     order.refund = Some(Refund {
+        refund_id: order.next_refund_id(),
         kind: request.kind,
         state: RefundState::Requested,
-        amount: request.amount,
+        amount,
         reason: request.reason.clone(),
         remark: request.remark.clone(),
-        lines: request.lines.clone(),
+        lines: units,
         vouchers: request.vouchers.clone(),
         reject_reason: None,
         return_address: None,
-        return_shipment: None,
+        return_shipment: request.return_shipment.clone(),
+        points,
+        restock: true,
+        payout: None,
+        due_at: Some(now.plus_seconds(request.policy.auto_approve_seconds)),
+        history: Vec::new(),
         requested_at: now,
     });
     Ok(Some(Entry::with_comment("refund_requested", request.reason.clone())))
 }
 
 pub(super) fn withdraw(order: &mut Order) -> Step {
-    if refund_state(order) != Some(RefundState::Requested) {
+    let Some(refund) = open_case(order, RefundState::Requested) else {
         return Ok(None);
-    }
-    order.refund = None;
+    };
+    refund.state = RefundState::Withdrawn;
+    refund.due_at = None;
     Ok(Some(Entry::new("refund_withdrawn")))
 }
 
 pub(super) fn reject(order: &mut Order, reason: &str) -> Step {
-    let Some(refund) = case_in(order, RefundState::Requested) else {
+    let Some(refund) = open_case(order, RefundState::Requested) else {
         return Ok(None);
     };
     refund.state = RefundState::Rejected;
     refund.reject_reason = Some(reason.to_string());
+    refund.due_at = None;
     Ok(Some(Entry::with_comment("refund_rejected", reason)))
 }
 
-/// Money only: refunded at once. Goods back: the buyer is told where to send them.
-pub(super) fn approve(order: &mut Order, return_address: &Option<Address>, effects: &mut SideEffects) -> Step {
-    let Some(kind) = order.refund.as_ref().filter(|refund| refund.state == RefundState::Requested).map(|r| r.kind)
-    else {
+/// Money only: the payout starts. Goods back: the buyer is told where to send them (or, when
+/// they are already on their way, the case waits for them).
+pub(super) fn approve(
+    order: &mut Order,
+    return_address: &Option<Address>,
+    policy: &AfterSalesPolicy,
+    now: Timestamp,
+    effects: &mut SideEffects,
+) -> Step {
+    let Some(refund) = open_case(order, RefundState::Requested) else {
         return Ok(None);
     };
-    if kind == RefundKind::RefundOnly {
-        settle(order, effects)?;
-        return Ok(Some(Entry::new("refunded")));
+    if refund.kind != RefundKind::ReturnAndRefund {
+        start_payout(order, policy, now, effects)?;
+        return Ok(Some(Entry::new("refund_approved")));
     }
     let Some(address) = return_address else {
-        return Err(ApiError::invalid("return_address", "is required to approve a return"));
+        return Err(ApiError::invalid(
+            "return_address",
+            "is required to approve a return (in the body, or the shop's saved return address)",
+        ));
     };
-    if let Some(refund) = order.refund.as_mut() {
-        refund.state = RefundState::AwaitingReturn;
-        refund.return_address = Some(address.clone());
+    refund.return_address = Some(address.clone());
+    if refund.return_shipment.is_some() {
+        refund.state = RefundState::Returning;
+        refund.due_at = Some(now.plus_seconds(policy.return_confirm_seconds));
+        return Ok(Some(Entry::new("refund_returning")));
     }
+    refund.state = RefundState::AwaitingReturn;
+    refund.due_at = Some(now.plus_seconds(policy.return_ship_seconds));
     Ok(Some(Entry::new("refund_awaiting_return")))
 }
 
-pub(super) fn ship_return(order: &mut Order, shipment: &ReturnShipment) -> Step {
-    let Some(refund) = case_in(order, RefundState::AwaitingReturn) else {
+pub(super) fn ship_return(
+    order: &mut Order,
+    shipment: &ReturnShipment,
+    policy: &AfterSalesPolicy,
+    now: Timestamp,
+) -> Step {
+    let Some(refund) = open_case(order, RefundState::AwaitingReturn) else {
         return Ok(None);
     };
     refund.state = RefundState::Returning;
     refund.return_shipment = Some(shipment.clone());
+    refund.due_at = Some(now.plus_seconds(policy.return_confirm_seconds));
     Ok(Some(Entry::with_comment("refund_returning", format!("{} {}", shipment.carrier_name, shipment.tracking_no))))
 }
 
-pub(super) fn confirm_return(order: &mut Order, effects: &mut SideEffects) -> Step {
-    if refund_state(order) != Some(RefundState::Returning) {
+pub(super) fn confirm_return(
+    order: &mut Order,
+    restock: bool,
+    policy: &AfterSalesPolicy,
+    now: Timestamp,
+    effects: &mut SideEffects,
+) -> Step {
+    let Some(refund) = open_case(order, RefundState::Returning) else {
         return Ok(None);
-    }
-    settle(order, effects)?;
-    Ok(Some(Entry::new("refunded")))
+    };
+    refund.restock = restock;
+    start_payout(order, policy, now, effects)?;
+    Ok(Some(Entry::new("refund_return_confirmed")))
 }
 
-/// Money goes back; a refund of everything paid closes the order. Units of an unshipped order
-/// that are refunded go back on sale.
+/// Goods not sent back in time: the case ends without money.
+pub(super) fn close_unreturned(order: &mut Order) -> Step {
+    let Some(refund) = open_case(order, RefundState::AwaitingReturn) else {
+        return Ok(None);
+    };
+    refund.state = RefundState::Closed;
+    refund.due_at = None;
+    Ok(Some(Entry::with_comment("refund_closed", "the goods were not sent back in time")))
+}
+
+/// The shop's retry of a payout the provider refused.
+pub(super) fn retry_payout(order: &mut Order, now: Timestamp, policy: &AfterSalesPolicy) -> Step {
+    let Some(refund) = open_case(order, RefundState::Refunding) else {
+        return Ok(None);
+    };
+    let Some(payout) = refund.payout.as_mut().filter(|payout| payout.status == PayoutStatus::Failed) else {
+        return Ok(None);
+    };
+    payout.status = PayoutStatus::Pending;
+    refund.due_at = Some(policy.payout_retry_at(now, 0));
+    Ok(Some(Entry::new("refund_payout_retried")))
+}
+
+/// What one call to the provider said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayoutOutcome {
+    /// The provider paid it (now or on an earlier attempt with the same request number).
+    Paid,
+    /// The provider refused it (its reason); the shop decides what next.
+    Refused(String),
+    /// Unknown (timeout, 5xx, an answer that does not verify): try again at `retry_at` with the
+    /// same request number.
+    Unknown { error: String, retry_at: Timestamp },
+}
+
+/// Records an attempt's outcome on a pending payout.
+pub(super) fn record_payout(
+    order: &mut Order,
+    outcome: &PayoutOutcome,
+    now: Timestamp,
+    effects: &mut SideEffects,
+) -> Step {
+    let Some(refund) = open_case(order, RefundState::Refunding) else {
+        return Ok(None);
+    };
+    let Some(payout) = refund.payout.as_mut().filter(|payout| payout.status == PayoutStatus::Pending) else {
+        return Ok(None);
+    };
+    payout.attempts += 1;
+    match outcome {
+        PayoutOutcome::Paid => {
+            payout.status = PayoutStatus::Succeeded;
+            payout.last_error = None;
+            payout.refunded_at = Some(now);
+            settle(order, effects)?;
+            Ok(Some(Entry::new("refunded")))
+        }
+        PayoutOutcome::Refused(error) => {
+            payout.status = PayoutStatus::Failed;
+            payout.last_error = Some(error.clone());
+            refund.due_at = None;
+            Ok(Some(Entry::with_comment("refund_payout_failed", error.clone())))
+        }
+        PayoutOutcome::Unknown { error, retry_at } => {
+            payout.last_error = Some(error.clone());
+            refund.due_at = Some(*retry_at);
+            Ok(Some(Entry::with_comment("refund_payout_unknown", error.clone())))
+        }
+    }
+}
+
+/// A late payment becomes a case of its own, approved at once: the money goes back through a
+/// payout (`refund_id` `<order_no>-late-<trade_no>`). The order itself does not change.
+pub(super) fn refund_late_payment(
+    order: &mut Order,
+    late: &LatePayment,
+    policy: &AfterSalesPolicy,
+    now: Timestamp,
+) -> Step {
+    let known = order.late_payments.iter().any(|kept| kept == late);
+    if !known || order.has_open_refund() || late_case_exists(order, &late.trade_no) {
+        return Ok(None);
+    }
+    if let Some(previous) = order.refund.take() {
+        order.refunds.push(previous);
+    }
+    let refund_id = format!("{}-late-{}", order.order_no, late.trade_no);
+    order.refund = Some(Refund {
+        refund_id: refund_id.clone(),
+        kind: RefundKind::LatePayment,
+        state: RefundState::Refunding,
+        amount: late.amount,
+        reason: "payment arrived after the order closed".into(),
+        remark: String::new(),
+        lines: Vec::new(),
+        vouchers: Vec::new(),
+        reject_reason: None,
+        return_address: None,
+        return_shipment: None,
+        points: 0,
+        restock: false,
+        payout: Some(Payout {
+            channel: late.channel,
+            out_request_no: refund_id,
+            status: PayoutStatus::Pending,
+            attempts: 0,
+            last_error: None,
+            refunded_at: None,
+        }),
+        due_at: Some(policy.payout_retry_at(now, 0)),
+        history: Vec::new(),
+        requested_at: now,
+    });
+    Ok(Some(Entry::with_comment("late_payment_refunding", late.trade_no.clone())))
+}
+
+/// Whether a late payment already has its case (open or past).
+pub fn late_case_exists(order: &Order, trade_no: &str) -> bool {
+    let id = format!("{}-late-{trade_no}", order.order_no);
+    order.refund.iter().chain(order.refunds.iter()).any(|case| case.refund_id == id)
+}
+
+/// Approved: points-only money goes back at once (in this transaction); money goes back through
+/// the provider of the order's payment, with the case's id as the payout's request number.
+fn start_payout(
+    order: &mut Order,
+    policy: &AfterSalesPolicy,
+    now: Timestamp,
+    effects: &mut SideEffects,
+) -> Result<(), ApiError> {
+    let channel = order.payment.as_ref().map(|payment| payment.channel).unwrap_or(PaymentChannel::Points);
+    let Some(refund) = order.refund.as_mut() else {
+        return Ok(());
+    };
+    refund.state = RefundState::Refunding;
+    let money = refund.amount.0 > 0 && channel != PaymentChannel::Points;
+    refund.payout = Some(Payout {
+        channel: if money { channel } else { PaymentChannel::Points },
+        out_request_no: refund.refund_id.clone(),
+        status: PayoutStatus::Pending,
+        attempts: 0,
+        last_error: None,
+        refunded_at: None,
+    });
+    if money {
+        // If this process stops before the provider answers, the retry schedule takes over.
+        refund.due_at = Some(policy.payout_retry_at(now, 0));
+        return Ok(());
+    }
+    let outcome = PayoutOutcome::Paid;
+    record_payout(order, &outcome, now, effects).map(|_| ())
+}
+
+/// The money is back: amounts, lines, stock and points move; a case that leaves nothing paid
+/// closes the order.
 fn settle(order: &mut Order, effects: &mut SideEffects) -> Result<(), ApiError> {
     let unshipped = order.status == OrderStatus::Paid;
     let Some(refund) = order.refund.as_mut() else {
         return Ok(());
     };
     refund.state = RefundState::Refunded;
+    refund.due_at = None;
+    if refund.kind == RefundKind::LatePayment {
+        // Money the order never took: nothing of the order changes.
+        return Ok(());
+    }
     let amount = refund.amount;
     let lines = refund.lines.clone();
+    let returned = refund.kind == RefundKind::ReturnAndRefund && refund.restock;
+    effects.restore_points = effects.restore_points.saturating_add(refund.points);
     order.amounts.refunded = order
         .amounts
         .refunded
         .checked_add(amount)
         .ok_or_else(|| ApiError::Internal("refunded amount overflows".into()))?;
-    for refunded in &lines {
-        if let Some(line) = order.lines.iter_mut().find(|line| line.sku_id == refunded.sku_id) {
-            line.refunded_quantity += refunded.quantity;
-            if unshipped {
-                effects.stock.push((line.sku_id.clone(), StockMove::Release(refunded.quantity)));
-            }
-        }
-    }
     // Spread the money over the named lines in order, capped by each line's total.
     let mut left = amount.0;
     for refunded in &lines {
         if let Some(line) = order.lines.iter_mut().find(|line| line.sku_id == refunded.sku_id) {
+            line.refunded_quantity += refunded.quantity;
             let room = line.line_total.0 - line.refunded_amount.0;
             let take = left.min(room).max(0);
             line.refunded_amount = Money(line.refunded_amount.0 + take);
             left -= take;
+            if unshipped {
+                effects.stock.push((line.sku_id.clone(), StockMove::Release(refunded.quantity)));
+            } else if returned {
+                effects.stock.push((line.sku_id.clone(), StockMove::Restock(refunded.quantity)));
+            }
         }
     }
-    if order.amounts.refunded >= order.amounts.paid {
+    let nothing_left = match order.order_type {
+        OrderType::Points => order.lines.iter().all(|line| line.units_kept() == 0),
+        OrderType::Standard => order.amounts.refunded >= order.amounts.paid,
+    };
+    if nothing_left {
         order.status = OrderStatus::Closed;
         order.close_reason = Some(CloseReason::Refunded);
         order.auto_confirm_at = None;
-        // A full refund gives back the points that paid part of the order too.
-        effects.restore_points = order.amounts.points_used;
+        if order.order_type == OrderType::Standard {
+            // A refund of everything paid gives back the points that paid part of it too.
+            effects.restore_points = effects.restore_points.saturating_add(order.amounts.points_used);
+            if let Some(refund) = order.refund.as_mut() {
+                refund.points = order.amounts.points_used;
+            }
+        }
         if unshipped {
             // Nothing of it will ship: every unit still held goes back on sale.
             for line in order.lines.iter_mut().filter(|line| line.units_kept() > 0) {

@@ -6,6 +6,11 @@
 //! pending_payment --pay--> paid --ship--> shipped --receipt / auto-confirm--> completed
 //! pending_payment --cancel / payment timeout / seller close--> closed (stock and points back)
 //! paid | shipped | completed (within the after-sales window): an after-sales case may open
+//!   requested --withdraw--> withdrawn; --reject--> rejected (the buyer may apply again)
+//!   requested --approve, money only--> refunding --provider paid--> refunded
+//!   requested --approve, goods back--> awaiting_return --shipped back--> returning
+//!     --confirmed--> refunding --provider paid--> refunded; awaiting_return --timer--> closed
+//!   a refund that leaves nothing paid closes the order (close_reason refunded)
 //! completed --review--> reviewed; closed | completed without an open case --delete--> deleted
 //! ```
 //!
@@ -19,13 +24,14 @@ mod fulfilment;
 use crate::domain::address::Address;
 use crate::domain::catalog::StockMove;
 use crate::domain::order::{
-    CloseReason, LatePayment, Order, OrderStatus, Payment, ReturnShipment, Shipment, TimelineEntry, TrackingEvent,
+    CloseReason, LatePayment, Order, OrderStatus, Payment, RefundStep, ReturnShipment, Shipment, TimelineEntry,
+    TrackingEvent,
 };
 use crate::domain::party::Role;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 
-pub use after_sales::{RefundApplication, AFTER_SALES_WINDOW_SECONDS};
+pub use after_sales::{late_case_exists, AfterSalesPolicy, LineRef, PayoutOutcome, RefundApplication, MAX_VOUCHERS};
 pub use fulfilment::{MAX_TRACKING_EVENTS, TRACKING_LABEL};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,9 +60,29 @@ pub enum Action {
     },
     ApproveRefund {
         return_address: Option<Address>,
+        policy: AfterSalesPolicy,
     },
-    ShipReturn(ReturnShipment),
-    ConfirmReturn,
+    ShipReturn {
+        shipment: ReturnShipment,
+        policy: AfterSalesPolicy,
+    },
+    ConfirmReturn {
+        restock: bool,
+        policy: AfterSalesPolicy,
+    },
+    /// The timer of a case whose goods were not sent back.
+    CloseUnreturned,
+    /// The shop tries a refused payout again.
+    RetryPayout {
+        policy: AfterSalesPolicy,
+    },
+    /// What the provider said to one payout attempt.
+    RecordPayout(PayoutOutcome),
+    /// A late payment goes back (its own case).
+    RefundLatePayment {
+        late: LatePayment,
+        policy: AfterSalesPolicy,
+    },
     Review {
         comment: String,
     },
@@ -80,8 +106,12 @@ impl Action {
             Action::WithdrawRefund => "withdraw the refund of",
             Action::RejectRefund { .. } => "reject the refund of",
             Action::ApproveRefund { .. } => "approve the refund of",
-            Action::ShipReturn(_) => "ship back the goods of",
-            Action::ConfirmReturn => "confirm the returned goods of",
+            Action::ShipReturn { .. } => "ship back the goods of",
+            Action::ConfirmReturn { .. } => "confirm the returned goods of",
+            Action::CloseUnreturned => "close the return of",
+            Action::RetryPayout { .. } => "retry the payout of",
+            Action::RecordPayout(_) => "record the payout of",
+            Action::RefundLatePayment { .. } => "refund the late payment of",
             Action::Review { .. } => "review",
             Action::Delete => "delete",
         }
@@ -183,15 +213,30 @@ pub fn apply(order: &Order, action: Action, actor: Role, now: Timestamp) -> Resu
         Action::ApplyRefund(application) => after_sales::apply_for_refund(&mut next, application, now, action.name()),
         Action::WithdrawRefund => after_sales::withdraw(&mut next),
         Action::RejectRefund { reason } => after_sales::reject(&mut next, reason),
-        Action::ApproveRefund { return_address } => after_sales::approve(&mut next, return_address, &mut effects),
-        Action::ShipReturn(shipment) => after_sales::ship_return(&mut next, shipment),
-        Action::ConfirmReturn => after_sales::confirm_return(&mut next, &mut effects),
+        Action::ApproveRefund { return_address, policy } => {
+            after_sales::approve(&mut next, return_address, policy, now, &mut effects)
+        }
+        Action::ShipReturn { shipment, policy } => after_sales::ship_return(&mut next, shipment, policy, now),
+        Action::ConfirmReturn { restock, policy } => {
+            after_sales::confirm_return(&mut next, *restock, policy, now, &mut effects)
+        }
+        Action::CloseUnreturned => after_sales::close_unreturned(&mut next),
+        Action::RetryPayout { policy } => after_sales::retry_payout(&mut next, now, policy),
+        Action::RecordPayout(outcome) => after_sales::record_payout(&mut next, outcome, now, &mut effects),
+        Action::RefundLatePayment { late, policy } => after_sales::refund_late_payment(&mut next, late, policy, now),
     };
     let Some(entry) = step? else {
         return Err(conflict(order, &action));
     };
     next.version = order.version + 1;
     next.updated_at = now;
+    // Every step of a case is in its own history too.
+    if let Some(case) = next.refund.as_mut() {
+        let changed = order.refund.as_ref().is_none_or(|before| before.refund_id != case.refund_id || before != case);
+        if changed {
+            case.history.push(RefundStep { at: now, status: case.state, actor, comment: entry.comment.clone() });
+        }
+    }
     next.timeline.push(TimelineEntry { at: now, status: entry.label.to_string(), actor, comment: entry.comment });
     Ok((next, effects))
 }
