@@ -11,19 +11,21 @@ use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents, SharedIn
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_types::body::SdkBody;
+use orders_dev::alipay_gateway::{self, StandInGateway};
 use orders_dev::local_db;
 use orders_shared::adapters::alipay::AlipayConfig;
 use orders_shared::adapters::config::Config;
 use orders_shared::adapters::crypto::SigningKey;
+use orders_shared::app::after_sales;
 use orders_shared::app::checkout::{place, Placed};
 use orders_shared::app::orders::transition;
 use orders_shared::app::payment::{record_notification, start};
 use orders_shared::domain::idempotency::IdempotencyKey;
-use orders_shared::domain::order::{OrderType, Shipment};
+use orders_shared::domain::order::{OrderType, RefundKind, RefundState, Shipment};
 use orders_shared::domain::party::Actor;
 use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::pricing::{AddressSource, Checkout};
-use orders_shared::domain::state::Action;
+use orders_shared::domain::state::{Action, RefundApplication};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::App;
 use serde_json::{json, Value};
@@ -152,6 +154,15 @@ const LIFE: [Step; 6] = [
     Step { name: "confirm receipt", floor_writes: 1 },
     Step { name: "review", floor_writes: 1 },
 ];
+const REFUNDED: [Step; 4] = [
+    Step { name: "create (1 SKU, address from the book, Idempotency-Key)", floor_writes: 2 },
+    Step { name: "Alipay notification (paid)", floor_writes: 1 },
+    Step { name: "apply for a refund (money only, whole order)", floor_writes: 1 },
+    Step {
+        name: "approve: refunding written, alipay.trade.refund (stand-in gateway), refunded with stock released",
+        floor_writes: 3,
+    },
+];
 const CANCELLED: [Step; 2] = [
     Step { name: "create (1 SKU, address from the book, Idempotency-Key)", floor_writes: 2 },
     Step { name: "cancel (stock released)", floor_writes: 2 },
@@ -210,7 +221,7 @@ fn created(placed: Placed) -> Result<String, orders_shared::ApiError> {
     }
 }
 
-/// Runs `lives` whole lives (and as many cancelled ones) on `table` and prices them.
+/// Runs `lives` whole lives (and as many refunded and cancelled ones) on `table` and prices them.
 pub async fn run(
     endpoint: &str,
     table: &str,
@@ -220,8 +231,18 @@ pub async fn run(
 ) -> Result<Value, String> {
     let meter = CapacityMeter::default();
     let client = local_db::client_with(endpoint, vec![SharedInterceptor::new(meter.clone())]);
+    // Refunds go to a stand-in Alipay gateway on a local port; its own reads are not counted.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+    let gateway_url = format!("http://{}{}", listener.local_addr().map_err(|e| e.to_string())?, alipay_gateway::PATH);
+    let app_public = alipay.signing_key().await.map_err(|e| e.to_string())?.verifying_key()?;
+    let gateway_key = SigningKey::from_text(&alipay_key.to_pem()?)?;
+    let gateway_app = App::new(local_db::client(endpoint), Config::for_table(table));
+    let gateway = StandInGateway::new(gateway_app, app_public, gateway_key);
+    tokio::spawn(async move { axum::serve(listener, gateway.router()).await });
+    let alipay = alipay.with_gateway(gateway_url, std::time::Duration::from_secs(5));
     let app = App::new(client, Config::for_table(table)).with_alipay(alipay);
     let mut life = vec![Tally::default(); LIFE.len()];
+    let mut refunded = vec![Tally::default(); REFUNDED.len()];
     let mut cancelled = vec![Tally::default(); CANCELLED.len()];
     for run in 0..lives {
         let key = IdempotencyKey::parse(format!("cost-{run}-{}", rand::random::<u32>()).as_bytes())
@@ -257,6 +278,37 @@ pub async fn run(
         let review = Action::Review { comment: "Fresh and fragrant".into() };
         measure(&meter, &mut life[5], || transition(&app, Actor::Buyer(BUYER), &order_no, review)).await?;
 
+        let key = IdempotencyKey::parse(format!("cost-r-{run}-{}", rand::random::<u32>()).as_bytes())
+            .map_err(|e| e.to_string())?;
+        let order_no = measure(&meter, &mut refunded[0], || async {
+            created(place(&app, BUYER, &checkout(&format!("r{run}")), Some(&key)).await?)
+        })
+        .await?;
+        let params = BTreeMap::from([
+            ("app_id".to_string(), orders_dev::alipay_keys::DEV_APP_ID.to_string()),
+            ("out_trade_no".to_string(), order_no.clone()),
+            ("trade_no".to_string(), format!("T{order_no}")),
+            ("total_amount".to_string(), "10.00".to_string()),
+            ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
+        ]);
+        let form = orders_shared::adapters::alipay::sign_notification(alipay_key, params).map_err(|e| e.to_string())?;
+        measure(&meter, &mut refunded[1], || record_notification(&app, form.as_bytes())).await?;
+        let application = RefundApplication {
+            kind: RefundKind::RefundOnly,
+            amount: None,
+            reason: "Changed my mind".into(),
+            remark: String::new(),
+            lines: Vec::new(),
+            vouchers: Vec::new(),
+            return_shipment: None,
+            policy: app.config.after_sales,
+        };
+        measure(&meter, &mut refunded[2], || after_sales::apply(&app, BUYER, &order_no, application)).await?;
+        let done = measure(&meter, &mut refunded[3], || after_sales::approve(&app, SHOP, &order_no, None)).await?;
+        if done.refund.as_ref().map(|case| case.state) != Some(RefundState::Refunded) {
+            return Err(format!("order {order_no} was not refunded: {:?}", done.refund));
+        }
+
         let key = IdempotencyKey::parse(format!("cost-c-{run}-{}", rand::random::<u32>()).as_bytes())
             .map_err(|e| e.to_string())?;
         let order_no = measure(&meter, &mut cancelled[0], || async {
@@ -290,6 +342,7 @@ pub async fn run(
     };
     let life_steps = steps(&LIFE, &life);
     let cancelled_steps = steps(&CANCELLED, &cancelled);
+    let refunded_steps = steps(&REFUNDED, &refunded);
     let total = |steps: &[Value]| -> Value {
         let sum = |field: &str| steps.iter().map(|s| s[field].as_f64().unwrap_or(0.0)).sum::<f64>();
         let (reads, writes, floor) = (sum("read_units"), sum("write_units"), sum("floor_item_writes"));
@@ -317,6 +370,6 @@ pub async fn run(
                    "lambda_memory_gb": LAMBDA_MEMORY_GB},
         "life": {"steps": life_steps, "total": total(&life_steps)},
         "cancelled": {"steps": cancelled_steps, "total": total(&cancelled_steps)},
-        "refund": null,
+        "refunded": {"steps": refunded_steps, "total": total(&refunded_steps)},
     }))
 }

@@ -10,6 +10,7 @@ mod report;
 mod stats;
 
 use coldstart::Subject;
+use orders_dev::alipay_gateway::{self, StandInGateway};
 use orders_dev::{alipay_keys, handlers, local_db, seed, template, template_path};
 use orders_shared::adapters::config::Config;
 use orders_shared::adapters::crypto::SigningKey;
@@ -165,10 +166,10 @@ async fn seed_events(
     templates: &std::collections::BTreeMap<String, String>,
     alipay_key: &SigningKey,
 ) -> Result<std::collections::BTreeMap<String, String>, String> {
-    use orders_shared::domain::order::{Payment, Shipment};
+    use orders_shared::domain::order::{Payment, RefundKind, ReturnShipment, Shipment};
     use orders_shared::domain::party::Role;
     use orders_shared::domain::payment::PaymentChannel;
-    use orders_shared::domain::state::{apply, Action};
+    use orders_shared::domain::state::{apply, Action, AfterSalesPolicy, PayoutOutcome, RefundApplication};
     let now = Timestamp::now();
     let pay = Action::Pay(Payment { channel: PaymentChannel::Alipay, trade_no: "seed".into(), paid_at: now });
     let ship = Action::Ship {
@@ -180,6 +181,32 @@ async fn seed_events(
         },
         auto_confirm_at: now.plus_seconds(10 * 86_400),
     };
+    let policy = AfterSalesPolicy::default();
+    let case = |kind: RefundKind| {
+        Action::ApplyRefund(RefundApplication {
+            kind,
+            amount: None,
+            reason: "bench".into(),
+            remark: String::new(),
+            lines: Vec::new(),
+            vouchers: Vec::new(),
+            return_shipment: None,
+            policy,
+        })
+    };
+    let (refund_only, goods_back) = (case(RefundKind::RefundOnly), case(RefundKind::ReturnAndRefund));
+    let approve = Action::ApproveRefund { return_address: Some(address()), policy };
+    let sent_back = Action::ShipReturn {
+        shipment: ReturnShipment {
+            carrier_code: "SF".into(),
+            carrier_name: "SF".into(),
+            tracking_no: "SF2".into(),
+            vouchers: Vec::new(),
+            shipped_at: now,
+        },
+        policy,
+    };
+    let refused = Action::RecordPayout(PayoutOutcome::Refused("40004 ACQ.SELLER_BALANCE_NOT_ENOUGH".into()));
     let plans: Vec<(&str, Vec<Action>)> = vec![
         ("get-order", vec![]),
         ("cancel-order", vec![]),
@@ -190,6 +217,13 @@ async fn seed_events(
         ("add-tracking-event", vec![pay.clone(), ship.clone()]),
         ("confirm-receipt", vec![pay.clone(), ship.clone()]),
         ("review-order", vec![pay.clone(), ship.clone(), Action::ConfirmReceipt]),
+        ("apply-refund", vec![pay.clone()]),
+        ("withdraw-refund", vec![pay.clone(), refund_only.clone()]),
+        ("reject-refund", vec![pay.clone(), refund_only.clone()]),
+        ("approve-refund", vec![pay.clone(), refund_only.clone()]),
+        ("ship-return", vec![pay.clone(), ship.clone(), goods_back.clone(), approve.clone()]),
+        ("confirm-return", vec![pay.clone(), ship.clone(), goods_back.clone(), approve.clone(), sent_back]),
+        ("retry-payout", vec![pay.clone(), refund_only.clone(), approve.clone(), refused]),
     ];
     let mut orders = orders_for(BUYER, plans.len());
     let mut numbers = std::collections::BTreeMap::new();
@@ -260,6 +294,14 @@ async fn run() -> Result<(), String> {
     let (alipay, alipay_key) = alipay_keys::generate(None)?;
     let app_private_pem = alipay.signing_key().await.map_err(|e| e.to_string())?.to_pem()?;
     let alipay_public_pem = alipay.verifying_key().await.map_err(|e| e.to_string())?.to_pem();
+    // Refunds go to a stand-in Alipay gateway on a local port (never to the internet).
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+    let gateway_url = format!("http://{}{}", listener.local_addr().map_err(|e| e.to_string())?, alipay_gateway::PATH);
+    let app_public = alipay.signing_key().await.map_err(|e| e.to_string())?.verifying_key()?;
+    let gateway_app = App::new(local_db::client(&endpoint), Config::for_table(table));
+    let gateway = StandInGateway::new(gateway_app, app_public, SigningKey::from_text(&alipay_key.to_pem()?)?);
+    tokio::spawn(async move { axum::serve(listener, gateway.router()).await });
+    let alipay = alipay.with_gateway(gateway_url.clone(), std::time::Duration::from_secs(5));
     let app = App::new(client, Config::for_table(table)).with_alipay(alipay);
 
     // The data every run reads: SKUs with plenty of stock, an address, points.
@@ -333,6 +375,12 @@ async fn run() -> Result<(), String> {
         match name {
             "start-payment" => env.extend(alipay_env(("ALIPAY_APP_PRIVATE_KEY_PEM", &app_private_pem))),
             "alipay-notify" => env.extend(alipay_env(("ALIPAY_PUBLIC_KEY_PEM", &alipay_public_pem))),
+            // Refunds sign their calls and verify the answers.
+            "approve-refund" | "confirm-return" | "retry-payout" => {
+                env.extend(alipay_env(("ALIPAY_APP_PRIVATE_KEY_PEM", &app_private_pem)));
+                env.push(("ALIPAY_PUBLIC_KEY_PEM".to_string(), alipay_public_pem.clone()));
+                env.push(("ALIPAY_GATEWAY_URL".to_string(), gateway_url.clone()));
+            }
             _ => {}
         }
         Subject {

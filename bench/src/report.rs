@@ -449,7 +449,12 @@ pub fn cost_section(cost: &Value) -> String {
          floor is the fewest item writes a step needs (the order, and the SKU whose stock moves), at 1 write unit each.\n",
         cost["lives"]
     );
-    for (title, key) in [("A whole life", "life"), ("Created, then cancelled", "cancelled")] {
+    for (title, key) in
+        [("A whole life", "life"), ("Paid, then refunded", "refunded"), ("Created, then cancelled", "cancelled")]
+    {
+        if cost[key].is_null() {
+            continue;
+        }
         let _ = writeln!(
             md,
             "\n### {title}\n\n| step | requests | read units | write units (of which indexes) | floor writes | median ms |\n|---|---|---|---|---|---|"
@@ -489,7 +494,8 @@ pub fn cost_section(cost: &Value) -> String {
     let _ = writeln!(
         md,
         "\nPrices (us-east-1, on demand): ${} per million write units, ${} per million read units; Lambda arm64 ${} per \
-         GB-second and ${} per million requests. Refunds are not measured yet: the refund flow arrives with after-sales.",
+         GB-second and ${} per million requests. The refund's approval includes the call to a stand-in Alipay gateway \
+         on a local port (Alipay itself answers in tens to hundreds of milliseconds, which Lambda would bill).",
         prices["wru_per_million"], prices["rru_per_million"], prices["lambda_arm_gb_second"], prices["lambda_per_million_requests"]
     );
     md

@@ -112,11 +112,6 @@ impl FaultInjector {
         self.with_plan(|plan| plan.rules.push(rule));
     }
 
-    /// No more faults from now on.
-    pub fn clear(&self) {
-        self.with_plan(|plan| plan.rules.clear());
-    }
-
     /// From now on, each attempt of `operations` (any when empty) fails with `probability`.
     pub fn fail_randomly(&self, probability: f64, faults: &[Fault], operations: &[&str]) {
         let operations = operations.iter().map(|operation| operation.to_string()).collect();

@@ -1,5 +1,5 @@
 //! The metrics a deployed function writes, as CloudWatch reads them: EMF lines, flushed after an
-//! invocation, counting orders created, paid (and how much), closed by timeout, refused payment
+//! invocation, counting orders created, paid and refunded (and how much), closed by timeout, refused payment
 //! notifications by reason, store retries and 503s. The recorder is installed in this test's
 //! process (nextest: one process per test), as a Lambda function installs it before serving.
 
@@ -74,6 +74,20 @@ async fn business_and_store_metrics_are_written_as_emf() {
     assert_eq!(sums.get("PaidAmountFen{channel=alipay}"), Some(&2500.0), "{sums:?}");
     assert_eq!(sums.get("NotifyRejected{provider=alipay,reason=signature}"), Some(&1.0), "{sums:?}");
     assert_eq!(sums.get("NotifyRejected{provider=alipay,reason=unknown_order}"), Some(&1.0), "{sums:?}");
+
+    // Its money goes back (through the stand-in gateway).
+    let refund_path = format!("/api/v1/orders/{}/refund", no("shop-m1"));
+    let applied = api
+        .call(Method::POST, &refund_path, Some(&buyer), Some(serde_json::json!({"type": "refund_only", "reason": "m"})))
+        .await;
+    assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
+    let shop = api.seller("shop-m1-user", "shop-m1");
+    let approve = format!("/api/v1/seller/orders/{}/refund/approve", no("shop-m1"));
+    let approved = api.call(Method::POST, &approve, Some(&shop), None).await;
+    assert_eq!(approved.data()["refund"]["status"], "refunded", "{}", approved.body);
+    let sums = flushed();
+    assert_eq!(sums.get("OrdersRefunded{channel=alipay}"), Some(&1.0), "{sums:?}");
+    assert_eq!(sums.get("RefundedAmountFen{channel=alipay}"), Some(&2500.0), "{sums:?}");
 
     // A throttled read the SDK retries; a store that stays unreachable is a 503.
     faults.fail_next(Some("GetItem"), Fault::Throttle, 1);

@@ -71,6 +71,11 @@ async fn run() -> Result<(), String> {
         ("AWS_SECRET_ACCESS_KEY".to_string(), "local".to_string()),
         ("PAYMENT_WINDOW_SECONDS".to_string(), app.config.payment_window_seconds.to_string()),
         ("AUTO_CONFIRM_DAYS".to_string(), app.config.auto_confirm_days.to_string()),
+        ("AFTER_SALES_DAYS".to_string(), (app.config.after_sales.window_seconds / 86_400).to_string()),
+        ("REFUND_AUTO_APPROVE_HOURS".to_string(), (app.config.after_sales.auto_approve_seconds / 3600).to_string()),
+        ("RETURN_SHIP_DAYS".to_string(), (app.config.after_sales.return_ship_seconds / 86_400).to_string()),
+        ("RETURN_CONFIRM_DAYS".to_string(), (app.config.after_sales.return_confirm_seconds / 86_400).to_string()),
+        ("REFUND_PAYOUT_RETRY_SECONDS".to_string(), app.config.after_sales.payout_retry_seconds.to_string()),
         ("ORDERS_CURSOR_KEY".to_string(), cursor_key_text(&data.join("cursor.key"))?),
         ("RUST_LOG".to_string(), env_or("RUST_LOG", "info")),
     ];

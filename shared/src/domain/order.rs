@@ -285,6 +285,10 @@ pub struct Refund {
     /// Returned goods go back on the shelf when confirmed (the seller's choice, default yes).
     #[serde(default = "yes")]
     pub restock: bool,
+    /// Whether the named units leave the order (a return, or money-only for all they cost); a
+    /// money-only case for less is a partial refund of their price, and they still ship.
+    #[serde(default = "yes")]
+    pub units_back: bool,
     #[serde(default)]
     pub payout: Option<Payout>,
     /// When a timer acts on the case: auto-approve, close when not sent back, confirm when not

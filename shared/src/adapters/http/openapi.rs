@@ -622,7 +622,11 @@ mod tests {
         let pattern = status["schema"]["pattern"].as_str().unwrap();
         let names = OrderStatus::ALL.map(OrderStatus::as_str).join("|");
         let alone = crate::adapters::http::params::AFTER_SALES;
-        assert_eq!(pattern, format!("^({alone}|({names})(,({names}))*)?$"), "a list of statuses, after_sales, or empty");
+        assert_eq!(
+            pattern,
+            format!("^({alone}|({names})(,({names}))*)?$"),
+            "a list of statuses, after_sales, or empty"
+        );
     }
 
     #[test]

@@ -161,11 +161,14 @@ impl<'a> LineView<'a> {
     fn new(index: usize, line: &'a OrderLine, case: Option<&Refund>) -> LineView<'a> {
         let in_case =
             case.is_some_and(|case| case.state.is_open() && case.lines.iter().any(|named| named.sku_id == line.sku_id));
-        let refund_status = match (line.refunded_quantity, in_case) {
-            (_, true) => "in_after_sales",
-            (0, false) => "none",
-            (units, false) if units >= line.quantity => "refunded",
-            _ => "partly_refunded",
+        let refund_status = if in_case {
+            "in_after_sales"
+        } else if line.refunded_quantity >= line.quantity {
+            "refunded"
+        } else if line.refunded_quantity > 0 || line.refunded_amount.0 > 0 {
+            "partly_refunded"
+        } else {
+            "none"
         };
         let OrderLine {
             sku_id,
@@ -236,6 +239,8 @@ pub struct RefundView<'a> {
     pub return_address: Option<&'a Address>,
     pub return_shipment: Option<&'a ReturnShipment>,
     pub restock: bool,
+    /// Whether the units leave the order (false: a partial refund of their price; they still ship).
+    pub units_back: bool,
     pub payout: Option<&'a Payout>,
     /// When a timer acts on the case next (auto-approve, close, confirm, payout retry).
     pub due_at: Option<Timestamp>,
@@ -259,6 +264,7 @@ impl<'a> RefundView<'a> {
             return_shipment,
             points,
             restock,
+            units_back,
             payout,
             due_at,
             history,
@@ -278,6 +284,7 @@ impl<'a> RefundView<'a> {
             return_address: return_address.as_ref(),
             return_shipment: return_shipment.as_ref(),
             restock: *restock,
+            units_back: *units_back,
             payout: payout.as_ref(),
             due_at: *due_at,
             history,
@@ -582,6 +589,7 @@ mod tests {
                 return_shipment: None,
                 points: 0,
                 restock: true,
+                units_back: true,
                 payout: None,
                 due_at: None,
                 history: Vec::new(),

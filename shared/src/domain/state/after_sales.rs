@@ -163,11 +163,11 @@ pub(super) fn apply_for_refund(order: &mut Order, request: &RefundApplication, n
         return refuse(&format!("{}, every unit already refunded", order.status.as_str()));
     }
     let points_order = order.order_type == OrderType::Points;
-    let (amount, points) = if points_order {
+    let (amount, points, all_they_cost) = if points_order {
         if request.amount.is_some_and(|amount| amount != Money::ZERO) {
             return Err(ApiError::invalid("amount", "a points order refunds points: leave amount out"));
         }
-        (Money::ZERO, points_for(order, &units))
+        (Money::ZERO, points_for(order, &units), true)
     } else {
         let limit = refundable_for(order, &units);
         let amount = request.amount.unwrap_or(limit);
@@ -177,7 +177,7 @@ pub(super) fn apply_for_refund(order: &mut Order, request: &RefundApplication, n
                 format!("must be more than 0.00 and at most {limit}, what the chosen lines can still refund"),
             ));
         }
-        (amount, 0)
+        (amount, 0, amount == limit)
     };
     if let Some(previous) = order.refund.take() {
         order.refunds.push(previous);
@@ -196,6 +196,7 @@ pub(super) fn apply_for_refund(order: &mut Order, request: &RefundApplication, n
         return_shipment: request.return_shipment.clone(),
         points,
         restock: true,
+        units_back: request.kind == RefundKind::ReturnAndRefund || all_they_cost,
         payout: None,
         due_at: Some(now.plus_seconds(request.policy.auto_approve_seconds)),
         history: Vec::new(),
@@ -387,6 +388,7 @@ pub(super) fn refund_late_payment(
         return_shipment: None,
         points: 0,
         restock: false,
+        units_back: false,
         payout: Some(Payout {
             channel: late.channel,
             out_request_no: refund_id,
@@ -455,6 +457,7 @@ fn settle(order: &mut Order, effects: &mut SideEffects) -> Result<(), ApiError> 
     let amount = refund.amount;
     let lines = refund.lines.clone();
     let returned = refund.kind == RefundKind::ReturnAndRefund && refund.restock;
+    let units_back = refund.units_back;
     effects.restore_points = effects.restore_points.saturating_add(refund.points);
     order.amounts.refunded = order
         .amounts
@@ -465,11 +468,14 @@ fn settle(order: &mut Order, effects: &mut SideEffects) -> Result<(), ApiError> 
     let mut left = amount.0;
     for refunded in &lines {
         if let Some(line) = order.lines.iter_mut().find(|line| line.sku_id == refunded.sku_id) {
-            line.refunded_quantity += refunded.quantity;
             let room = line.line_total.0 - line.refunded_amount.0;
             let take = left.min(room).max(0);
             line.refunded_amount = Money(line.refunded_amount.0 + take);
             left -= take;
+            if !units_back {
+                continue;
+            }
+            line.refunded_quantity += refunded.quantity;
             if unshipped {
                 effects.stock.push((line.sku_id.clone(), StockMove::Release(refunded.quantity)));
             } else if returned {
