@@ -21,6 +21,7 @@ use orders_shared::app::checkout::{place, Placed};
 use orders_shared::app::orders::transition;
 use orders_shared::app::payment::{record_notification, start};
 use orders_shared::domain::idempotency::IdempotencyKey;
+use orders_shared::domain::member::Benefit;
 use orders_shared::domain::order::{OrderType, RefundKind, RefundState, Shipment};
 use orders_shared::domain::party::Actor;
 use orders_shared::domain::payment::PaymentChannel;
@@ -183,7 +184,8 @@ fn checkout(key_suffix: &str) -> Checkout {
     Checkout {
         items: vec![(SKU.to_string(), 1)],
         order_type: OrderType::Standard,
-        points_to_use: 0,
+        from_cart: None,
+        benefit: Benefit::None,
         address: AddressSource::Book("benchaddress0001".into()),
         remark: String::new(),
         fingerprint: format!("cost-{key_suffix}"),

@@ -98,10 +98,11 @@ async fn wrk(url: &str, script: &str, seconds: u64) -> Result<Value, String> {
 /// TransactWriteItems.
 async fn direct_create(app: &App, buyer: &str, sku_id: &str) -> Result<(), String> {
     let checkout = checkout_of(sku_id);
-    let reads = app.store.checkout_reads(buyer, &[sku_id], None, None, false).await.map_err(|e| e.to_string())?;
+    let reads = app.store.checkout_reads(buyer, &[sku_id], &Default::default()).await.map_err(|e| e.to_string())?;
     let now = Timestamp::now();
-    let orders = build_orders(buyer, &checkout, &reads.skus, &address(), now, 1800).map_err(|e| e.to_string())?;
-    app.store.create_orders(&orders, None, now).await.map_err(|e| e.to_string())?;
+    let orders = build_orders(buyer, &checkout, &reads.skus, &Default::default(), &address(), now, 1800)
+        .map_err(|e| e.to_string())?;
+    app.store.create_orders(&orders, None, &[], now).await.map_err(|e| e.to_string())?;
     Ok(())
 }
 

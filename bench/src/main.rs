@@ -17,8 +17,9 @@ use orders_shared::adapters::crypto::SigningKey;
 use orders_shared::adapters::store::CallCounter;
 use orders_shared::domain::address::AddressEntry;
 use orders_shared::domain::catalog::Sku;
+use orders_shared::domain::member::Benefit;
 use orders_shared::domain::order::OrderType;
-use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout};
+use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout, PriceBook};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::samples::{self, address};
 use orders_shared::App;
@@ -95,7 +96,8 @@ pub fn checkout_of(sku_id: &str) -> Checkout {
     Checkout {
         items: vec![(sku_id.to_string(), 1)],
         order_type: OrderType::Standard,
-        points_to_use: 0,
+        from_cart: None,
+        benefit: Benefit::None,
         address: AddressSource::Inline(address()),
         remark: String::new(),
         fingerprint: String::new(),
@@ -110,7 +112,7 @@ pub fn orders_for(buyer: &str, count: usize) -> Vec<orders_shared::domain::order
     (0..count)
         .filter_map(|index| {
             let at = Timestamp::from_millis(start + index as i64 * 10);
-            build_orders(buyer, &checkout, &skus, &address(), at, 365 * 86_400 * 10).ok()?.pop()
+            build_orders(buyer, &checkout, &skus, &PriceBook::default(), &address(), at, 365 * 86_400 * 10).ok()?.pop()
         })
         .map(|mut order| {
             order.expires_at = Some(Timestamp::now().plus_seconds(3600 * 24 * 365));

@@ -166,7 +166,7 @@ fn alipay_notification() -> Result<String, String> {
         ("charset".to_string(), "utf-8".to_string()),
         ("notify_type".to_string(), "trade_status_sync".to_string()),
         ("out_trade_no".to_string(), order_no),
-        ("total_amount".to_string(), "128.00".to_string()),
+        ("total_amount".to_string(), "138.00".to_string()),
         ("trade_no".to_string(), "2026112522001400000000000001".to_string()),
         ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
         ("version".to_string(), "1.0".to_string()),
@@ -231,6 +231,56 @@ pub fn samples() -> Result<Vec<Sample>, String> {
             200,
         ),
         ok(request("withdraw-refund", "DELETE", "/api/v1/orders/{id}/refund", Buyer).order(), 200),
+        ok(
+            request("delete-cart-item", "DELETE", "/api/v1/cart/items/{sku_id}", Buyer).param("sku_id", "tray-bamboo"),
+            200,
+        ),
+        ok(
+            request("delete-freight-template", "DELETE", "/api/v1/seller/freight-templates/{template_id}", Seller)
+                .param("template_id", "old-rates"),
+            200,
+        ),
+        ok(request("empty-cart", "DELETE", "/api/v1/cart", Buyer), 200),
+        ok(request("get-cart", "GET", "/api/v1/cart", Buyer), 200),
+        ok(request("get-me", "GET", "/api/v1/me", Buyer), 200),
+        ok(
+            request("get-shipping-fee", "GET", "/api/v1/shipping-fee", Buyer)
+                .query("seller_id=shop-demo&template_id=standard&province=Sichuan&quantity=3"),
+            200,
+        ),
+        ok(request("list-freight-templates", "GET", "/api/v1/seller/freight-templates", Seller), 200),
+        ok(
+            request("put-cart-item", "PUT", "/api/v1/cart/items/{sku_id}", Buyer)
+                .param("sku_id", "cup-celadon")
+                .json(json!({"quantity": 3, "selected": true})),
+            200,
+        ),
+        ok(
+            request("put-freight-template", "PUT", "/api/v1/seller/freight-templates/{template_id}", Seller)
+                .param("template_id", "express")
+                .json(json!({"name": "Express", "from_province": "Zhejiang", "first_units": 1, "first_fee": "18.00",
+                    "additional_units": 1, "additional_fee": "8.00", "regions": [{"provinces": ["Xinjiang", "Tibet"],
+                    "first_fee": "30.00", "additional_fee": "15.00"}], "excluded_provinces": ["Hong Kong"]})),
+            200,
+        ),
+        ok(
+            request("put-member", "PUT", "/api/v1/admin/members/{buyer_id}", Admin)
+                .param("buyer_id", DEMO_BUYER)
+                .json(json!({"level": "gold"})),
+            200,
+        ),
+        ok(
+            request("put-member-level", "PUT", "/api/v1/admin/member-levels/{level}", Admin)
+                .param("level", "silver")
+                .json(json!({"name": "Silver", "discount_percent": 2})),
+            200,
+        ),
+        ok(
+            request("quote-order", "POST", "/api/v1/orders/quote", Buyer).json(json!({
+                "items": [{"sku_id": "tea-longjing-250g", "quantity": 2}, {"sku_id": "pot-yixing", "quantity": 1}],
+                "address_id": DEMO_ADDRESS, "benefit": "discount"})),
+            200,
+        ),
         ok(
             request("adjust-stock", "POST", "/api/v1/seller/skus/{sku_id}/stock-adjustments", Seller)
                 .param("sku_id", "tea-longjing-250g")

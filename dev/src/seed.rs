@@ -4,10 +4,15 @@
 use orders_shared::adapters::store::{CreateOutcome, Store};
 use orders_shared::app::orders::transition;
 use orders_shared::domain::address::{Address, AddressEntry};
+use orders_shared::domain::cart::CartItem;
+use orders_shared::domain::freight::{FreightTemplate, RegionFee};
+use orders_shared::domain::member::Benefit;
+use orders_shared::domain::member::MemberLevel;
+use orders_shared::domain::money::Money;
 use orders_shared::domain::order::{OrderType, Payment, RefundKind, ReturnShipment, Shipment};
 use orders_shared::domain::party::Actor;
 use orders_shared::domain::payment::PaymentChannel;
-use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout};
+use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout, PriceBook};
 use orders_shared::domain::state::{Action, PayoutOutcome, RefundApplication};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::samples;
@@ -28,9 +33,55 @@ const DEMO_SKUS: [(&str, &str, &str, &str, i64, i64); 4] = [
     ("pot-yixing", OTHER_SELLER, "Yixing clay teapot", "volume:200ml", 26800, 10),
 ];
 
-/// Adds the demo SKUs that are missing; existing ones (and their stock) are left alone.
+/// The demo shop's freight templates: `standard` (the demo SKUs of `shop-demo` use it) and
+/// `old-rates` (used by none, for the delete sample).
+pub fn demo_freight_templates() -> Vec<FreightTemplate> {
+    let standard = FreightTemplate {
+        template_id: DEMO_FREIGHT_TEMPLATE.into(),
+        name: "Standard parcel".into(),
+        from_province: "Zhejiang".into(),
+        first_units: 1,
+        first_fee: Money(1000),
+        additional_units: 1,
+        additional_fee: Money(500),
+        free_over: Some(29_900),
+        regions: vec![RegionFee {
+            provinces: vec!["Xinjiang".into(), "Tibet".into()],
+            first_fee: Money(2500),
+            additional_fee: Money(1200),
+        }],
+        excluded_provinces: vec!["Hong Kong".into()],
+    };
+    let old = FreightTemplate {
+        template_id: "old-rates".into(),
+        name: "Last year's rates".into(),
+        first_fee: Money(1200),
+        regions: Vec::new(),
+        excluded_provinces: Vec::new(),
+        free_over: None,
+        ..standard.clone()
+    };
+    vec![standard, old]
+}
+
+/// The freight template the demo shop's SKUs name.
+pub const DEMO_FREIGHT_TEMPLATE: &str = "standard";
+/// The demo member level and the demo buyer's.
+pub const DEMO_LEVEL: &str = "gold";
+
+/// Adds the demo SKUs, freight templates and member level that are missing; existing ones (and
+/// their stock) are left alone.
 pub async fn seed_demo_shop(store: &Store) -> Result<usize, ApiError> {
     let mut added = 0;
+    if store.shop_freight(DEMO_SELLER).await?.templates.is_empty() {
+        for template in demo_freight_templates() {
+            store
+                .put_freight_template(DEMO_SELLER, &template)
+                .await?
+                .map_err(|_| ApiError::Internal("freight".into()))?;
+            added += 1;
+        }
+    }
     for (sku_id, seller_id, name, properties, price, stock) in DEMO_SKUS {
         if store.get_sku(sku_id).await?.is_some() {
             continue;
@@ -39,10 +90,18 @@ pub async fn seed_demo_shop(store: &Store) -> Result<usize, ApiError> {
         listing.name = name.into();
         listing.properties = properties.into();
         listing.pic = format!("https://example.com/img/{sku_id}.jpg");
+        let template = (seller_id == DEMO_SELLER).then(|| DEMO_FREIGHT_TEMPLATE.to_string());
+        listing.freight_template_id = template.clone();
         store
-            .put_sku(&listing, stock, Some(0), Timestamp::now())
+            .put_sku_changing_template(&listing, stock, Some(0), Timestamp::now(), template.map(|_| None))
             .await?
             .map_err(|refusal| refusal.into_error(sku_id))?;
+        added += 1;
+    }
+    if store.member_levels().await?.is_empty() {
+        let gold = MemberLevel { level_id: DEMO_LEVEL.into(), name: "Gold".into(), discount_percent: 5 };
+        store.put_member_level(&gold).await?;
+        store.set_membership(DEMO_BUYER, DEMO_LEVEL).await?;
         added += 1;
     }
     Ok(added)
@@ -67,7 +126,7 @@ pub enum DemoStage {
 }
 
 /// The demo orders the `events/` samples name: one per function that acts on an order, in the
-/// state that function needs, each `DEMO_LINE` of the demo buyer from the demo shop (128.00).
+/// state that function needs, each `DEMO_LINE` of the demo buyer from the demo shop (128.00, plus 10.00 shipping).
 /// Their numbers are fixed (`demo_order_no`) and their payment deadline a year away, so a sample
 /// answers 2xx on a fresh `.data/` whenever it is sent first (a second cancel is a 409).
 pub const DEMO_ORDERS: [(&str, DemoStage); 19] = [
@@ -133,12 +192,33 @@ pub async fn seed_demo_orders(app: &App) -> Result<usize, ApiError> {
         store.put_return_address(DEMO_SELLER, &demo_return_address()).await?;
         added += 1;
     }
+    if store.cart(DEMO_BUYER).await?.is_empty() {
+        for (sku_id, quantity) in [("tray-bamboo", 1), ("cup-celadon", 2)] {
+            let sku = store.get_sku(sku_id).await?.ok_or_else(|| ApiError::not_found("SKU", sku_id))?;
+            let item = CartItem {
+                sku_id: sku_id.into(),
+                seller_id: sku.listing.seller_id.clone(),
+                quantity,
+                selected: true,
+                price_when_added: sku.listing.price,
+                added_at: now,
+            };
+            store.put_cart_item(DEMO_BUYER, &item).await?;
+            added += 1;
+        }
+    }
     let sku = store.get_sku(DEMO_LINE.0).await?.ok_or_else(|| ApiError::not_found("SKU", DEMO_LINE.0))?;
     let skus = BTreeMap::from([(DEMO_LINE.0.to_string(), sku)]);
+    // The demo orders are priced like any other: with the shop's freight templates.
+    let mut book = PriceBook::default();
+    for (template_id, template) in store.shop_freight(DEMO_SELLER).await?.templates {
+        book.templates.insert((DEMO_SELLER.to_string(), template_id), template);
+    }
     let checkout = Checkout {
         items: vec![(DEMO_LINE.0.to_string(), DEMO_LINE.1)],
         order_type: OrderType::Standard,
-        points_to_use: 0,
+        from_cart: None,
+        benefit: Benefit::None,
         address: AddressSource::Inline(samples::address()),
         remark: String::new(),
         fingerprint: "demo".into(),
@@ -146,10 +226,10 @@ pub async fn seed_demo_orders(app: &App) -> Result<usize, ApiError> {
     let a_year = 365 * 86_400;
     for (function, stage) in DEMO_ORDERS {
         let order_no = demo_order_no(function).unwrap_or_default();
-        let mut orders = build_orders(DEMO_BUYER, &checkout, &skus, &samples::address(), now, a_year)?;
+        let mut orders = build_orders(DEMO_BUYER, &checkout, &skus, &book, &samples::address(), now, a_year)?;
         let Some(order) = orders.first_mut() else { continue };
         order.order_no = order_no.clone();
-        match store.create_orders(&orders, None, now).await? {
+        match store.create_orders(&orders, None, &[], now).await? {
             CreateOutcome::Created => added += 1,
             // Seeded by an earlier start.
             CreateOutcome::OrderNoTaken => continue,

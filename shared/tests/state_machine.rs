@@ -89,12 +89,14 @@ fn new_order(now: Timestamp, quantities: &[u32]) -> Order {
     let checkout = Checkout {
         items,
         order_type: orders_shared::domain::order::OrderType::Standard,
-        points_to_use: 0,
+        from_cart: None,
+        benefit: orders_shared::domain::member::Benefit::None,
         address: AddressSource::Inline(address()),
         remark: String::new(),
         fingerprint: String::new(),
     };
-    let mut orders = build_orders("buyer", &checkout, &skus, &address(), now, 1800).expect("valid checkout");
+    let mut orders =
+        build_orders("buyer", &checkout, &skus, &Default::default(), &address(), now, 1800).expect("valid checkout");
     orders.remove(0)
 }
 

@@ -68,7 +68,8 @@ async fn every_route_makes_the_fewest_round_trips() {
             "/api/v1/seller/skus/tea".into(),
             Some(&seller),
             Some(json!({"name": "Tea", "price": "10.00", "stock": 100})),
-            &["UpdateItem"],
+            // The SKU as it was (does its freight template change?), then the write.
+            &["GetItem", "UpdateItem"],
         ),
         (
             "adjust-stock",

@@ -6,6 +6,7 @@ use orders_integration_tests::{alipay_notification, Method, StatusCode, TestApi,
 use orders_shared::app::catalog;
 use orders_shared::app::checkout::{place, Placed};
 use orders_shared::app::orders::transition;
+use orders_shared::domain::member::Benefit;
 use orders_shared::domain::order::{OrderType, Payment, Shipment};
 use orders_shared::domain::party::Actor;
 use orders_shared::domain::payment::PaymentChannel;
@@ -154,7 +155,8 @@ async fn a_sku_from_before_the_three_figures_is_migrated_with_what_open_orders_h
     let checkout = Checkout {
         items: vec![("old".into(), 3)],
         order_type: OrderType::Standard,
-        points_to_use: 0,
+        from_cart: None,
+        benefit: Benefit::None,
         address: AddressSource::Inline(samples::address()),
         remark: String::new(),
         fingerprint: String::new(),
@@ -164,6 +166,7 @@ async fn a_sku_from_before_the_three_figures_is_migrated_with_what_open_orders_h
         "alice",
         &checkout,
         &skus,
+        &Default::default(),
         &samples::address(),
         Timestamp::now(),
         1800,
@@ -252,7 +255,8 @@ async fn check_interleaving(api: &TestApi, sku_id: &str, ops: Vec<Op>) -> Result
                 let checkout = Checkout {
                     items: vec![(sku_id.to_string(), units)],
                     order_type: OrderType::Standard,
-                    points_to_use: 0,
+                    from_cart: None,
+                    benefit: Benefit::None,
                     address: AddressSource::Inline(samples::address()),
                     remark: String::new(),
                     fingerprint: String::new(),

@@ -6,6 +6,7 @@ use orders_shared::app::checkout::{place, Placed};
 use orders_shared::app::orders::transition;
 use orders_shared::app::payment::{record_notification, start, Started};
 use orders_shared::domain::idempotency::IdempotencyKey;
+use orders_shared::domain::member::Benefit;
 use orders_shared::domain::order::{OrderStatus, OrderType};
 use orders_shared::domain::party::Actor;
 use orders_shared::domain::payment::PaymentChannel;
@@ -18,7 +19,8 @@ fn checkout(items: &[(&str, u32)], fingerprint: &str) -> Checkout {
     Checkout {
         items: items.iter().map(|(sku, quantity)| (sku.to_string(), *quantity)).collect(),
         order_type: OrderType::Standard,
-        points_to_use: 0,
+        from_cart: None,
+        benefit: Benefit::None,
         address: AddressSource::Inline(samples::address()),
         remark: String::new(),
         fingerprint: fingerprint.into(),

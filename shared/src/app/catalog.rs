@@ -26,8 +26,12 @@ pub async fn put_sku(
     expected_on_hand: Option<i64>,
 ) -> Result<Sku, ApiError> {
     listing.validate()?;
+    // A change of freight template moves the shop's template use counts in the same write.
+    let before = app.store.get_sku(&listing.sku_id).await?;
+    let old = before.as_ref().and_then(|sku| sku.listing.freight_template_id.clone());
+    let change = (old != listing.freight_template_id).then_some(old);
     app.store
-        .put_sku(listing, on_hand, expected_on_hand, Timestamp::now())
+        .put_sku_changing_template(listing, on_hand, expected_on_hand, Timestamp::now(), change)
         .await?
         .map_err(|refusal: StockRefusal| refusal.into_error(&listing.sku_id))
 }

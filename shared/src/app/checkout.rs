@@ -3,11 +3,12 @@
 //! order per seller, points spent, counters moved, the key recorded). All or nothing.
 
 use crate::adapters::metrics;
-use crate::adapters::store::{CreateOutcome, IdempotencyClaim};
+use crate::adapters::store::{CheckoutWants, CreateOutcome, IdempotencyClaim};
 use crate::app::App;
 use crate::domain::idempotency::IdempotencyKey;
+use crate::domain::member::Benefit;
 use crate::domain::order::{Order, OrderType};
-use crate::domain::pricing::{build_orders, points_spent, AddressSource, Checkout};
+use crate::domain::pricing::{build_orders, points_spent, AddressSource, Checkout, PriceBook};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 
@@ -40,21 +41,66 @@ pub async fn place(
     Ok(placed)
 }
 
-async fn place_orders(
+/// A checkout read and priced, not yet written.
+struct Priced {
+    orders: Vec<Order>,
+    /// Cart items being bought (removed in the create transaction).
+    from_cart: Vec<String>,
+}
+
+/// Reads what a checkout needs (the cart first when buying from it; then one BatchGetItem for
+/// SKUs, address, idempotency record, points, the shops' freight templates and the member
+/// level) and prices it. A replayed Idempotency-Key is returned as it is.
+async fn price(
     app: &App,
     buyer_id: &str,
     checkout: &Checkout,
-    key: Option<&IdempotencyKey>,
-) -> Result<Placed, ApiError> {
+    claim: Option<IdempotencyClaim<'_>>,
+    now: Timestamp,
+) -> Result<Result<Priced, CreateOutcome>, ApiError> {
+    let mut checkout = checkout.clone();
+    let mut sellers: Vec<String> = Vec::new();
+    let mut from_cart = Vec::new();
+    if let Some(picked) = &checkout.from_cart {
+        let cart = app.store.cart(buyer_id).await?;
+        let chosen: Vec<_> = cart
+            .iter()
+            .filter(|item| if picked.is_empty() { item.selected } else { picked.contains(&item.sku_id) })
+            .collect();
+        let refused = match picked.iter().find(|sku_id| !cart.iter().any(|item| &item.sku_id == *sku_id)) {
+            Some(missing) => Some(ApiError::invalid("sku_ids", format!("SKU {missing} is not in the cart"))),
+            None if chosen.is_empty() => Some(ApiError::invalid("from_cart", "no item of the cart is selected")),
+            None => None,
+        };
+        if let Some(refused) = refused {
+            // A retry of a create that already bought these items answers what it made then.
+            if let Some(claim) = claim {
+                if let Some(outcome) = app.store.recorded_outcome(buyer_id, claim).await? {
+                    return Ok(Err(outcome));
+                }
+            }
+            return Err(refused);
+        }
+        checkout.items = chosen.iter().map(|item| (item.sku_id.clone(), item.quantity)).collect();
+        from_cart = chosen.iter().map(|item| item.sku_id.clone()).collect();
+        sellers = chosen.iter().map(|item| item.seller_id.clone()).collect();
+        sellers.sort();
+        sellers.dedup();
+    }
     let sku_ids: Vec<&str> = checkout.items.iter().map(|(sku_id, _)| sku_id.as_str()).collect();
-    let address_id = match &checkout.address {
-        AddressSource::Book(id) => Some(id.as_str()),
-        AddressSource::Inline(_) => None,
+    let wants = CheckoutWants {
+        address_id: match &checkout.address {
+            AddressSource::Book(id) => Some(id.as_str()),
+            AddressSource::Inline(_) => None,
+        },
+        idempotency: claim,
+        points: checkout.spends_points(),
+        freight_of: sellers,
+        member_level: checkout.benefit == Benefit::Discount,
     };
-    let claim = key.map(|key| IdempotencyClaim { key: key.as_str(), fingerprint: &checkout.fingerprint });
-    let reads = app.store.checkout_reads(buyer_id, &sku_ids, address_id, claim, checkout.spends_points()).await?;
+    let reads = app.store.checkout_reads(buyer_id, &sku_ids, &wants).await?;
     if let Some(outcome) = reads.replay {
-        return settle(app, buyer_id, outcome, Vec::new()).await;
+        return Ok(Err(outcome));
     }
     for (sku_id, quantity) in &checkout.items {
         let sku = reads.skus.get(sku_id).ok_or_else(|| ApiError::not_found("SKU", sku_id.clone()))?;
@@ -66,14 +112,57 @@ async fn place_orders(
         AddressSource::Inline(address) => address.clone(),
         AddressSource::Book(id) => reads.address.ok_or_else(|| ApiError::not_found("address", id.clone()))?.address,
     };
+    // Shops not known before the SKUs were read (buying `items`): their templates now.
+    let mut freight = reads.freight;
+    let mut unread: Vec<String> = reads
+        .skus
+        .values()
+        .filter(|sku| sku.listing.freight_template_id.is_some() && !freight.contains_key(&sku.listing.seller_id))
+        .map(|sku| sku.listing.seller_id.clone())
+        .collect();
+    unread.sort();
+    unread.dedup();
+    if !unread.is_empty() {
+        freight.extend(app.store.shops_freight(&unread).await?);
+    }
+    let mut book = PriceBook { templates: Default::default(), level: reads.level };
+    for (seller_id, shop) in freight {
+        for (template_id, template) in shop.templates {
+            book.templates.insert((seller_id.clone(), template_id), template);
+        }
+    }
+    let orders =
+        build_orders(buyer_id, &checkout, &reads.skus, &book, &address, now, app.config.payment_window_seconds)?;
+    let needed = points_spent(&orders);
+    if needed > reads.points {
+        return Err(not_enough_points(&checkout, reads.points, needed));
+    }
+    Ok(Ok(Priced { orders, from_cart }))
+}
+
+/// `POST /orders/quote`: what placing the checkout would charge now, writing nothing.
+pub async fn quote(app: &App, buyer_id: &str, checkout: &Checkout) -> Result<Vec<Order>, ApiError> {
+    match price(app, buyer_id, checkout, None, Timestamp::now()).await? {
+        Ok(priced) => Ok(priced.orders),
+        Err(_) => Err(ApiError::Internal("a quote has no Idempotency-Key".into())),
+    }
+}
+
+async fn place_orders(
+    app: &App,
+    buyer_id: &str,
+    checkout: &Checkout,
+    key: Option<&IdempotencyKey>,
+) -> Result<Placed, ApiError> {
+    let claim = key.map(|key| IdempotencyClaim { key: key.as_str(), fingerprint: &checkout.fingerprint });
     for _ in 0..MAX_ATTEMPTS {
         let now = Timestamp::now();
-        let orders = build_orders(buyer_id, checkout, &reads.skus, &address, now, app.config.payment_window_seconds)?;
-        let needed = points_spent(&orders);
-        if needed > reads.points {
-            return Err(not_enough_points(checkout, reads.points, needed));
-        }
-        match app.store.create_orders(&orders, claim, now).await? {
+        let priced = match price(app, buyer_id, checkout, claim, now).await? {
+            Ok(priced) => priced,
+            Err(replayed) => return settle(app, buyer_id, replayed, Vec::new()).await,
+        };
+        let orders = priced.orders;
+        match app.store.create_orders(&orders, claim, &priced.from_cart, now).await? {
             // The numbers are taken by these very orders when an earlier attempt of this request
             // was written but its answer was lost (the SDK then sent it again).
             CreateOutcome::OrderNoTaken if already_written(app, buyer_id, &orders).await? => {
@@ -111,6 +200,10 @@ async fn settle(app: &App, buyer_id: &str, outcome: CreateOutcome, created: Vec<
             Err(ApiError::invalid("points_to_use", "the points balance changed; not enough points"))
         }
         CreateOutcome::OrderNoTaken => Err(ApiError::Unavailable("order number clash".into())),
+        CreateOutcome::CartChanged => Err(ApiError::StateConflict {
+            action: "buy from the cart".into(),
+            from: "a cart whose items changed meanwhile".into(),
+        }),
     }
 }
 

@@ -4,9 +4,12 @@
 
 pub mod address_book;
 pub mod after_sales;
+pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod freight;
 pub mod listing;
+pub mod members;
 pub mod orders;
 pub mod payment;
 pub mod points;

@@ -78,15 +78,9 @@ pub async fn transition_from(
         let (after, effects) = state::apply(&before, action.clone(), actor.role(), Timestamp::now())?;
         match app.store.commit_transition(&before, &after, &effects).await {
             Ok(()) => return Ok(after),
-            Err(CommitError::Stale) => {
-                // An earlier attempt of this very write may have landed with its answer lost
-                // (the SDK sent it again, and the version condition then failed): it is done.
-                let now = read_for_change(app, actor, order_no, &mut buyer_hint).await?;
-                if now == after {
-                    return Ok(after);
-                }
-                first = Some(now);
-            }
+            // Another write came first (a write of our own whose answer was lost is recognised
+            // by the store): read again and let the state machine decide.
+            Err(CommitError::Stale) => {}
             Err(CommitError::Api(error)) => return Err(error),
         }
     }

@@ -104,6 +104,8 @@ pub enum StockRefusal {
     OnHandChanged { on_hand: i64 },
     /// The SKU still has the old single `stock` figure: `migrate-stock` has not run for it.
     NotMigrated,
+    /// The freight template the SKU names is not one of its shop's.
+    NoSuchTemplate,
 }
 
 impl StockRefusal {
@@ -123,6 +125,9 @@ impl StockRefusal {
                 conflict(format!("a SKU whose on hand changed meanwhile (it is {on_hand} now)"))
             }
             StockRefusal::NotMigrated => conflict("a SKU awaiting the stock migration (run migrate-stock)".into()),
+            StockRefusal::NoSuchTemplate => {
+                ApiError::invalid("freight_template_id", "is not a freight template of this shop")
+            }
         }
     }
 }

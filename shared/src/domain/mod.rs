@@ -1,9 +1,12 @@
 //! The business as pure code: what an order is, how it moves, how it is priced and counted.
 
 pub mod address;
+pub mod cart;
 pub mod catalog;
 pub mod counters;
+pub mod freight;
 pub mod idempotency;
+pub mod member;
 pub mod money;
 pub mod order;
 pub mod order_no;

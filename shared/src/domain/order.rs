@@ -2,6 +2,7 @@
 //! give the wire form (money as `"12.34"`).
 
 use crate::domain::address::Address;
+use crate::domain::member::DiscountType;
 use crate::domain::money::{as_fen, Money};
 use crate::domain::party::Role;
 use crate::domain::payment::PaymentChannel;
@@ -164,6 +165,9 @@ pub struct OrderLine {
     pub quantity: u32,
     #[serde(with = "as_fen")]
     pub line_total: Money,
+    /// The member discount on this line (rounded down to the fen); the order's is their sum.
+    #[serde(with = "as_fen", default)]
+    pub discount: Money,
     #[serde(default)]
     pub refunded_quantity: u32,
     #[serde(with = "as_fen", default)]
@@ -180,6 +184,12 @@ pub struct Amounts {
     pub discount: Money,
     /// Points spent on this order (a count, not money).
     pub points_used: i64,
+    /// What the points took off a standard order.
+    #[serde(with = "as_fen", default)]
+    pub points_deduction: Money,
+    /// `member` or `points` when one of them lowered the price (seed 003).
+    #[serde(default)]
+    pub discount_type: Option<DiscountType>,
     #[serde(with = "as_fen")]
     pub payable: Money,
     #[serde(with = "as_fen")]

@@ -3,6 +3,8 @@
 
 use crate::domain::address::Address;
 use crate::domain::catalog::Sku;
+use crate::domain::freight::FreightTemplate;
+use crate::domain::member::{Benefit, DiscountType, MemberLevel};
 use crate::domain::money::Money;
 use crate::domain::order::{Amounts, Order, OrderLine, OrderStatus, OrderType, Payment, TimelineEntry};
 use crate::domain::order_no;
@@ -33,11 +35,13 @@ pub enum AddressSource {
 /// A checkout that passed every check that needs no database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkout {
-    /// (sku_id, quantity), each SKU once.
+    /// (sku_id, quantity), each SKU once. From the cart: filled in from it when it is read.
     pub items: Vec<(String, u32)>,
+    /// Buy from the cart: these SKUs of it, or (empty) the selected ones.
+    pub from_cart: Option<Vec<String>>,
     pub order_type: OrderType,
-    /// Points offsetting part of a standard order (1 point = 0.01 CNY).
-    pub points_to_use: i64,
+    /// The member discount, points (1 point = 0.01 CNY off a standard order), or neither.
+    pub benefit: Benefit,
     pub address: AddressSource,
     pub remark: String,
     /// Fingerprint of the request, for Idempotency-Key replays.
@@ -47,8 +51,24 @@ pub struct Checkout {
 impl Checkout {
     /// Whether placing it reads the buyer's points balance.
     pub fn spends_points(&self) -> bool {
-        self.points_to_use > 0 || self.order_type == OrderType::Points
+        matches!(self.benefit, Benefit::Points(points) if points > 0) || self.order_type == OrderType::Points
     }
+
+    /// Points offsetting part of a standard order.
+    pub fn points_to_use(&self) -> i64 {
+        match self.benefit {
+            Benefit::Points(points) => points,
+            _ => 0,
+        }
+    }
+}
+
+/// What prices a checkout besides the SKUs: the shops' freight templates (by shop and template
+/// id) and the buyer's member level.
+#[derive(Debug, Clone, Default)]
+pub struct PriceBook {
+    pub templates: BTreeMap<(String, String), FreightTemplate>,
+    pub level: Option<MemberLevel>,
 }
 
 /// Builds one order per seller, priced from the catalog. Standard orders wait for payment, with
@@ -60,12 +80,17 @@ pub fn build_orders(
     buyer_id: &str,
     checkout: &Checkout,
     skus: &BTreeMap<String, Sku>,
+    book: &PriceBook,
     address: &Address,
     now: Timestamp,
     payment_window_seconds: i64,
 ) -> Result<Vec<Order>, ApiError> {
     let points_order = checkout.order_type == OrderType::Points;
-    let mut by_seller: BTreeMap<&str, Vec<OrderLine>> = BTreeMap::new();
+    let level = match (checkout.benefit, points_order) {
+        (Benefit::Discount, false) => book.level.as_ref(),
+        _ => None,
+    };
+    let mut by_seller: BTreeMap<&str, Vec<(OrderLine, Option<String>)>> = BTreeMap::new();
     for (index, (sku_id, quantity)) in checkout.items.iter().enumerate() {
         let sku = &skus.get(sku_id).ok_or_else(|| ApiError::not_found("SKU", sku_id.clone()))?.listing;
         let unit_points = match (points_order, sku.points_price) {
@@ -80,7 +105,7 @@ pub fn build_orders(
         };
         let too_large = || ApiError::invalid("items", "order total is too large");
         let line_total = sku.price.checked_mul(i64::from(*quantity)).ok_or_else(too_large)?;
-        by_seller.entry(&sku.seller_id).or_default().push(OrderLine {
+        let line = OrderLine {
             sku_id: sku.sku_id.clone(),
             product_name: sku.name.clone(),
             properties: sku.properties.clone(),
@@ -89,17 +114,26 @@ pub fn build_orders(
             unit_points,
             quantity: *quantity,
             line_total,
+            discount: level.map(|level| level.line_discount(line_total)).unwrap_or(Money::ZERO),
             refunded_quantity: 0,
             refunded_amount: Money::ZERO,
-        });
+        };
+        by_seller.entry(&sku.seller_id).or_default().push((line, sku.freight_template_id.clone()));
     }
-    let mut points_left = checkout.points_to_use;
+    let mut points_left = checkout.points_to_use();
     let mut orders = Vec::with_capacity(by_seller.len());
-    for (seller_id, lines) in by_seller {
-        let goods = lines
-            .iter()
-            .try_fold(Money::ZERO, |sum, line| sum.checked_add(line.line_total))
-            .ok_or_else(|| ApiError::invalid("items", "order total is too large"))?;
+    for (seller_id, priced) in by_seller {
+        let shipping = if points_order { Money::ZERO } else { shipping_fee(seller_id, &priced, book, address)? };
+        let lines: Vec<OrderLine> = priced.into_iter().map(|(line, _)| line).collect();
+        let sum = |of: fn(&OrderLine) -> Money| {
+            lines
+                .iter()
+                .try_fold(Money::ZERO, |sum, line| sum.checked_add(of(line)))
+                .ok_or_else(|| ApiError::invalid("items", "order total is too large"))
+        };
+        let goods = sum(|line| line.line_total)?;
+        let discount = sum(|line| line.discount)?;
+        let due = Money(goods.0 + shipping.0 - discount.0);
         let (points_used, payable) = if points_order {
             let points = lines
                 .iter()
@@ -107,10 +141,26 @@ pub fn build_orders(
                 .ok_or_else(|| ApiError::invalid("items", "the points total is too large"))?;
             (points, Money::ZERO)
         } else {
-            let usable = (goods.0 - 1).max(0) / FEN_PER_POINT;
+            // Each order keeps at least 0.01 to pay.
+            let usable = (due.0 - 1).max(0) / FEN_PER_POINT;
             let used = points_left.min(usable);
             points_left -= used;
-            (used, Money(goods.0 - used * FEN_PER_POINT))
+            (used, Money(due.0 - used * FEN_PER_POINT))
+        };
+        let discount_type = match (level, points_used > 0 && !points_order) {
+            (Some(_), _) => Some(DiscountType::Member),
+            (None, true) => Some(DiscountType::Points),
+            (None, false) => None,
+        };
+        let amounts = Amounts {
+            goods,
+            shipping,
+            discount,
+            points_used,
+            points_deduction: if points_order { Money::ZERO } else { Money(points_used * FEN_PER_POINT) },
+            discount_type,
+            payable,
+            ..Amounts::default()
         };
         let order = Order {
             order_no: order_no::generate(now),
@@ -124,7 +174,7 @@ pub fn build_orders(
             lines,
             address: address.clone(),
             remark: checkout.remark.clone(),
-            amounts: Amounts { goods, points_used, payable, ..Amounts::default() },
+            amounts,
             payment: None,
             late_payments: Vec::new(),
             shipment: None,
@@ -158,11 +208,43 @@ pub fn build_orders(
             "points_to_use",
             format!(
                 "at most {} points can be used here (each order keeps 0.01 to pay)",
-                checkout.points_to_use - points_left
+                checkout.points_to_use() - points_left
             ),
         ));
     }
     Ok(orders)
+}
+
+/// One shop's shipping: its lines grouped by freight template, each group priced on its own
+/// units and goods, summed. Lines without a template ship free.
+fn shipping_fee(
+    seller_id: &str,
+    lines: &[(OrderLine, Option<String>)],
+    book: &PriceBook,
+    address: &Address,
+) -> Result<Money, ApiError> {
+    let mut groups: BTreeMap<&str, (u32, Money)> = BTreeMap::new();
+    for (line, template_id) in lines {
+        if let Some(template_id) = template_id {
+            let group = groups.entry(template_id.as_str()).or_insert((0, Money::ZERO));
+            group.0 = group.0.saturating_add(line.quantity);
+            group.1 = Money(group.1 .0 + line.line_total.0);
+        }
+    }
+    let mut total = Money::ZERO;
+    for (template_id, (units, goods)) in groups {
+        let template = book.templates.get(&(seller_id.to_string(), template_id.to_string())).ok_or_else(|| {
+            ApiError::Internal(format!("shop {seller_id} has no freight template {template_id} (a SKU names it)"))
+        })?;
+        let fee = template.group_fee(units, goods, &address.province).map_err(|refused| {
+            ApiError::invalid(
+                "address.province",
+                format!("shop {seller_id} does not deliver to {} (freight template {template_id})", refused.province),
+            )
+        })?;
+        total = Money(total.0 + fee.0);
+    }
+    Ok(total)
 }
 
 /// Points a set of orders spends.

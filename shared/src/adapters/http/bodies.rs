@@ -5,7 +5,10 @@
 #[cfg(feature = "openapi")]
 use crate::adapters::http::openapi::rules;
 use crate::domain::address::Address;
+use crate::domain::cart::{MAX_CART_ITEMS, MAX_CART_QUANTITY};
 use crate::domain::catalog::{validate_stock, Listing, MAX_STOCK};
+use crate::domain::freight::{FreightTemplate, RegionFee};
+use crate::domain::member::{validate_level_id, Benefit, MemberLevel};
 use crate::domain::money::Money;
 use crate::domain::order::{OrderType, RefundKind, ReturnShipment, Shipment, TrackingEvent};
 use crate::domain::payment::PaymentChannel;
@@ -142,8 +145,12 @@ pub struct CreateOrderBody {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = rules::items::<MAX_DISTINCT_SKUS>))]
     pub items: Vec<ItemBody>,
+    /// Buy from the cart (instead of `items`): the `sku_ids` given, or the selected items.
     #[serde(default)]
     pub from_cart: bool,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    pub sku_ids: Vec<String>,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = rules::id))]
     pub address_id: Option<String>,
@@ -154,27 +161,69 @@ pub struct CreateOrderBody {
     pub remark: String,
     #[serde(default)]
     pub order_type: OrderType,
+    /// `discount` (the member discount) or `points` (with `points_to_use`); never both.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::benefit))]
+    pub benefit: Option<String>,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<0, MAX_POINTS>))]
     pub points_to_use: i64,
 }
 
 impl CreateOrderBody {
-    pub fn into_checkout(self) -> Result<Checkout, ApiError> {
-        let body = serde_json::to_vec(&self).unwrap_or_default();
-        let fingerprint = hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &body));
-        if self.from_cart {
-            return Err(ApiError::invalid("from_cart", "the cart is not available yet; send items"));
-        }
+    /// The benefit asked for: `benefit` with `points_to_use` (points alone still mean points).
+    fn benefit(&self) -> Result<Benefit, ApiError> {
         if !(0..=MAX_POINTS).contains(&self.points_to_use) {
             return Err(ApiError::invalid("points_to_use", format!("must be 0..={MAX_POINTS}")));
         }
-        if self.order_type == OrderType::Points && self.points_to_use != 0 {
-            return Err(ApiError::invalid("points_to_use", "a points order is paid in points already; leave it out"));
+        let benefit = match (self.benefit.as_deref(), self.points_to_use) {
+            (None, 0) => Benefit::None,
+            (None | Some("points"), points) if points > 0 => Benefit::Points(points),
+            (Some("points"), _) => {
+                return Err(ApiError::invalid("points_to_use", "must be more than 0 with benefit points"))
+            }
+            (Some("discount"), 0) => Benefit::Discount,
+            (Some("discount"), _) => {
+                return Err(ApiError::invalid(
+                    "benefit",
+                    "the member discount or points, never both: leave points_to_use out",
+                ))
+            }
+            (Some(other), _) => {
+                return Err(ApiError::invalid("benefit", format!("unknown benefit {other:?}; use discount or points")))
+            }
+            (None, _) => Benefit::None,
+        };
+        if self.order_type == OrderType::Points && benefit != Benefit::None {
+            return Err(ApiError::invalid("benefit", "a points order is paid in points already; leave it out"));
         }
-        if self.items.is_empty() {
-            return Err(ApiError::invalid("items", "must list at least one item"));
-        }
+        Ok(benefit)
+    }
+
+    pub fn into_checkout(self) -> Result<Checkout, ApiError> {
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let fingerprint = hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &body));
+        let benefit = self.benefit()?;
+        let from_cart = if self.from_cart {
+            if !self.items.is_empty() {
+                return Err(ApiError::invalid("items", "send items or from_cart, not both"));
+            }
+            if self.sku_ids.len() > MAX_CART_ITEMS {
+                return Err(ApiError::invalid("sku_ids", format!("at most {MAX_CART_ITEMS}")));
+            }
+            for (index, sku_id) in self.sku_ids.iter().enumerate() {
+                validate_id(&format!("sku_ids[{index}]"), sku_id)?;
+            }
+            Some(self.sku_ids.clone())
+        } else {
+            if !self.sku_ids.is_empty() {
+                return Err(ApiError::invalid("sku_ids", "picks items of the cart: only with from_cart"));
+            }
+            if self.items.is_empty() {
+                return Err(ApiError::invalid("items", "must list at least one item (or send from_cart)"));
+            }
+            None
+        };
         if self.items.len() > MAX_DISTINCT_SKUS {
             return Err(ApiError::invalid(
                 "items",
@@ -216,8 +265,9 @@ impl CreateOrderBody {
         validate_multiline_text("remark", &self.remark, 0, 200)?;
         Ok(Checkout {
             items,
+            from_cart,
             order_type: self.order_type,
-            points_to_use: self.points_to_use,
+            benefit,
             address,
             remark: self.remark,
             fingerprint,
@@ -769,4 +819,144 @@ pub struct ConfirmReturnBody {
     /// Default true: the returned units are added to on_hand (and available).
     #[serde(default)]
     pub restock: Option<bool>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `PUT /cart/items/{sku_id}`: sets the quantity (1–999) and whether it is selected (default yes).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"quantity": 2, "selected": true}))))]
+pub struct CartItemBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<1, 999>))]
+    pub quantity: i64,
+    #[serde(default = "yes")]
+    pub selected: bool,
+}
+
+impl CartItemBody {
+    pub fn quantity(&self) -> Result<u32, ApiError> {
+        u32::try_from(self.quantity)
+            .ok()
+            .filter(|quantity| (1..=MAX_CART_QUANTITY).contains(quantity))
+            .ok_or_else(|| ApiError::invalid("quantity", format!("must be 1..={MAX_CART_QUANTITY}")))
+    }
+}
+
+/// A region's own fees in a freight template.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegionFeeBody {
+    #[cfg_attr(feature = "openapi", schema(max_items = 40))]
+    pub provinces: Vec<String>,
+    pub first_fee: Money,
+    pub additional_fee: Money,
+}
+
+/// `PUT /seller/freight-templates/{template_id}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"name": "Standard parcel", "from_province": "Zhejiang", "first_units": 1, "first_fee": "10.00", "additional_units": 1, "additional_fee": "5.00", "free_over": "299.00", "regions": [{"provinces": ["Xinjiang", "Tibet"], "first_fee": "25.00", "additional_fee": "12.00"}], "excluded_provinces": ["Hong Kong"]}))))]
+pub struct FreightTemplateBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 50>))]
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 50>))]
+    pub from_province: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<1, 9999>))]
+    pub first_units: i64,
+    pub first_fee: Money,
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<1, 9999>))]
+    pub additional_units: i64,
+    pub additional_fee: Money,
+    /// Lines using this template ship free when their goods total reaches it.
+    #[serde(default)]
+    pub free_over: Option<Money>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
+    pub regions: Vec<RegionFeeBody>,
+    /// Not delivered there: a checkout to one is 400 naming the address.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 40))]
+    pub excluded_provinces: Vec<String>,
+}
+
+impl FreightTemplateBody {
+    pub fn into_template(self, template_id: &str) -> Result<FreightTemplate, ApiError> {
+        let units = |field: &str, value: i64| {
+            u32::try_from(value)
+                .ok()
+                .filter(|units| (1..=9999).contains(units))
+                .ok_or_else(|| ApiError::invalid(field, "must be 1..=9999"))
+        };
+        let template = FreightTemplate {
+            template_id: template_id.to_string(),
+            name: self.name,
+            from_province: self.from_province,
+            first_units: units("first_units", self.first_units)?,
+            first_fee: self.first_fee,
+            additional_units: units("additional_units", self.additional_units)?,
+            additional_fee: self.additional_fee,
+            free_over: self.free_over.map(|money| money.0),
+            regions: self
+                .regions
+                .into_iter()
+                .map(|region| RegionFee {
+                    provinces: region.provinces,
+                    first_fee: region.first_fee,
+                    additional_fee: region.additional_fee,
+                })
+                .collect(),
+            excluded_provinces: self.excluded_provinces,
+        };
+        template.validate()?;
+        Ok(template)
+    }
+}
+
+/// `PUT /admin/member-levels/{level}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"name": "Gold", "discount_percent": 5}))))]
+pub struct MemberLevelBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 50>))]
+    pub name: String,
+    /// Percent off goods.
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<0, 100>))]
+    pub discount_percent: i64,
+}
+
+impl MemberLevelBody {
+    pub fn into_level(self, level_id: &str) -> Result<MemberLevel, ApiError> {
+        validate_level_id("level", level_id)?;
+        let percent = u8::try_from(self.discount_percent)
+            .ok()
+            .filter(|percent| *percent <= 100)
+            .ok_or_else(|| ApiError::invalid("discount_percent", "must be 0..=100"))?;
+        let level = MemberLevel { level_id: level_id.to_string(), name: self.name, discount_percent: percent };
+        level.validate()?;
+        Ok(level)
+    }
+}
+
+/// `PUT /admin/members/{buyer_id}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"level": "gold"}))))]
+pub struct MembershipBody {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{1,32}$"))]
+    pub level: String,
+}
+
+impl MembershipBody {
+    pub fn level(self) -> Result<String, ApiError> {
+        validate_level_id("level", &self.level)?;
+        Ok(self.level)
+    }
 }

@@ -9,13 +9,17 @@
 #![allow(dead_code)]
 
 use crate::adapters::http::bodies::{
-    AddressBody, ApplyRefundBody, ApproveRefundBody, ConfirmReturnBody, CreateOrderBody, GrantPointsBody, ItemBody,
-    PaymentBody, PutSkuBody, ReasonBody, RejectRefundBody, ReturnAddressBody, ReturnShipmentBody, ReviewBody, ShipBody,
-    StockAdjustmentBody, TrackingEventBody,
+    AddressBody, ApplyRefundBody, ApproveRefundBody, CartItemBody, ConfirmReturnBody, CreateOrderBody,
+    FreightTemplateBody, GrantPointsBody, ItemBody, MemberLevelBody, MembershipBody, PaymentBody, PutSkuBody,
+    ReasonBody, RejectRefundBody, ReturnAddressBody, ReturnShipmentBody, ReviewBody, ShipBody, StockAdjustmentBody,
+    TrackingEventBody,
 };
 use crate::adapters::http::views::{
     AddressListView, AlipayStartView, CountsView, CreatedOrdersView, DeletedAddressView, DeletedOrderView,
     LogisticsView, OrderListView, OrderView, PaymentView, PointsView, SellerSkuView, SkuView,
+};
+use crate::adapters::http::views::{
+    CartView, FreightTemplateView, FreightTemplatesView, MeView, MemberLevelView, QuoteView, ShippingFeeView,
 };
 use crate::domain::address::Address;
 use crate::domain::address::AddressEntry;
@@ -192,6 +196,11 @@ pub mod rules {
         ArrayBuilder::new().items(url).max_items(Some(MAX)).build().into()
     }
 
+    /// What lowers an order's price.
+    pub fn benefit() -> Object {
+        ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["discount", "points"])).build()
+    }
+
     /// The type of an after-sales application.
     pub fn refund_type() -> Object {
         ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["refund_only", "return_and_refund"])).build()
@@ -288,6 +297,9 @@ impl Modify for BearerAuth {
         seller_close_order, grant_points,
         apply_refund, withdraw_refund, ship_return, approve_refund, reject_refund, confirm_return, retry_payout,
         put_return_address, get_return_address,
+        get_cart, put_cart_item, delete_cart_item, empty_cart, quote_order,
+        put_freight_template, list_freight_templates, delete_freight_template, get_shipping_fee,
+        put_member_level, put_member, get_me,
     ),
     components(schemas(ErrorEnvelope, AddressEntry, ItemBody), responses(ErrorEnvelope)),
     tags(
@@ -297,6 +309,9 @@ impl Modify for BearerAuth {
         (name = "catalog", description = "SKUs and stock"),
         (name = "shop", description = "A seller's side of its orders"),
         (name = "points", description = "Points"),
+        (name = "cart", description = "A buyer's cart, and quotes"),
+        (name = "shipping", description = "Freight templates and shipping fees"),
+        (name = "members", description = "Member levels and their discount"),
         (name = "after-sales", description = "Refunds and returns: the buyer's case, the shop's answers, the money going back"),
     )
 )]
@@ -313,9 +328,11 @@ pub fn openapi_json() -> Result<String, ApiError> {
 
 /// Place an order
 ///
-/// Items from several shops become one order per shop, created together; prices come from the
-/// catalog, stock is reserved in the same transaction. `Idempotency-Key` (1–255 printable ASCII)
-/// makes a retry answer the first result.
+/// Items from several shops (or `from_cart: true`: the cart's selected items, or its `sku_ids`)
+/// become one order per shop, created together; prices come from the catalog, shipping from
+/// the shops' freight templates, and `benefit` takes the member discount or points (never both);
+/// stock is reserved and bought cart items leave the cart in the same transaction.
+/// `Idempotency-Key` (1–255 printable ASCII) makes a retry answer the first result.
 #[utoipa::path(post, path = "/api/v1/orders", operation_id = "create-order", tag = "orders",
     request_body = CreateOrderBody,
     params(("Idempotency-Key" = Option<String>, Header, description = "Same key and body: the first answer again", pattern = "^[!-~]([ -~]{0,253}[!-~])?$")),
@@ -732,3 +749,110 @@ fn put_return_address() {}
         NoToken, ParamErrors, NotFound, Faults,
     ))]
 fn get_return_address() {}
+
+/// The buyer's cart by shop, priced from the catalog now; `flags` say when a price changed since
+/// the item was added, when stock is short, or when the SKU is gone
+#[utoipa::path(get, path = "/api/v1/cart", operation_id = "get-cart", tag = "cart",
+    responses((status = 200, description = "The cart", body = Envelope<CartView>), TokenErrors, Faults))]
+fn get_cart() {}
+
+/// Set a SKU's quantity (1–999) and selection; a cart holds at most 100 SKUs (a 101st is 400
+/// naming `items`)
+#[utoipa::path(put, path = "/api/v1/cart/items/{sku_id}", operation_id = "put-cart-item", tag = "cart",
+    params(("sku_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,64}$")),
+    request_body = CartItemBody,
+    responses(
+        (status = 200, description = "The item as set", body = Envelope<Object>),
+        TokenErrors, BodyErrors, NotFound, Faults,
+    ))]
+fn put_cart_item() {}
+
+/// Take a SKU out of the cart
+#[utoipa::path(delete, path = "/api/v1/cart/items/{sku_id}", operation_id = "delete-cart-item", tag = "cart",
+    params(("sku_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,64}$")),
+    responses(
+        (status = 200, description = "Gone", body = Envelope<Object>),
+        TokenErrors, ParamErrors, NotFound, Faults,
+    ))]
+fn delete_cart_item() {}
+
+/// Empty the cart
+#[utoipa::path(delete, path = "/api/v1/cart", operation_id = "empty-cart", tag = "cart",
+    responses((status = 200, description = "How many items went", body = Envelope<Object>), TokenErrors, Faults))]
+fn empty_cart() {}
+
+/// What `POST /orders` with the same body would charge now (one order per shop, with shipping,
+/// discount and points), writing nothing
+#[utoipa::path(post, path = "/api/v1/orders/quote", operation_id = "quote-order", tag = "cart",
+    request_body = CreateOrderBody,
+    responses(
+        (status = 200, description = "The quote", body = Envelope<QuoteView>),
+        (status = 404, description = "A SKU or the address does not exist", body = ErrorEnvelope),
+        (status = 409, description = "Out of stock (10008)", body = ErrorEnvelope),
+        TokenErrors, BodyErrors, Faults,
+    ))]
+fn quote_order() {}
+
+/// Create or replace a freight template of the shop
+#[utoipa::path(put, path = "/api/v1/seller/freight-templates/{template_id}", operation_id = "put-freight-template", tag = "shipping",
+    params(("template_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,64}$")),
+    request_body = FreightTemplateBody,
+    responses(
+        (status = 200, description = "The template", body = Envelope<FreightTemplateView>),
+        TokenErrors, BodyErrors, Faults,
+    ))]
+fn put_freight_template() {}
+
+/// The shop's freight templates
+#[utoipa::path(get, path = "/api/v1/seller/freight-templates", operation_id = "list-freight-templates", tag = "shipping",
+    responses((status = 200, description = "The templates", body = Envelope<FreightTemplatesView>), TokenErrors, Faults))]
+fn list_freight_templates() {}
+
+/// Delete a freight template; refused (409) while a SKU names it
+#[utoipa::path(delete, path = "/api/v1/seller/freight-templates/{template_id}", operation_id = "delete-freight-template", tag = "shipping",
+    params(("template_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,64}$")),
+    responses(
+        (status = 200, description = "Gone", body = Envelope<Object>),
+        TokenErrors, ParamErrors, NotFound, StateConflict, Faults,
+    ))]
+fn delete_freight_template() {}
+
+/// What a shop's freight template charges for `quantity` units to `province` (seed 002's
+/// calculate-shipping). Template ids are a shop's own, so `seller_id` names the shop
+#[utoipa::path(get, path = "/api/v1/shipping-fee", operation_id = "get-shipping-fee", tag = "shipping",
+    params(
+        ("seller_id" = String, Query, pattern = "^[A-Za-z0-9_.:@|+=-]{1,128}$"),
+        ("template_id" = String, Query, pattern = "^[A-Za-z0-9_-]{1,64}$"),
+        ("province" = String, Query, min_length = 1, max_length = 50),
+        ("quantity" = String, Query, pattern = "^[0-9]{1,4}$"),
+    ),
+    responses(
+        (status = 200, description = "The fee", body = Envelope<ShippingFeeView>),
+        NoToken, ParamErrors, NotFound, Faults,
+    ))]
+fn get_shipping_fee() {}
+
+/// Create or replace a member level (percent off goods)
+#[utoipa::path(put, path = "/api/v1/admin/member-levels/{level}", operation_id = "put-member-level", tag = "members",
+    params(("level" = String, Path, pattern = "^[A-Za-z0-9_-]{1,32}$")),
+    request_body = MemberLevelBody,
+    responses(
+        (status = 200, description = "The level", body = Envelope<MemberLevelView>),
+        TokenErrors, BodyErrors, Faults,
+    ))]
+fn put_member_level() {}
+
+/// Put a buyer in a member level
+#[utoipa::path(put, path = "/api/v1/admin/members/{buyer_id}", operation_id = "put-member", tag = "members",
+    params(("buyer_id" = String, Path, pattern = "^[A-Za-z0-9_.:@|+=-]{1,128}$")),
+    request_body = MembershipBody,
+    responses(
+        (status = 200, description = "The membership", body = Envelope<Object>),
+        TokenErrors, BodyErrors, Faults,
+    ))]
+fn put_member() {}
+
+/// The buyer's member level (null when none) and points
+#[utoipa::path(get, path = "/api/v1/me", operation_id = "get-me", tag = "members",
+    responses((status = 200, description = "The buyer", body = Envelope<MeView>), TokenErrors, Faults))]
+fn get_me() {}

@@ -143,3 +143,28 @@ pub fn list_filter(request: &Request) -> Result<ListFilter, ApiError> {
     }
     Ok(filter)
 }
+
+/// `GET /shipping-fee`'s query: a shop's template, a province and a number of units.
+#[derive(Debug, Clone)]
+pub struct ShippingFeeQuery {
+    pub seller_id: String,
+    pub template_id: String,
+    pub province: String,
+    pub quantity: u32,
+}
+
+pub fn shipping_fee_query(request: &Request) -> Result<ShippingFeeQuery, ApiError> {
+    let required = |name: &str| query_param(request, name).ok_or_else(|| ApiError::invalid(name, "is required"));
+    let seller_id = required("seller_id")?;
+    validate_user_id("seller_id", &seller_id)?;
+    let template_id = required("template_id")?;
+    validate_id("template_id", &template_id)?;
+    let province = required("province")?;
+    crate::domain::text::validate_text("province", &province, 1, 50)?;
+    let quantity = Some(required("quantity")?)
+        .filter(|digits| digits.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|digits| digits.parse::<u32>().ok())
+        .filter(|quantity| (1..=9999).contains(quantity))
+        .ok_or_else(|| ApiError::invalid("quantity", "must be a whole number 1..=9999"))?;
+    Ok(ShippingFeeQuery { seller_id, template_id, province, quantity })
+}

@@ -3,12 +3,16 @@
 //! value field by field, so a field added to the order does not compile until its view says
 //! how it is shown.
 
-use crate::adapters::store::Counts;
+use crate::adapters::store::{Counts, ShopFreight};
+use crate::app::cart::CartLine;
 use crate::app::listing::OrderList;
 use crate::domain::address::Address;
 use crate::domain::address::AddressEntry;
 use crate::domain::catalog::{Listing, Sku};
 use crate::domain::counters::Bucket;
+use crate::domain::freight::FreightTemplate;
+use crate::domain::member::DiscountType;
+use crate::domain::member::MemberLevel;
 use crate::domain::money::Money;
 use crate::domain::order::{
     Amounts, CloseReason, LatePayment, Order, OrderLine, OrderStatus, OrderType, Payment, Payout, Refund, RefundKind,
@@ -151,6 +155,8 @@ pub struct LineView<'a> {
     pub unit_points: i64,
     pub quantity: u32,
     pub line_total: Money,
+    /// The member discount on this line.
+    pub discount: Money,
     pub refunded_quantity: u32,
     pub refunded_amount: Money,
     /// `none`, `in_after_sales` (an open case names it), `partly_refunded` or `refunded`.
@@ -179,6 +185,7 @@ impl<'a> LineView<'a> {
             unit_points,
             quantity,
             line_total,
+            discount,
             refunded_quantity,
             refunded_amount,
         } = line;
@@ -192,6 +199,7 @@ impl<'a> LineView<'a> {
             unit_points: *unit_points,
             quantity: *quantity,
             line_total: *line_total,
+            discount: *discount,
             refunded_quantity: *refunded_quantity,
             refunded_amount: *refunded_amount,
             refund_status,
@@ -207,15 +215,30 @@ pub struct AmountsView {
     pub discount: Money,
     /// Points spent on the order (a count, not money).
     pub points_used: i64,
+    /// What the points took off (0.01 a point).
+    pub points_deduction: Money,
+    /// `member` or `points` when one of them lowered the price (seed 003's `discount_type`).
+    pub discount_type: Option<DiscountType>,
+    /// goods + shipping − discount − points_deduction.
     pub payable: Money,
     pub paid: Money,
     pub refunded: Money,
 }
 
 impl AmountsView {
-    fn new(amounts: &Amounts) -> AmountsView {
-        let Amounts { goods, shipping, discount, points_used, payable, paid, refunded } = *amounts;
-        AmountsView { goods, shipping, discount, points_used, payable, paid, refunded }
+    pub fn new(amounts: &Amounts) -> AmountsView {
+        let Amounts {
+            goods,
+            shipping,
+            discount,
+            points_used,
+            points_deduction,
+            discount_type,
+            payable,
+            paid,
+            refunded,
+        } = *amounts;
+        AmountsView { goods, shipping, discount, points_used, points_deduction, discount_type, payable, paid, refunded }
     }
 }
 
@@ -605,6 +628,7 @@ mod tests {
                 unit_points: 0,
                 quantity: 1,
                 line_total: Money(700_002),
+                discount: Money(700_013),
                 refunded_quantity: 0,
                 refunded_amount: Money(700_003),
             }],
@@ -615,6 +639,8 @@ mod tests {
                 shipping: Money(700_005),
                 discount: Money(700_006),
                 points_used: 0,
+                points_deduction: Money(700_014),
+                discount_type: None,
                 payable: Money(700_007),
                 paid: Money(700_008),
                 refunded: Money(700_009),
@@ -649,12 +675,261 @@ mod tests {
     fn every_money_field_of_an_order_is_shown_as_yuan_never_as_fen() {
         let order = order_with_marked_money();
         let text = serde_json::to_string(&OrderView::new(&order, order.created_at)).expect("serializes");
-        for marker in 700_001..=700_012 {
+        for marker in 700_001..=700_014 {
             assert!(!text.contains(&marker.to_string()), "fen {marker} leaked: {text}");
         }
         for shown in ["7000.01", "7000.02", "7000.03", "7000.04", "7000.07", "7000.09", "7000.11", "7000.12"] {
             assert!(text.contains(&format!("\"{shown}\"")), "{shown} missing: {text}");
         }
         assert!(!text.contains("completed_at"), "internal field");
+    }
+}
+
+/// One cart item as the catalog has it now.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CartLineView<'a> {
+    pub sku_id: &'a str,
+    pub name: Option<&'a str>,
+    pub pic: Option<&'a str>,
+    pub properties: Option<&'a str>,
+    /// The price now (null when the SKU is gone).
+    pub price: Option<Money>,
+    pub price_when_added: Money,
+    pub available: i64,
+    pub quantity: u32,
+    pub selected: bool,
+    pub line_total: Money,
+    /// Any of `price_changed`, `out_of_stock`, `unavailable`.
+    pub flags: Vec<&'static str>,
+    pub added_at: Timestamp,
+}
+
+/// A shop's part of the cart.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CartShopView<'a> {
+    pub seller_id: &'a str,
+    pub items: Vec<CartLineView<'a>>,
+}
+
+/// `GET /cart`: the items by shop; `selected_total` is what the selected ones cost now.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CartView<'a> {
+    pub shops: Vec<CartShopView<'a>>,
+    pub item_count: usize,
+    pub selected_total: Money,
+}
+
+impl<'a> CartView<'a> {
+    pub fn new(cart: &'a std::collections::BTreeMap<String, Vec<CartLine>>) -> CartView<'a> {
+        let mut selected_total = 0;
+        let mut item_count = 0;
+        let shops = cart
+            .iter()
+            .map(|(seller_id, lines)| CartShopView {
+                seller_id,
+                items: lines
+                    .iter()
+                    .map(|line| {
+                        item_count += 1;
+                        let listing = line.sku.as_ref().map(|sku| &sku.listing);
+                        if line.item.selected {
+                            selected_total += line.line_total().0;
+                        }
+                        CartLineView {
+                            sku_id: &line.item.sku_id,
+                            name: listing.map(|listing| listing.name.as_str()),
+                            pic: listing.map(|listing| listing.pic.as_str()),
+                            properties: listing.map(|listing| listing.properties.as_str()),
+                            price: listing.map(|listing| listing.price),
+                            price_when_added: line.item.price_when_added,
+                            available: line.sku.as_ref().map(|sku| sku.available).unwrap_or(0),
+                            quantity: line.item.quantity,
+                            selected: line.item.selected,
+                            line_total: line.line_total(),
+                            flags: line.flags(),
+                            added_at: line.item.added_at,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        CartView { shops, item_count, selected_total: Money(selected_total) }
+    }
+}
+
+/// A region's own fees.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegionFeeView<'a> {
+    pub provinces: &'a [String],
+    pub first_fee: Money,
+    pub additional_fee: Money,
+}
+
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FreightTemplateView<'a> {
+    pub template_id: &'a str,
+    pub name: &'a str,
+    pub from_province: &'a str,
+    pub first_units: u32,
+    pub first_fee: Money,
+    pub additional_units: u32,
+    pub additional_fee: Money,
+    pub free_over: Option<Money>,
+    pub regions: Vec<RegionFeeView<'a>>,
+    pub excluded_provinces: &'a [String],
+    /// How many of the shop's SKUs name it.
+    pub used_by_skus: i64,
+}
+
+impl<'a> FreightTemplateView<'a> {
+    pub fn new(template: &'a FreightTemplate, used_by_skus: i64) -> FreightTemplateView<'a> {
+        let FreightTemplate {
+            template_id,
+            name,
+            from_province,
+            first_units,
+            first_fee,
+            additional_units,
+            additional_fee,
+            free_over,
+            regions,
+            excluded_provinces,
+        } = template;
+        FreightTemplateView {
+            template_id,
+            name,
+            from_province,
+            first_units: *first_units,
+            first_fee: *first_fee,
+            additional_units: *additional_units,
+            additional_fee: *additional_fee,
+            free_over: free_over.map(Money),
+            regions: regions
+                .iter()
+                .map(|region| RegionFeeView {
+                    provinces: &region.provinces,
+                    first_fee: region.first_fee,
+                    additional_fee: region.additional_fee,
+                })
+                .collect(),
+            excluded_provinces,
+            used_by_skus,
+        }
+    }
+}
+
+/// `GET /seller/freight-templates`.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FreightTemplatesView<'a> {
+    pub items: Vec<FreightTemplateView<'a>>,
+}
+
+impl<'a> FreightTemplatesView<'a> {
+    pub fn new(shop: &'a ShopFreight) -> FreightTemplatesView<'a> {
+        let items = shop
+            .templates
+            .values()
+            .map(|template| {
+                FreightTemplateView::new(template, shop.uses.get(&template.template_id).copied().unwrap_or(0))
+            })
+            .collect();
+        FreightTemplatesView { items }
+    }
+}
+
+/// `GET /shipping-fee`: what a template charges for some units to a province.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShippingFeeView<'a> {
+    pub fee: Money,
+    /// The template's `from_province`.
+    pub from: &'a str,
+    /// The province asked for.
+    pub to: &'a str,
+}
+
+/// `GET /me`.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeView<'a> {
+    pub buyer_id: &'a str,
+    pub level: Option<MemberLevelView<'a>>,
+    pub points: i64,
+}
+
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberLevelView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub discount_percent: u8,
+}
+
+impl<'a> MemberLevelView<'a> {
+    pub fn new(level: &'a MemberLevel) -> MemberLevelView<'a> {
+        let MemberLevel { level_id, name, discount_percent } = level;
+        MemberLevelView { id: level_id, name, discount_percent: *discount_percent }
+    }
+}
+
+/// One order a quote would create.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuotedOrderView<'a> {
+    pub seller_id: &'a str,
+    pub lines: Vec<LineView<'a>>,
+    pub amounts: AmountsView,
+}
+
+/// The quote's sums over its orders.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuoteTotalView {
+    pub goods: Money,
+    pub shipping: Money,
+    pub discount: Money,
+    pub points_deduction: Money,
+    pub payable: Money,
+}
+
+/// `POST /orders/quote`: what a create with the same body would charge now.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuoteView<'a> {
+    pub orders: Vec<QuotedOrderView<'a>>,
+    pub total: QuoteTotalView,
+}
+
+impl<'a> QuoteView<'a> {
+    pub fn new(orders: &'a [Order]) -> QuoteView<'a> {
+        let sum = |of: fn(&Amounts) -> Money| Money(orders.iter().map(|order| of(&order.amounts).0).sum());
+        QuoteView {
+            orders: orders
+                .iter()
+                .map(|order| QuotedOrderView {
+                    seller_id: &order.seller_id,
+                    lines: order
+                        .lines
+                        .iter()
+                        .enumerate()
+                        .map(|(index, line)| LineView::new(index, line, None))
+                        .collect(),
+                    amounts: AmountsView::new(&order.amounts),
+                })
+                .collect(),
+            total: QuoteTotalView {
+                goods: sum(|amounts| amounts.goods),
+                shipping: sum(|amounts| amounts.shipping),
+                discount: sum(|amounts| amounts.discount),
+                points_deduction: sum(|amounts| amounts.points_deduction),
+                payable: sum(|amounts| amounts.payable),
+            },
+        }
     }
 }

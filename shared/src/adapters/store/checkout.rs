@@ -3,8 +3,11 @@
 //! checkout reads first.
 
 use super::addresses::{AddressBook, StoredAddress};
+use super::cart::{count_update, item_delete};
 use super::counters::{counter_update, sum_deltas};
+use super::freight::{freight_key, is_freight, ShopFreight};
 use super::keys::*;
+use super::members::{level_of_membership, levels_key, levels_of, membership_key};
 use super::orders::{order_item, order_no_claim};
 use super::points::{balance_of, points_update};
 use super::skus::{decode_sku, stock_update};
@@ -12,12 +15,16 @@ use super::{decode, key, n, put, s, sort_key, Item, Store, TransactFailure};
 use crate::domain::address::AddressEntry;
 use crate::domain::catalog::{Sku, StockMove};
 use crate::domain::counters::bucket_delta;
+use crate::domain::member::MemberLevel;
 use crate::domain::order::Order;
 use crate::domain::party::Side;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::BTreeMap;
+
+/// DynamoDB's bound on the actions of one transaction.
+const MAX_TRANSACTION_ACTIONS: usize = 100;
 
 /// Idempotency records are kept this long (DynamoDB TTL removes them after).
 const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
@@ -38,6 +45,8 @@ pub enum CreateOutcome {
     OutOfStock(String),
     /// The buyer's points balance is below what the orders spend.
     NotEnoughPoints,
+    /// A cart item being bought was removed meanwhile.
+    CartChanged,
     /// A generated order number already exists; generate new ones and try again.
     OrderNoTaken,
 }
@@ -50,6 +59,21 @@ pub struct CheckoutReads {
     pub replay: Option<CreateOutcome>,
     /// The buyer's points balance, when asked for.
     pub points: i64,
+    /// The freight templates of the shops asked for, by shop.
+    pub freight: BTreeMap<String, ShopFreight>,
+    /// The buyer's member level, when asked for.
+    pub level: Option<MemberLevel>,
+}
+
+/// What a checkout reads besides SKUs: each asked for only when the checkout needs it.
+#[derive(Debug, Default, Clone)]
+pub struct CheckoutWants<'a> {
+    pub address_id: Option<&'a str>,
+    pub idempotency: Option<IdempotencyClaim<'a>>,
+    pub points: bool,
+    /// Shops whose freight templates are needed (known before the SKUs when buying from the cart).
+    pub freight_of: Vec<String>,
+    pub member_level: bool,
 }
 
 /// What each action of the create transaction is, to explain a cancellation.
@@ -59,36 +83,56 @@ enum Step {
     Other,
     Idempotency,
     Points,
+    Cart,
 }
 
 impl Store {
-    /// SKUs, the address-book entry and the idempotency record of a checkout, in one BatchGetItem.
+    /// SKUs, the address-book entry, the idempotency record, the points balance, shops' freight
+    /// templates and the member level of a checkout, in one BatchGetItem.
     pub async fn checkout_reads(
         &self,
         buyer_id: &str,
         sku_ids: &[&str],
-        address_id: Option<&str>,
-        idempotency: Option<IdempotencyClaim<'_>>,
-        with_points: bool,
+        wants: &CheckoutWants<'_>,
     ) -> Result<CheckoutReads, ApiError> {
+        let idempotency = wants.idempotency;
         let mut keys: Vec<Item> = sku_ids.iter().map(|sku_id| key(sku_pk(sku_id), SKU_SK)).collect();
-        if let Some(address_id) = address_id {
+        if let Some(address_id) = wants.address_id {
             keys.push(key(buyer_pk(buyer_id), address_sk(address_id)));
             keys.push(key(buyer_pk(buyer_id), ADDRESS_BOOK_SK));
         }
         if let Some(claim) = idempotency {
             keys.push(key(buyer_pk(buyer_id), idempotency_sk(claim.key)));
         }
-        if with_points {
+        if wants.points {
             keys.push(key(buyer_pk(buyer_id), POINTS_SK));
         }
+        keys.extend(wants.freight_of.iter().map(|seller_id| freight_key(seller_id)));
+        if wants.member_level {
+            keys.push(membership_key(buyer_id));
+            keys.push(levels_key());
+        }
         let items = self.batch_get(keys).await?;
-        let mut reads = CheckoutReads { skus: BTreeMap::new(), address: None, replay: None, points: 0 };
+        let mut reads = CheckoutReads {
+            skus: BTreeMap::new(),
+            address: None,
+            replay: None,
+            points: 0,
+            freight: wants.freight_of.iter().map(|seller| (seller.clone(), ShopFreight::default())).collect(),
+            level: None,
+        };
         let mut book = AddressBook::default();
         let mut stored_address = None;
+        let (mut level_id, mut levels) = (None, BTreeMap::new());
         for item in items {
             let sk = sort_key(&item).to_string();
-            if sk == SKU_SK {
+            if let Some(seller_id) = is_freight(&item) {
+                reads.freight.insert(seller_id, ShopFreight::from_item(&item)?);
+            } else if sk == MEMBER_SK {
+                level_id = level_of_membership(&item);
+            } else if sk == MEMBER_LEVELS_SK {
+                levels = levels_of(&item)?;
+            } else if sk == SKU_SK {
                 let sku = decode_sku(item)?;
                 reads.skus.insert(sku.listing.sku_id.clone(), sku);
             } else if sk == POINTS_SK {
@@ -102,15 +146,30 @@ impl Store {
             }
         }
         reads.address = stored_address.map(|stored| stored.into_entry(book.default_address_id.as_deref()));
+        reads.level = level_id.and_then(|id| levels.remove(&id));
         Ok(reads)
+    }
+
+    /// Shops' freight templates (one BatchGetItem), for SKUs whose shops were not known before.
+    pub async fn shops_freight(&self, seller_ids: &[String]) -> Result<BTreeMap<String, ShopFreight>, ApiError> {
+        let mut found: BTreeMap<String, ShopFreight> =
+            seller_ids.iter().map(|seller| (seller.clone(), ShopFreight::default())).collect();
+        for item in self.batch_get(seller_ids.iter().map(|seller| freight_key(seller)).collect()).await? {
+            if let Some(seller_id) = is_freight(&item) {
+                found.insert(seller_id, ShopFreight::from_item(&item)?);
+            }
+        }
+        Ok(found)
     }
 
     /// Creates orders in one transaction: stock reserved, orders and their number claims
     /// written, counters moved, the idempotency record kept. All or nothing.
+    /// `from_cart`: the cart items bought, removed in the same transaction.
     pub async fn create_orders(
         &self,
         orders: &[Order],
         idempotency: Option<IdempotencyClaim<'_>>,
+        from_cart: &[String],
         now: Timestamp,
     ) -> Result<CreateOutcome, ApiError> {
         let Some(first) = orders.first() else {
@@ -163,6 +222,20 @@ impl Store {
             steps.push(Step::Idempotency);
         }
 
+        for sku_id in from_cart {
+            actions.push(item_delete(&self.table, buyer_id, sku_id)?);
+            steps.push(Step::Cart);
+        }
+        if !from_cart.is_empty() {
+            actions.push(count_update(&self.table, buyer_id, -(from_cart.len() as i64))?);
+            steps.push(Step::Other);
+        }
+        if actions.len() > MAX_TRANSACTION_ACTIONS {
+            return Err(ApiError::invalid(
+                "items",
+                format!("{} writes do not fit in one transaction of {MAX_TRANSACTION_ACTIONS}: buy fewer SKUs or shops at once", actions.len()),
+            ));
+        }
         let failed = match self.transact(actions).await {
             Ok(()) => return Ok(CreateOutcome::Created),
             Err(TransactFailure::Conditions(failed)) => failed,
@@ -185,7 +258,20 @@ impl Store {
         if failed.iter().any(|index| matches!(steps.get(*index), Some(Step::Order))) {
             return Ok(CreateOutcome::OrderNoTaken);
         }
+        if failed.iter().any(|index| matches!(steps.get(*index), Some(Step::Cart))) {
+            return Ok(CreateOutcome::CartChanged);
+        }
         Err(ApiError::Internal(format!("create transaction cancelled at actions {failed:?}")))
+    }
+
+    /// The outcome for an Idempotency-Key, if it is recorded.
+    pub async fn recorded_outcome(
+        &self,
+        buyer_id: &str,
+        claim: IdempotencyClaim<'_>,
+    ) -> Result<Option<CreateOutcome>, ApiError> {
+        let record = self.get(key(buyer_pk(buyer_id), idempotency_sk(claim.key)), true).await?;
+        Ok(record.map(|record| read_idempotency_record(&record, claim.fingerprint)))
     }
 
     /// The outcome for an Idempotency-Key that is already recorded.

@@ -60,13 +60,39 @@ pub fn buyer_status_pk(buyer_id: &str, status: &str) -> String {
     format!("{BUYER_PREFIX}{buyer_id}#{status}")
 }
 
+const SELLER_PREFIX: &str = "SELLER#";
+
 pub fn seller_pk(seller_id: &str) -> String {
-    format!("SELLER#{seller_id}")
+    format!("{SELLER_PREFIX}{seller_id}")
+}
+
+/// The shop of a `SELLER#<seller>` key.
+pub fn seller_of_pk(pk: &str) -> Option<&str> {
+    pk.strip_prefix(SELLER_PREFIX)
 }
 
 pub fn seller_status_pk(seller_id: &str, status: &str) -> String {
-    format!("SELLER#{seller_id}#{status}")
+    format!("{SELLER_PREFIX}{seller_id}#{status}")
 }
+
+/// A buyer's cart: one item per SKU, `BUYER#<buyer>` / `CART#<sku_id>`, and its header
+/// `BUYER#<buyer>` / `CART` holding `item_count` (the bound on distinct SKUs).
+pub const CART_SK: &str = "CART";
+pub const CART_ITEM_PREFIX: &str = "CART#";
+
+pub fn cart_item_sk(sku_id: &str) -> String {
+    format!("{CART_ITEM_PREFIX}{sku_id}")
+}
+
+/// A shop's freight templates, all in one item: `SELLER#<seller>` / `FREIGHT`, with `templates`
+/// (id → template) and `uses` (id → how many SKUs name it).
+pub const FREIGHT_SK: &str = "FREIGHT";
+
+/// A buyer's membership: `BUYER#<buyer>` / `MEMBER` (`level`).
+pub const MEMBER_SK: &str = "MEMBER";
+/// Every member level, in one item: `CONFIG` / `MEMBER_LEVELS` (`levels`: id → level).
+pub const CONFIG_PK: &str = "CONFIG";
+pub const MEMBER_LEVELS_SK: &str = "MEMBER_LEVELS";
 
 /// A shop's return address: `SELLER#<seller>` / `RETURN_ADDRESS`.
 pub const RETURN_ADDRESS_SK: &str = "RETURN_ADDRESS";

@@ -9,10 +9,13 @@
 //! for the benchmark) and `migrations` (one-time conversions, run by hand). `keys` is the layout.
 
 mod addresses;
+mod cart;
 mod checkout;
 mod counters;
+mod freight;
 mod import;
 pub mod keys;
+mod members;
 mod migrations;
 mod orders;
 mod points;
@@ -21,8 +24,10 @@ mod return_address;
 mod skus;
 
 pub use addresses::AddressBook;
-pub use checkout::{CheckoutReads, CreateOutcome, IdempotencyClaim};
+pub use cart::CartWrite;
+pub use checkout::{CheckoutReads, CheckoutWants, CreateOutcome, IdempotencyClaim};
 pub use counters::Counts;
+pub use freight::{FreightRefusal, ShopFreight};
 pub use migrations::StockMigration;
 pub use orders::CommitError;
 pub use queries::{OrderPage, OrderQuery, Partition};

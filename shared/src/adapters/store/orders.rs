@@ -73,11 +73,14 @@ fn claim_owner(claim: &Item) -> Option<(String, String)> {
     Some((buyer, seller))
 }
 
-/// The order's new item, written only if the stored version is still the one that was read.
-fn versioned_put(table: &str, after: &Order, read_version: u64) -> Result<Put, ApiError> {
+/// The order's new item, written only if the stored version is still the one that was read;
+/// `token` marks the write, so that a retry of it (after a lost answer) is recognised.
+fn versioned_put(table: &str, after: &Order, read_version: u64, token: &str) -> Result<Put, ApiError> {
+    let mut item = order_item(after)?;
+    item.insert(LAST_WRITE.into(), s(token));
     Put::builder()
         .table_name(table)
-        .set_item(Some(order_item(after)?))
+        .set_item(Some(item))
         .condition_expression("#version = :version")
         .expression_attribute_names("#version", "version")
         .expression_attribute_values(":version", n(read_version))
@@ -86,6 +89,17 @@ fn versioned_put(table: &str, after: &Order, read_version: u64) -> Result<Put, A
 }
 
 impl Store {
+    /// After a failed version condition: Ok when the order holds this very write (an earlier
+    /// attempt of it landed and its answer was lost), else Stale (another write came first).
+    async fn stale_unless_written(&self, order: &Order, token: &str) -> Result<(), CommitError> {
+        let stored = self.get(key(buyer_pk(&order.buyer_id), order_sk(&order.order_no)), true).await?;
+        if written_by(stored.as_ref(), token) {
+            Ok(())
+        } else {
+            Err(CommitError::Stale)
+        }
+    }
+
     /// Appends a tracking event and its timeline entry to a shipped or completed, not deleted
     /// order below the cap, in one UpdateItem. There is no version condition, so racing appends
     /// all land; the version still moves, so a racing transition reads again. On refusal, the
@@ -207,7 +221,8 @@ impl Store {
         after: &Order,
         effects: &SideEffects,
     ) -> Result<(), CommitError> {
-        let order_put = versioned_put(&self.table, after, before.version)?;
+        let token = write_token();
+        let order_put = versioned_put(&self.table, after, before.version, &token)?;
         let mut others = Vec::new();
         if effects.restore_points > 0 {
             others.push(points_update(&self.table, &before.buyer_id, effects.restore_points)?);
@@ -241,7 +256,7 @@ impl Store {
             return match result {
                 Ok(_) => Ok(()),
                 Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
-                    Err(CommitError::Stale)
+                    self.stale_unless_written(before, &token).await
                 }
                 Err(error) => Err(CommitError::Api(store_error(error))),
             };
@@ -250,7 +265,9 @@ impl Store {
         actions.extend(others);
         match self.transact(actions).await {
             Ok(()) => Ok(()),
-            Err(TransactFailure::Conditions(failed)) if failed.contains(&0) => Err(CommitError::Stale),
+            Err(TransactFailure::Conditions(failed)) if failed.contains(&0) => {
+                self.stale_unless_written(before, &token).await
+            }
             // A stock move's condition (`reserved >= :q`) only fails when a SKU's figures do not
             // match its orders (e.g. a SKU that `migrate-stock` has not converted yet).
             Err(TransactFailure::Conditions(failed)) => Err(CommitError::Api(ApiError::Internal(format!(

@@ -96,6 +96,20 @@ impl Store {
         self.get(key(sku_pk(sku_id), SKU_SK), false).await?.map(decode_sku).transpose()
     }
 
+    /// Several SKUs in one BatchGetItem, by id; missing ones are left out.
+    pub async fn get_skus(&self, sku_ids: &[&str]) -> Result<std::collections::BTreeMap<String, Sku>, ApiError> {
+        if sku_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let keys = sku_ids.iter().map(|sku_id| key(sku_pk(sku_id), SKU_SK)).collect();
+        let mut skus = std::collections::BTreeMap::new();
+        for item in self.batch_get(keys).await? {
+            let sku = decode_sku(item)?;
+            skus.insert(sku.listing.sku_id.clone(), sku);
+        }
+        Ok(skus)
+    }
+
     /// Creates or updates a seller's SKU and sets its on hand to `on_hand`: available becomes
     /// `on_hand − reserved`, and the reservations of open orders stay as they are. Refused when
     /// `on_hand` is below what is reserved, when the SKU is another shop's, or when
@@ -106,6 +120,20 @@ impl Store {
         on_hand: i64,
         expected_on_hand: Option<i64>,
         now: Timestamp,
+    ) -> Result<Result<Sku, StockRefusal>, ApiError> {
+        self.put_sku_changing_template(listing, on_hand, expected_on_hand, now, None).await
+    }
+
+    /// `put_sku`, for a SKU whose freight template changes from `template_change`'s old one
+    /// (None: it had none): the shop's template use counts move in the same transaction, which
+    /// also requires the new template to exist and the SKU to still name the old one.
+    pub async fn put_sku_changing_template(
+        &self,
+        listing: &Listing,
+        on_hand: i64,
+        expected_on_hand: Option<i64>,
+        now: Timestamp,
+        template_change: Option<Option<String>>,
     ) -> Result<Result<Sku, StockRefusal>, ApiError> {
         let mut fields = encode(listing)?;
         fields.insert("updated_at".into(), s(now.to_string()));
@@ -135,6 +163,58 @@ impl Store {
             } else {
                 " AND on_hand = :expected"
             });
+        }
+        if let Some(old) = template_change {
+            match &old {
+                Some(old) => {
+                    values.insert(":old_template".into(), s(old.clone()));
+                    condition.push_str(" AND freight_template_id = :old_template");
+                }
+                None => condition.push_str(
+                    " AND (attribute_not_exists(freight_template_id) OR attribute_type(freight_template_id, :null))",
+                ),
+            }
+            if old.is_none() {
+                values.insert(":null".into(), s("NULL"));
+            }
+            let update = Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(sku_pk(&listing.sku_id), SKU_SK)))
+                .update_expression(format!("SET {}", sets.join(", ")))
+                .condition_expression(condition)
+                .set_expression_attribute_names(Some(names))
+                .set_expression_attribute_values(Some(values))
+                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                .build()
+                .map_err(build_error)?;
+            let uses = super::freight::uses_update(
+                &self.table,
+                &listing.seller_id,
+                old.as_deref(),
+                listing.freight_template_id.as_deref(),
+            )?;
+            let actions = vec![TransactWriteItem::builder().update(update).build(), uses];
+            return match self.transact(actions).await {
+                Ok(()) => {
+                    let stored = self.get(key(sku_pk(&listing.sku_id), SKU_SK), true).await?;
+                    let missing = || ApiError::Internal(format!("SKU {} missing after its put", listing.sku_id));
+                    Ok(Ok(decode_sku(stored.ok_or_else(missing)?)?))
+                }
+                Err(super::TransactFailure::Conditions(failed)) if failed.contains(&0) => {
+                    let stored = self.get(key(sku_pk(&listing.sku_id), SKU_SK), true).await?;
+                    let named = stored
+                        .as_ref()
+                        .and_then(|item| item.get("freight_template_id"))
+                        .and_then(|value| value.as_s().ok())
+                        .cloned();
+                    if stored.is_some() && named != old {
+                        return Err(ApiError::Unavailable("the SKU's freight template changed meanwhile".into()));
+                    }
+                    Ok(Err(refusal(stored.as_ref(), &listing.seller_id, Some(on_hand), expected_on_hand)))
+                }
+                Err(super::TransactFailure::Conditions(_)) => Ok(Err(StockRefusal::NoSuchTemplate)),
+                Err(super::TransactFailure::Api(error)) => Err(error),
+            };
         }
         let request = self
             .client

@@ -117,14 +117,23 @@ fn chosen_units(order: &Order, request: &RefundApplication) -> Result<Vec<Refund
     Ok(chosen)
 }
 
-/// What the chosen units can still refund: each line's money not yet refunded, in proportion to
-/// the units chosen, capped by what is still refundable on the order.
+/// What the chosen units can still refund: each line's money not yet refunded (its total less
+/// its member discount), in proportion to the units chosen, capped by what is still refundable
+/// on the order. Every unit left: all that is refundable (shipping included).
 fn refundable_for(order: &Order, units: &[RefundLine]) -> Money {
+    let every_unit_left = order
+        .lines
+        .iter()
+        .filter(|line| line.units_kept() > 0)
+        .all(|line| units.iter().any(|unit| unit.sku_id == line.sku_id && unit.quantity == line.units_kept()));
+    if every_unit_left {
+        return order.refundable();
+    }
     let mut total = 0i64;
     for unit in units {
         if let Some(line) = order.lines.iter().find(|line| line.sku_id == unit.sku_id) {
             let left_units = i64::from(line.units_kept().max(1));
-            let left_money = (line.line_total.0 - line.refunded_amount.0).max(0);
+            let left_money = (line.line_total.0 - line.discount.0 - line.refunded_amount.0).max(0);
             total += left_money * i64::from(unit.quantity) / left_units;
         }
     }
@@ -468,7 +477,7 @@ fn settle(order: &mut Order, effects: &mut SideEffects) -> Result<(), ApiError> 
     let mut left = amount.0;
     for refunded in &lines {
         if let Some(line) = order.lines.iter_mut().find(|line| line.sku_id == refunded.sku_id) {
-            let room = line.line_total.0 - line.refunded_amount.0;
+            let room = line.line_total.0 - line.discount.0 - line.refunded_amount.0;
             let take = left.min(room).max(0);
             line.refunded_amount = Money(line.refunded_amount.0 + take);
             left -= take;
