@@ -189,6 +189,7 @@ fn checkout(key_suffix: &str) -> Checkout {
         address: AddressSource::Book("benchaddress0001".into()),
         remark: String::new(),
         fingerprint: format!("cost-{key_suffix}"),
+        pay_password: None,
     }
 }
 

@@ -101,6 +101,7 @@ pub fn checkout_of(sku_id: &str) -> Checkout {
         address: AddressSource::Inline(address()),
         remark: String::new(),
         fingerprint: String::new(),
+        pay_password: None,
     }
 }
 
@@ -236,6 +237,7 @@ async fn seed_events(
         numbers.insert(function.to_string(), order.order_no.clone());
     }
     app.store.import_orders(&orders).await.map_err(|e| e.to_string())?;
+    app.store.reserve_held_units(&orders).await.map_err(|e| e.to_string())?;
     let read_order = numbers["get-order"].clone();
     // An address of its own for delete-address, so every run deletes a real one.
     let doomed_address = format!("bench{}", &read_order[8..]);

@@ -363,6 +363,10 @@ pub fn samples() -> Result<Vec<Sample>, String> {
             200,
         ),
         ok(
+            request("set-points-password", "PUT", "/api/v1/points/password", Buyer).json(json!({"password": "246810"})),
+            200,
+        ),
+        ok(
             request("ship-order", "POST", "/api/v1/seller/orders/{id}/ship", Seller)
                 .order()
                 .json(json!({"carrier_code": "SF", "carrier_name": "SF Express", "tracking_no": "SF1234567890"})),

@@ -64,6 +64,7 @@ handlers! {
     "retry-payout" => retry_payout,
     "review-order" => review_order,
     "seller-close-order" => seller_close_order,
+    "set-points-password" => set_points_password,
     "ship-order" => ship_order,
     "ship-return" => ship_return,
     "start-payment" => start_payment,

@@ -222,6 +222,7 @@ pub async fn seed_demo_orders(app: &App) -> Result<usize, ApiError> {
         address: AddressSource::Inline(samples::address()),
         remark: String::new(),
         fingerprint: "demo".into(),
+        pay_password: None,
     };
     let a_year = 365 * 86_400;
     for (function, stage) in DEMO_ORDERS {

@@ -55,6 +55,9 @@ pub enum ApiError {
     Unauthorized,
     #[error("this route needs role {needed}")]
     Forbidden { needed: &'static str },
+    /// A points payment without the right points password, or while it is locked.
+    #[error("points password refused: {0}")]
+    PointsPassword(String),
     #[error("internal error: {0}")]
     Internal(String),
     #[error("store unavailable: {0}")]
@@ -90,7 +93,7 @@ impl ApiError {
         match self {
             ApiError::NotFound { .. } => 10001,
             ApiError::Unauthorized => 10002,
-            ApiError::Forbidden { .. } => 10003,
+            ApiError::Forbidden { .. } | ApiError::PointsPassword(_) => 10003,
             ApiError::Internal(_) | ApiError::Unavailable(_) => 10004,
             ApiError::Invalid { .. } | ApiError::UnsupportedMediaType => 10005,
             ApiError::StateConflict { .. } => 10007,
@@ -104,7 +107,7 @@ impl ApiError {
         match self {
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Forbidden { .. } | ApiError::PointsPassword(_) => StatusCode::FORBIDDEN,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Invalid { .. } | ApiError::SignatureInvalid { .. } => StatusCode::BAD_REQUEST,
@@ -128,6 +131,8 @@ impl ApiError {
             (ApiError::Unauthorized, Lang::ZhCn) => "未登录或令牌无效".into(),
             (ApiError::Forbidden { needed }, Lang::En) => format!("this route needs role {needed}"),
             (ApiError::Forbidden { needed }, Lang::ZhCn) => format!("权限不足：需要角色 {needed}"),
+            (ApiError::PointsPassword(why), Lang::En) => why.clone(),
+            (ApiError::PointsPassword(why), Lang::ZhCn) => format!("积分支付密码校验未通过：{why}"),
             (ApiError::Internal(_), Lang::En) => "internal error".into(),
             (ApiError::Internal(_), Lang::ZhCn) => "系统错误".into(),
             (ApiError::Unavailable(_), Lang::En) => "service temporarily unavailable, retry later".into(),
@@ -185,6 +190,7 @@ mod tests {
             (ApiError::not_found("order", "1"), 10001, 404),
             (ApiError::Unauthorized, 10002, 401),
             (ApiError::Forbidden { needed: "seller" }, 10003, 403),
+            (ApiError::PointsPassword("wrong".into()), 10003, 403),
             (ApiError::Internal("x".into()), 10004, 500),
             (ApiError::Unavailable("x".into()), 10004, 503),
             (ApiError::invalid("items", "x"), 10005, 400),

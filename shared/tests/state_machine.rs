@@ -94,6 +94,7 @@ fn new_order(now: Timestamp, quantities: &[u32]) -> Order {
         address: AddressSource::Inline(address()),
         remark: String::new(),
         fingerprint: String::new(),
+        pay_password: None,
     };
     let mut orders =
         build_orders("buyer", &checkout, &skus, &Default::default(), &address(), now, 1800).expect("valid checkout");

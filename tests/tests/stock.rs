@@ -160,6 +160,7 @@ async fn a_sku_from_before_the_three_figures_is_migrated_with_what_open_orders_h
         address: AddressSource::Inline(samples::address()),
         remark: String::new(),
         fingerprint: String::new(),
+        pay_password: None,
     };
     let skus = std::collections::BTreeMap::from([("old".to_string(), held)]);
     let open = orders_shared::domain::pricing::build_orders(
@@ -260,6 +261,7 @@ async fn check_interleaving(api: &TestApi, sku_id: &str, ops: Vec<Op>) -> Result
                     address: AddressSource::Inline(samples::address()),
                     remark: String::new(),
                     fingerprint: String::new(),
+                    pay_password: None,
                 };
                 if let Ok(Placed::Created(mut created)) = place(app, "buyer", &checkout, None).await {
                     orders.push((created.remove(0).order_no, units, true));

@@ -24,6 +24,7 @@ fn checkout(items: &[(&str, u32)], fingerprint: &str) -> Checkout {
         address: AddressSource::Inline(samples::address()),
         remark: String::new(),
         fingerprint: fingerprint.into(),
+        pay_password: None,
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::adapters::metrics;
 use crate::adapters::store::{CheckoutWants, CreateOutcome, IdempotencyClaim};
-use crate::app::App;
+use crate::app::{points, App};
 use crate::domain::idempotency::IdempotencyKey;
 use crate::domain::member::Benefit;
 use crate::domain::order::{Order, OrderType};
@@ -51,11 +51,19 @@ struct Priced {
 /// Reads what a checkout needs (the cart first when buying from it; then one BatchGetItem for
 /// SKUs, address, idempotency record, points, the shops' freight templates and the member
 /// level) and prices it. A replayed Idempotency-Key is returned as it is.
+/// Why a checkout is priced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Quote,
+    Create,
+}
+
 async fn price(
     app: &App,
     buyer_id: &str,
     checkout: &Checkout,
     claim: Option<IdempotencyClaim<'_>>,
+    purpose: Purpose,
     now: Timestamp,
 ) -> Result<Result<Priced, CreateOutcome>, ApiError> {
     let mut checkout = checkout.clone();
@@ -137,12 +145,16 @@ async fn price(
     if needed > reads.points {
         return Err(not_enough_points(&checkout, reads.points, needed));
     }
+    // Paying with points needs the points password when one is set (a quote pays nothing).
+    if needed > 0 && purpose == Purpose::Create {
+        points::check_password(app, buyer_id, reads.pay_password.as_ref(), checkout.pay_password.as_ref(), now).await?;
+    }
     Ok(Ok(Priced { orders, from_cart }))
 }
 
 /// `POST /orders/quote`: what placing the checkout would charge now, writing nothing.
 pub async fn quote(app: &App, buyer_id: &str, checkout: &Checkout) -> Result<Vec<Order>, ApiError> {
-    match price(app, buyer_id, checkout, None, Timestamp::now()).await? {
+    match price(app, buyer_id, checkout, None, Purpose::Quote, Timestamp::now()).await? {
         Ok(priced) => Ok(priced.orders),
         Err(_) => Err(ApiError::Internal("a quote has no Idempotency-Key".into())),
     }
@@ -157,7 +169,7 @@ async fn place_orders(
     let claim = key.map(|key| IdempotencyClaim { key: key.as_str(), fingerprint: &checkout.fingerprint });
     for _ in 0..MAX_ATTEMPTS {
         let now = Timestamp::now();
-        let priced = match price(app, buyer_id, checkout, claim, now).await? {
+        let priced = match price(app, buyer_id, checkout, claim, Purpose::Create, now).await? {
             Ok(priced) => priced,
             Err(replayed) => return settle(app, buyer_id, replayed, Vec::new()).await,
         };

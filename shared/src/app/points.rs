@@ -1,6 +1,9 @@
-//! A buyer's points balance.
+//! A buyer's points balance and points password.
 
+use crate::adapters::crypto::{hash_password, password_matches};
 use crate::app::App;
+use crate::domain::pay_password::{GivenPassword, PayPassword, LOCK_SECONDS, MAX_FAILURES};
+use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 
 pub async fn balance(app: &App, buyer_id: &str) -> Result<i64, ApiError> {
@@ -16,5 +19,58 @@ pub async fn grant(app: &App, admin: &str, buyer_id: &str, points: i64, reason: 
             Ok(balance)
         }
         None => Err(ApiError::invalid("points", "would take the balance below zero")),
+    }
+}
+
+/// Checks a points payment's password against the stored one (none stored: nothing to check).
+/// A wrong one counts toward the lock; a right one clears the count.
+pub async fn check_password(
+    app: &App,
+    buyer_id: &str,
+    stored: Option<&PayPassword>,
+    given: Option<&GivenPassword>,
+    now: Timestamp,
+) -> Result<(), ApiError> {
+    let Some(stored) = stored else { return Ok(()) };
+    stored.check_unlocked(now)?;
+    let Some(given) = given else {
+        return Err(ApiError::invalid("pay_password", "is required: this buyer has a points password"));
+    };
+    if password_matches(&given.0, &stored.hash) {
+        if stored.failures > 0 {
+            app.store.clear_pay_password_failures(buyer_id).await?;
+        }
+        return Ok(());
+    }
+    let after = app.store.record_pay_password_failure(buyer_id, now.plus_seconds(LOCK_SECONDS)).await?;
+    after.check_unlocked(now)?;
+    let left = MAX_FAILURES.saturating_sub(after.failures);
+    Err(ApiError::PointsPassword(format!(
+        "wrong points password; {left} tries left before a {} minute lock",
+        LOCK_SECONDS / 60
+    )))
+}
+
+/// `PUT /points/password`: sets it, or changes it given the old one (a wrong old one counts
+/// toward the lock like a payment's).
+pub async fn set_password(
+    app: &App,
+    buyer_id: &str,
+    password: &GivenPassword,
+    old: Option<&GivenPassword>,
+) -> Result<(), ApiError> {
+    let now = Timestamp::now();
+    let stored = app.store.pay_password(buyer_id).await?;
+    if let Some(stored) = &stored {
+        if old.is_none() {
+            return Err(ApiError::invalid("old_password", "is required to change the points password"));
+        }
+        check_password(app, buyer_id, Some(stored), old, now).await?;
+    }
+    let hash = hash_password(&password.0).map_err(ApiError::Internal)?;
+    if app.store.set_pay_password(buyer_id, &hash, stored.as_ref().map(|stored| stored.hash.as_str())).await? {
+        Ok(())
+    } else {
+        Err(ApiError::Unavailable("the points password changed meanwhile; try again".into()))
     }
 }

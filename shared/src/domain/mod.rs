@@ -11,6 +11,7 @@ pub mod money;
 pub mod order;
 pub mod order_no;
 pub mod party;
+pub mod pay_password;
 pub mod payment;
 pub mod pricing;
 pub mod state;

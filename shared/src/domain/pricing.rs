@@ -9,6 +9,7 @@ use crate::domain::money::Money;
 use crate::domain::order::{Amounts, Order, OrderLine, OrderStatus, OrderType, Payment, TimelineEntry};
 use crate::domain::order_no;
 use crate::domain::party::Role;
+use crate::domain::pay_password::GivenPassword;
 use crate::domain::payment::PaymentChannel;
 use crate::domain::state::{self, Action};
 use crate::domain::time::Timestamp;
@@ -46,6 +47,8 @@ pub struct Checkout {
     pub remark: String,
     /// Fingerprint of the request, for Idempotency-Key replays.
     pub fingerprint: String,
+    /// The points password, for a checkout that spends points.
+    pub pay_password: Option<GivenPassword>,
 }
 
 impl Checkout {

@@ -11,6 +11,7 @@ use crate::domain::freight::{FreightTemplate, RegionFee};
 use crate::domain::member::{validate_level_id, Benefit, MemberLevel};
 use crate::domain::money::Money;
 use crate::domain::order::{OrderType, RefundKind, ReturnShipment, Shipment, TrackingEvent};
+use crate::domain::pay_password::{validate as validate_pay_password, GivenPassword};
 use crate::domain::payment::PaymentChannel;
 use crate::domain::pricing::{AddressSource, Checkout, MAX_DISTINCT_SKUS, MAX_POINTS, MAX_QUANTITY};
 use crate::domain::state::{Action, AfterSalesPolicy, LineRef, RefundApplication, MAX_VOUCHERS};
@@ -168,6 +169,10 @@ pub struct CreateOrderBody {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<0, MAX_POINTS>))]
     pub points_to_use: i64,
+    /// The points password (6 digits), when the buyer has set one and the order spends points.
+    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{6}$"))]
+    pub pay_password: Option<String>,
 }
 
 impl CreateOrderBody {
@@ -263,11 +268,19 @@ impl CreateOrderBody {
             },
         };
         validate_multiline_text("remark", &self.remark, 0, 200)?;
+        let pay_password = match self.pay_password {
+            Some(password) => {
+                validate_pay_password("pay_password", &password)?;
+                Some(GivenPassword(password))
+            }
+            None => None,
+        };
         Ok(Checkout {
             items,
             from_cart,
             order_type: self.order_type,
             benefit,
+            pay_password,
             address,
             remark: self.remark,
             fingerprint,
@@ -958,5 +971,29 @@ impl MembershipBody {
     pub fn level(self) -> Result<String, ApiError> {
         validate_level_id("level", &self.level)?;
         Ok(self.level)
+    }
+}
+
+/// `PUT /points/password`: six digits; `old_password` to change one already set.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"password": "246810"}))))]
+pub struct PointsPasswordBody {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{6}$"))]
+    pub password: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{6}$"))]
+    pub old_password: Option<String>,
+}
+
+impl PointsPasswordBody {
+    /// (new, old), checked.
+    pub fn passwords(self) -> Result<(GivenPassword, Option<GivenPassword>), ApiError> {
+        validate_pay_password("password", &self.password)?;
+        if let Some(old) = &self.old_password {
+            validate_pay_password("old_password", old)?;
+        }
+        Ok((GivenPassword(self.password), self.old_password.map(GivenPassword)))
     }
 }

@@ -10,9 +10,9 @@
 
 use crate::adapters::http::bodies::{
     AddressBody, ApplyRefundBody, ApproveRefundBody, CartItemBody, ConfirmReturnBody, CreateOrderBody,
-    FreightTemplateBody, GrantPointsBody, ItemBody, MemberLevelBody, MembershipBody, PaymentBody, PutSkuBody,
-    ReasonBody, RejectRefundBody, ReturnAddressBody, ReturnShipmentBody, ReviewBody, ShipBody, StockAdjustmentBody,
-    TrackingEventBody,
+    FreightTemplateBody, GrantPointsBody, ItemBody, MemberLevelBody, MembershipBody, PaymentBody, PointsPasswordBody,
+    PutSkuBody, ReasonBody, RejectRefundBody, ReturnAddressBody, ReturnShipmentBody, ReviewBody, ShipBody,
+    StockAdjustmentBody, TrackingEventBody,
 };
 use crate::adapters::http::views::{
     AddressListView, AlipayStartView, CountsView, CreatedOrdersView, DeletedAddressView, DeletedOrderView,
@@ -299,7 +299,7 @@ impl Modify for BearerAuth {
         put_return_address, get_return_address,
         get_cart, put_cart_item, delete_cart_item, empty_cart, quote_order,
         put_freight_template, list_freight_templates, delete_freight_template, get_shipping_fee,
-        put_member_level, put_member, get_me,
+        put_member_level, put_member, get_me, set_points_password,
     ),
     components(schemas(ErrorEnvelope, AddressEntry, ItemBody), responses(ErrorEnvelope)),
     tags(
@@ -856,3 +856,15 @@ fn put_member() {}
 #[utoipa::path(get, path = "/api/v1/me", operation_id = "get-me", tag = "members",
     responses((status = 200, description = "The buyer", body = Envelope<MeView>), TokenErrors, Faults))]
 fn get_me() {}
+
+/// Set the points password (6 digits), or change it with `old_password`; once set, every points
+/// payment carries `pay_password`, and five wrong tries lock points payments for 15 minutes (403)
+#[utoipa::path(put, path = "/api/v1/points/password", operation_id = "set-points-password", tag = "points",
+    request_body = PointsPasswordBody,
+    responses(
+        (status = 200, description = "Set", body = Envelope<Object>),
+        (status = 403, description = "Wrong old password, or locked (10003, says until when)", body = ErrorEnvelope),
+        (status = 401, description = "No or a bad token", body = ErrorEnvelope),
+        BodyErrors, Faults,
+    ))]
+fn set_points_password() {}

@@ -9,7 +9,7 @@ use super::freight::{freight_key, is_freight, ShopFreight};
 use super::keys::*;
 use super::members::{level_of_membership, levels_key, levels_of, membership_key};
 use super::orders::{order_item, order_no_claim};
-use super::points::{balance_of, points_update};
+use super::points::{balance_of, pay_password_key, pay_password_of, points_update};
 use super::skus::{decode_sku, stock_update};
 use super::{decode, key, n, put, s, sort_key, Item, Store, TransactFailure};
 use crate::domain::address::AddressEntry;
@@ -18,6 +18,7 @@ use crate::domain::counters::bucket_delta;
 use crate::domain::member::MemberLevel;
 use crate::domain::order::Order;
 use crate::domain::party::Side;
+use crate::domain::pay_password::PayPassword;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -63,6 +64,8 @@ pub struct CheckoutReads {
     pub freight: BTreeMap<String, ShopFreight>,
     /// The buyer's member level, when asked for.
     pub level: Option<MemberLevel>,
+    /// The buyer's points password, when points are spent and one is set.
+    pub pay_password: Option<PayPassword>,
 }
 
 /// What a checkout reads besides SKUs: each asked for only when the checkout needs it.
@@ -106,6 +109,7 @@ impl Store {
         }
         if wants.points {
             keys.push(key(buyer_pk(buyer_id), POINTS_SK));
+            keys.push(pay_password_key(buyer_id));
         }
         keys.extend(wants.freight_of.iter().map(|seller_id| freight_key(seller_id)));
         if wants.member_level {
@@ -120,6 +124,7 @@ impl Store {
             points: 0,
             freight: wants.freight_of.iter().map(|seller| (seller.clone(), ShopFreight::default())).collect(),
             level: None,
+            pay_password: None,
         };
         let mut book = AddressBook::default();
         let mut stored_address = None;
@@ -128,6 +133,8 @@ impl Store {
             let sk = sort_key(&item).to_string();
             if let Some(seller_id) = is_freight(&item) {
                 reads.freight.insert(seller_id, ShopFreight::from_item(&item)?);
+            } else if sk == PAY_PASSWORD_SK {
+                reads.pay_password = Some(pay_password_of(item)?);
             } else if sk == MEMBER_SK {
                 level_id = level_of_membership(&item);
             } else if sk == MEMBER_LEVELS_SK {

@@ -3,9 +3,12 @@
 use super::counters::{counter_update, sum_deltas};
 use super::keys::*;
 use super::orders::{order_item, order_no_claim};
+use super::TransactFailure;
 use super::{build_error, key, store_error, Store};
+use crate::domain::catalog::StockMove;
 use crate::domain::counters::{bucket_delta, Bucket};
 use crate::domain::order::Order;
+use crate::domain::order::OrderStatus;
 use crate::domain::party::Side;
 use crate::error::ApiError;
 use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
@@ -67,6 +70,29 @@ impl Store {
                     .await
                     .map_err(store_error)?;
             }
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Reserves, SKU by SKU, the units imported unshipped orders hold (what placing them would
+    /// have reserved), so that later transitions of those orders move stock as for any order.
+    pub async fn reserve_held_units(&self, orders: &[Order]) -> Result<(), ApiError> {
+        let mut held: std::collections::BTreeMap<&str, u32> = std::collections::BTreeMap::new();
+        for order in
+            orders.iter().filter(|order| matches!(order.status, OrderStatus::PendingPayment | OrderStatus::Paid))
+        {
+            for line in &order.lines {
+                *held.entry(&line.sku_id).or_default() += line.units_kept();
+            }
+        }
+        for (sku_id, units) in held.into_iter().filter(|(_, units)| *units > 0) {
+            let update = super::skus::stock_update(&self.table, sku_id, StockMove::Reserve(units))?;
+            self.transact(vec![update]).await.map_err(|failure| match failure {
+                TransactFailure::Api(error) => error,
+                TransactFailure::Conditions(_) => ApiError::OutOfStock { sku_id: sku_id.to_string() },
+            })?;
         }
         Ok(())
     }

@@ -88,6 +88,9 @@ pub fn cart_item_sk(sku_id: &str) -> String {
 /// (id → template) and `uses` (id → how many SKUs name it).
 pub const FREIGHT_SK: &str = "FREIGHT";
 
+/// A buyer's points password: `BUYER#<buyer>` / `PAY_PASSWORD` (hash, failures, locked_until).
+pub const PAY_PASSWORD_SK: &str = "PAY_PASSWORD";
+
 /// A buyer's membership: `BUYER#<buyer>` / `MEMBER` (`level`).
 pub const MEMBER_SK: &str = "MEMBER";
 /// Every member level, in one item: `CONFIG` / `MEMBER_LEVELS` (`levels`: id → level).

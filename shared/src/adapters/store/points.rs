@@ -3,6 +3,8 @@
 
 use super::keys::*;
 use super::{build_error, key, n, s, store_error, write_token, written_by, Item, Store, LAST_WRITE};
+use crate::domain::pay_password::{PayPassword, MAX_FAILURES};
+use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
@@ -65,6 +67,112 @@ impl Store {
                 }
                 _ => Err(store_error(error)),
             },
+        }
+    }
+}
+
+pub(crate) fn pay_password_key(buyer_id: &str) -> Item {
+    key(buyer_pk(buyer_id), PAY_PASSWORD_SK)
+}
+
+pub(crate) fn pay_password_of(mut item: Item) -> Result<PayPassword, ApiError> {
+    item.remove(PK);
+    item.remove(SK);
+    super::decode(item)
+}
+
+impl Store {
+    pub async fn pay_password(&self, buyer_id: &str) -> Result<Option<PayPassword>, ApiError> {
+        self.get(pay_password_key(buyer_id), true).await?.map(pay_password_of).transpose()
+    }
+
+    /// Sets the password's hash, only if the stored one is still `old_hash` (None: none set), so
+    /// two changes cannot both pass the old-password check. False when it changed meanwhile.
+    pub async fn set_pay_password(&self, buyer_id: &str, hash: &str, old_hash: Option<&str>) -> Result<bool, ApiError> {
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(pay_password_key(buyer_id)))
+            .update_expression("SET #hash = :hash, failures = :zero REMOVE locked_until")
+            .expression_attribute_names("#hash", "hash")
+            .expression_attribute_values(":hash", s(hash))
+            .expression_attribute_values(":zero", n(0));
+        request = match old_hash {
+            Some(old) => request.condition_expression("#hash = :old").expression_attribute_values(":old", s(old)),
+            None => request.condition_expression("attribute_not_exists(#hash)"),
+        };
+        match self.write_item(|| request.clone().send()).await {
+            Ok(_) => Ok(true),
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Ok(false)
+            }
+            Err(error) => Err(store_error(error)),
+        }
+    }
+
+    /// Counts a wrong try; the fifth in a row locks until `lock_until` (and starts the count
+    /// again). The password as it is afterwards.
+    pub async fn record_pay_password_failure(
+        &self,
+        buyer_id: &str,
+        lock_until: Timestamp,
+    ) -> Result<PayPassword, ApiError> {
+        let add = || {
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(pay_password_key(buyer_id)))
+                .update_expression("ADD failures :one")
+                .condition_expression("attribute_exists(PK)")
+                .expression_attribute_values(":one", n(1))
+                .return_values(ReturnValue::AllNew)
+                .send()
+        };
+        let output = self.write_item(add).await.map_err(store_error)?;
+        let password = pay_password_of(output.attributes.unwrap_or_default())?;
+        if password.failures < MAX_FAILURES {
+            return Ok(password);
+        }
+        let lock = || {
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(pay_password_key(buyer_id)))
+                .update_expression("SET locked_until = :until, failures = :zero")
+                .condition_expression("failures >= :max")
+                .expression_attribute_values(":until", s(lock_until.to_string()))
+                .expression_attribute_values(":zero", n(0))
+                .expression_attribute_values(":max", n(MAX_FAILURES))
+                .return_values(ReturnValue::AllNew)
+                .send()
+        };
+        match self.write_item(lock).await {
+            Ok(output) => pay_password_of(output.attributes.unwrap_or_default()),
+            // A racing wrong try locked it first.
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                self.pay_password(buyer_id).await?.ok_or_else(|| ApiError::Internal("password vanished".into()))
+            }
+            Err(error) => Err(store_error(error)),
+        }
+    }
+
+    /// A right password clears the count of wrong ones.
+    pub async fn clear_pay_password_failures(&self, buyer_id: &str) -> Result<(), ApiError> {
+        let clear = || {
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(pay_password_key(buyer_id)))
+                .update_expression("SET failures = :zero")
+                .condition_expression("failures > :zero")
+                .expression_attribute_values(":zero", n(0))
+                .send()
+        };
+        match self.write_item(clear).await {
+            Ok(_) => Ok(()),
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
+            Err(error) => Err(store_error(error)),
         }
     }
 }
