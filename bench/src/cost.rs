@@ -224,6 +224,18 @@ fn created(placed: Placed) -> Result<String, orders_shared::ApiError> {
     }
 }
 
+/// Alipay's notification that the bench order `order_no` (10.00) is paid.
+fn paid_notification(alipay_key: &SigningKey, order_no: &str) -> Result<String, String> {
+    let params = BTreeMap::from([
+        ("app_id".to_string(), orders_dev::alipay_keys::DEV_APP_ID.to_string()),
+        ("out_trade_no".to_string(), order_no.to_string()),
+        ("trade_no".to_string(), format!("T{order_no}")),
+        ("total_amount".to_string(), "10.00".to_string()),
+        ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
+    ]);
+    orders_shared::adapters::alipay::sign_notification(alipay_key, params).map_err(|e| e.to_string())
+}
+
 /// Runs `lives` whole lives (and as many refunded and cancelled ones) on `table` and prices them.
 pub async fn run(
     endpoint: &str,
@@ -258,14 +270,7 @@ pub async fn run(
             start(&app, BUYER, &order_no, PaymentChannel::Alipay, Some("https://api.example.com"))
         })
         .await?;
-        let params = BTreeMap::from([
-            ("app_id".to_string(), orders_dev::alipay_keys::DEV_APP_ID.to_string()),
-            ("out_trade_no".to_string(), order_no.clone()),
-            ("trade_no".to_string(), format!("T{order_no}")),
-            ("total_amount".to_string(), "10.00".to_string()),
-            ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
-        ]);
-        let form = orders_shared::adapters::alipay::sign_notification(alipay_key, params).map_err(|e| e.to_string())?;
+        let form = paid_notification(alipay_key, &order_no)?;
         measure(&meter, &mut life[2], || record_notification(&app, form.as_bytes())).await?;
         let now = Timestamp::now();
         let shipment = Shipment {
@@ -287,14 +292,7 @@ pub async fn run(
             created(place(&app, BUYER, &checkout(&format!("r{run}")), Some(&key)).await?)
         })
         .await?;
-        let params = BTreeMap::from([
-            ("app_id".to_string(), orders_dev::alipay_keys::DEV_APP_ID.to_string()),
-            ("out_trade_no".to_string(), order_no.clone()),
-            ("trade_no".to_string(), format!("T{order_no}")),
-            ("total_amount".to_string(), "10.00".to_string()),
-            ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
-        ]);
-        let form = orders_shared::adapters::alipay::sign_notification(alipay_key, params).map_err(|e| e.to_string())?;
+        let form = paid_notification(alipay_key, &order_no)?;
         measure(&meter, &mut refunded[1], || record_notification(&app, form.as_bytes())).await?;
         let application = RefundApplication {
             kind: RefundKind::RefundOnly,

@@ -314,6 +314,39 @@ fn yes() -> bool {
     true
 }
 
+impl Refund {
+    /// A new case in `state`, with nothing decided yet (no lines, vouchers, address, payout).
+    pub fn new(
+        refund_id: String,
+        kind: RefundKind,
+        state: RefundState,
+        amount: Money,
+        reason: String,
+        now: Timestamp,
+    ) -> Refund {
+        Refund {
+            refund_id,
+            kind,
+            state,
+            amount,
+            reason,
+            remark: String::new(),
+            lines: Vec::new(),
+            vouchers: Vec::new(),
+            reject_reason: None,
+            return_address: None,
+            return_shipment: None,
+            points: 0,
+            restock: true,
+            units_back: true,
+            payout: None,
+            due_at: None,
+            history: Vec::new(),
+            requested_at: now,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     pub order_no: String,

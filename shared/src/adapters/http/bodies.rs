@@ -260,12 +260,7 @@ impl CreateOrderBody {
                 validate_id("address_id", &id)?;
                 AddressSource::Book(id)
             }
-            (None, Some(body)) => match body.into_address("address.")? {
-                (_, true) => {
-                    return Err(ApiError::invalid("address.is_default", "only the address book has a default"))
-                }
-                (address, false) => AddressSource::Inline(address),
-            },
+            (None, Some(body)) => AddressSource::Inline(body.into_plain_address("address.")?),
         };
         validate_multiline_text("remark", &self.remark, 0, 200)?;
         let pay_password = match self.pay_password {
@@ -772,33 +767,14 @@ impl RejectRefundBody {
     }
 }
 
-/// `PUT /seller/return-address`: the address fields of the address book, without `is_default`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(examples(json!({"name": "Returns desk", "phone": "02800000000", "province": "Sichuan", "city": "Chengdu", "district": "Jinjiang", "detail": "8 Warehouse Rd, dock 3"}))))]
-pub struct ReturnAddressBody {
-    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 50>))]
-    pub name: String,
-    #[cfg_attr(feature = "openapi", schema(schema_with = rules::phone))]
-    pub phone: String,
-    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 50>))]
-    pub province: String,
-    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 50>))]
-    pub city: String,
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<0, 50>))]
-    pub district: String,
-    #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 200>))]
-    pub detail: String,
-}
-
-impl ReturnAddressBody {
-    pub fn into_address(self) -> Result<Address, ApiError> {
-        let ReturnAddressBody { name, phone, province, city, district, detail } = self;
-        let address = Address { name, phone, province, city, district, detail };
-        address.validate("")?;
-        Ok(address)
+impl AddressBody {
+    /// An address that is not an address-book entry (a shop's return address): `is_default`
+    /// means nothing there and is refused.
+    pub fn into_plain_address(self, prefix: &str) -> Result<Address, ApiError> {
+        match self.into_address(prefix)? {
+            (_, true) => Err(ApiError::invalid(format!("{prefix}is_default"), "only the address book has a default")),
+            (address, false) => Ok(address),
+        }
     }
 }
 
@@ -810,16 +786,12 @@ impl ReturnAddressBody {
 #[cfg_attr(feature = "openapi", schema(examples(json!({}))))]
 pub struct ApproveRefundBody {
     #[serde(default)]
-    pub return_address: Option<ReturnAddressBody>,
+    pub return_address: Option<AddressBody>,
 }
 
 impl ApproveRefundBody {
     pub fn return_address(self) -> Result<Option<Address>, ApiError> {
-        let Some(body) = self.return_address else { return Ok(None) };
-        let ReturnAddressBody { name, phone, province, city, district, detail } = body;
-        let address = Address { name, phone, province, city, district, detail };
-        address.validate("return_address.")?;
-        Ok(Some(address))
+        self.return_address.map(|body| body.into_plain_address("return_address.")).transpose()
     }
 }
 

@@ -11,8 +11,8 @@
 use crate::adapters::http::bodies::{
     AddressBody, ApplyRefundBody, ApproveRefundBody, CartItemBody, ConfirmReturnBody, CreateOrderBody,
     FreightTemplateBody, GrantPointsBody, ItemBody, MemberLevelBody, MembershipBody, PaymentBody, PointsPasswordBody,
-    PutSkuBody, ReasonBody, RejectRefundBody, ReturnAddressBody, ReturnShipmentBody, ReviewBody, ShipBody,
-    StockAdjustmentBody, TrackingEventBody,
+    PutSkuBody, ReasonBody, RejectRefundBody, ReturnShipmentBody, ReviewBody, ShipBody, StockAdjustmentBody,
+    TrackingEventBody,
 };
 use crate::adapters::http::views::{
     AddressListView, AlipayStartView, CountsView, CreatedOrdersView, DeletedAddressView, DeletedOrderView,
@@ -734,7 +734,7 @@ fn retry_payout() {}
 
 /// Set the shop's return address (where approved returns go when the approval names none)
 #[utoipa::path(put, path = "/api/v1/seller/return-address", operation_id = "put-return-address", tag = "after-sales",
-    request_body = ReturnAddressBody,
+    request_body = AddressBody,
     responses(
         (status = 200, description = "The saved address", body = Envelope<Address>),
         TokenErrors, BodyErrors, Faults,

@@ -191,25 +191,16 @@ pub(super) fn apply_for_refund(order: &mut Order, request: &RefundApplication, n
     if let Some(previous) = order.refund.take() {
         order.refunds.push(previous);
     }
+    let refund_id = order.next_refund_id();
     order.refund = Some(Refund {
-        refund_id: order.next_refund_id(),
-        kind: request.kind,
-        state: RefundState::Requested,
-        amount,
-        reason: request.reason.clone(),
         remark: request.remark.clone(),
         lines: units,
         vouchers: request.vouchers.clone(),
-        reject_reason: None,
-        return_address: None,
         return_shipment: request.return_shipment.clone(),
         points,
-        restock: true,
         units_back: request.kind == RefundKind::ReturnAndRefund || all_they_cost,
-        payout: None,
         due_at: Some(now.plus_seconds(request.policy.auto_approve_seconds)),
-        history: Vec::new(),
-        requested_at: now,
+        ..Refund::new(refund_id, request.kind, RefundState::Requested, amount, request.reason.clone(), now)
     });
     Ok(Some(Entry::with_comment("refund_requested", request.reason.clone())))
 }
@@ -383,32 +374,20 @@ pub(super) fn refund_late_payment(
         order.refunds.push(previous);
     }
     let refund_id = format!("{}-late-{}", order.order_no, late.trade_no);
+    let reason = "payment arrived after the order closed".to_string();
     order.refund = Some(Refund {
-        refund_id: refund_id.clone(),
-        kind: RefundKind::LatePayment,
-        state: RefundState::Refunding,
-        amount: late.amount,
-        reason: "payment arrived after the order closed".into(),
-        remark: String::new(),
-        lines: Vec::new(),
-        vouchers: Vec::new(),
-        reject_reason: None,
-        return_address: None,
-        return_shipment: None,
-        points: 0,
         restock: false,
         units_back: false,
         payout: Some(Payout {
             channel: late.channel,
-            out_request_no: refund_id,
+            out_request_no: refund_id.clone(),
             status: PayoutStatus::Pending,
             attempts: 0,
             last_error: None,
             refunded_at: None,
         }),
         due_at: Some(policy.payout_retry_at(now, 0)),
-        history: Vec::new(),
-        requested_at: now,
+        ..Refund::new(refund_id, RefundKind::LatePayment, RefundState::Refunding, late.amount, reason, now)
     });
     Ok(Some(Entry::with_comment("late_payment_refunding", late.trade_no.clone())))
 }
