@@ -412,3 +412,71 @@ async fn a_shop_does_not_wait_for_the_review_of_an_order_its_buyer_deleted() {
     assert_eq!(count(&api, &seller, true, "wait_review").await, 0, "a deleted order will not be reviewed");
     assert_eq!(count(&api, &seller, true, "completed").await, 1, "the shop still counts the sale");
 }
+
+#[tokio::test]
+async fn pay_channel_starts_paying_in_the_create_call() {
+    let (api, alipay) = TestApi::start_with_alipay(|_| {}).await;
+    api.put_sku("shop-a", "tea", "64.00", 10).await;
+    api.put_sku("shop-b", "cup", "10.00", 10).await;
+    api.put_sku_body(
+        "shop-a",
+        "mug",
+        json!({"name": "Points mug", "price": "30.00", "points_price": 100, "stock": 10}),
+    )
+    .await;
+    let buyer = api.buyer("alice");
+    let admin = api.admin("root");
+    api.call(Method::POST, "/api/v1/admin/points", Some(&admin), Some(json!({"buyer_id": "alice", "points": 500})))
+        .await;
+
+    // Two shops, one call: two orders, each with its signed order string.
+    let mut body = orders_integration_tests::order_body(&[("tea", 1), ("cup", 2)]);
+    body["pay_channel"] = json!("alipay");
+    let created = api.call(Method::POST, "/api/v1/orders", Some(&buyer), Some(body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let payments = created.data()["payments"].as_array().unwrap().clone();
+    assert_eq!(payments.len(), 2);
+    let app_public = api.app.alipay().unwrap().signing_key().await.unwrap().verifying_key().unwrap();
+    for payment in &payments {
+        let params: std::collections::BTreeMap<String, String> =
+            serde_urlencoded::from_str(payment["order_string"].as_str().unwrap()).unwrap();
+        let content = orders_shared::adapters::alipay::signing_content(&params, &["sign"]);
+        assert!(app_public.verify_base64(content.as_bytes(), &params["sign"]), "RSA2 signature verifies");
+        assert!(params["biz_content"].contains(payment["order_no"].as_str().unwrap()));
+        assert!(params["biz_content"].contains(&format!("\"{}\"", payment["amount"].as_str().unwrap())));
+    }
+    // The buyer pays one; it is an order like any other.
+    let no = payments[0]["order_no"].as_str().unwrap();
+    let amount = payments[0]["amount"].as_str().unwrap();
+    let (status, _) = api.notify(&alipay_notification(&alipay, DEV_APP_ID, no, amount, "T-created")).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Seed 004's pay_type and its values: sccb is points, for a points order.
+    let sccb = json!({"items": [{"sku_id": "mug", "quantity": 1}], "address": orders_integration_tests::address(), "order_type": "points", "pay_type": "sccb"});
+    let paid = api.call(Method::POST, "/api/v1/orders", Some(&buyer), Some(sccb)).await;
+    assert_eq!(paid.status, StatusCode::CREATED, "{}", paid.body);
+    assert_eq!(paid.data()["orders"][0]["status"], "paid");
+    assert!(paid.data().get("payments").is_none(), "nothing left to pay");
+    for (pay_channel, order_type, field) in [
+        ("wxpay", "standard", "pay_channel"),
+        ("points", "standard", "pay_channel"),
+        ("alipay", "points", "pay_channel"),
+        ("cash", "standard", "pay_channel"),
+    ] {
+        let mut body = orders_integration_tests::order_body(&[("tea", 1)]);
+        body["pay_channel"] = json!(pay_channel);
+        body["order_type"] = json!(order_type);
+        if order_type == "points" {
+            body["items"] = json!([{"sku_id": "mug", "quantity": 1}]);
+        }
+        let refused = api.call(Method::POST, "/api/v1/orders", Some(&buyer), Some(body)).await;
+        assert_eq!(
+            (refused.status, refused.code()),
+            (StatusCode::BAD_REQUEST, 10005),
+            "{pay_channel}/{order_type}: {}",
+            refused.body
+        );
+        assert!(refused.body["msg"].as_str().unwrap().contains(field));
+    }
+    assert_eq!(api.stock("tea").await, 9, "refused calls reserved nothing");
+}

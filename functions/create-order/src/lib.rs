@@ -1,11 +1,12 @@
 //! `POST /api/v1/orders`: place an order. Prices come from the catalog; stock is reserved in the
-//! same transaction that writes the orders (one per seller); `Idempotency-Key` is honoured.
+//! same transaction that writes the orders (one per seller); `Idempotency-Key` is honoured;
+//! `pay_channel` starts paying in the same call.
 
-use orders_shared::app::checkout::{place, Placed};
+use orders_shared::app::checkout::{place_and_start, Placed};
 use orders_shared::domain::order::Order;
 use orders_shared::domain::time::Timestamp;
 use orders_shared::http::bodies::{json_body, CreateOrderBody};
-use orders_shared::http::params::idempotency_key;
+use orders_shared::http::params::{idempotency_key, origin};
 use orders_shared::http::views::CreatedOrdersView;
 use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
@@ -18,13 +19,22 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 async fn create(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let buyer_id = ctx.buyer()?;
     let key = idempotency_key(&request)?;
-    let checkout = json_body::<CreateOrderBody>(&request)?.into_checkout()?;
+    let body = json_body::<CreateOrderBody>(&request)?;
+    let pay_channel = body.pay_channel()?;
+    let checkout = body.into_checkout()?;
     let now = Timestamp::now();
     let order_nos = |orders: &[Order]| orders.iter().map(|order| order.order_no.as_str()).collect::<Vec<_>>().join(",");
-    match place(&app, buyer_id, &checkout, key.as_ref()).await? {
-        Placed::Created(orders) => Ok(Reply::created(CreatedOrdersView::new(&orders, now))?.about(order_nos(&orders))),
-        Placed::Replayed(orders) => Ok(Reply::created(CreatedOrdersView::new(&orders, now))?
-            .about(order_nos(&orders))
-            .header("idempotent-replayed", "true")),
+    let origin = origin(&request);
+    let (placed, payments) =
+        place_and_start(&app, buyer_id, &checkout, key.as_ref(), pay_channel, origin.as_deref()).await?;
+    match placed {
+        Placed::Created(orders) => {
+            let view = CreatedOrdersView::new(&orders, now).with_payments(&orders, &payments);
+            Ok(Reply::created(view)?.about(order_nos(&orders)))
+        }
+        Placed::Replayed(orders) => {
+            let view = CreatedOrdersView::new(&orders, now).with_payments(&orders, &payments);
+            Ok(Reply::created(view)?.about(order_nos(&orders)).header("idempotent-replayed", "true"))
+        }
     }
 }

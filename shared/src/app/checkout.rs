@@ -4,10 +4,11 @@
 
 use crate::adapters::metrics;
 use crate::adapters::store::{CheckoutWants, CreateOutcome, IdempotencyClaim};
-use crate::app::{points, App};
+use crate::app::{payment, points, App};
 use crate::domain::idempotency::IdempotencyKey;
 use crate::domain::member::Benefit;
 use crate::domain::order::{Order, OrderType};
+use crate::domain::payment::PaymentChannel;
 use crate::domain::pricing::{build_orders, points_spent, AddressSource, Checkout, PriceBook};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
@@ -158,6 +159,41 @@ pub async fn quote(app: &App, buyer_id: &str, checkout: &Checkout) -> Result<Vec
         Ok(priced) => Ok(priced.orders),
         Err(_) => Err(ApiError::Internal("a quote has no Idempotency-Key".into())),
     }
+}
+
+/// Placing a checkout and, with `pay_channel` (seed 004's `pay_type`), starting its payment in
+/// the same call: each Alipay order's signed order string (one trade per shop's order: Alipay's
+/// `out_trade_no` is the order number); a points order is paid as it is placed.
+pub async fn place_and_start(
+    app: &App,
+    buyer_id: &str,
+    checkout: &Checkout,
+    key: Option<&IdempotencyKey>,
+    pay_channel: Option<PaymentChannel>,
+    origin: Option<&str>,
+) -> Result<(Placed, Vec<(String, String)>), ApiError> {
+    match (pay_channel, checkout.order_type) {
+        (Some(PaymentChannel::Points), OrderType::Standard) => {
+            return Err(ApiError::invalid("pay_channel", "points pays points orders: send order_type points"))
+        }
+        (Some(PaymentChannel::Alipay), OrderType::Points) => {
+            return Err(ApiError::invalid("pay_channel", "a points order is paid in points"))
+        }
+        _ => {}
+    }
+    let placed = place(app, buyer_id, checkout, key).await?;
+    let mut order_strings = Vec::new();
+    if pay_channel == Some(PaymentChannel::Alipay) {
+        let now = Timestamp::now();
+        let orders = match &placed {
+            Placed::Created(orders) | Placed::Replayed(orders) => orders,
+        };
+        for order in orders.iter().filter(|order| order.payment.is_none()) {
+            let order_string = payment::alipay_order_string(app, order, origin, now).await?;
+            order_strings.push((order.order_no.clone(), order_string));
+        }
+    }
+    Ok((placed, order_strings))
 }
 
 async fn place_orders(

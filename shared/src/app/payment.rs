@@ -44,25 +44,36 @@ pub async fn start(
             "points pays points orders; use points_to_use when placing a standard order",
         )),
         PaymentChannel::Alipay => {
-            let order = stored;
-            if order.status != OrderStatus::PendingPayment {
-                return Err(ApiError::StateConflict { action: "pay".into(), from: order.status.as_str().into() });
-            }
-            if is_expired(&order, now) {
-                let from = "pending_payment past its payment deadline".into();
-                return Err(ApiError::StateConflict { action: "pay".into(), from });
-            }
-            let config = app.alipay()?;
-            let notify_url = match (&config.notify_url, origin) {
-                (Some(url), _) => url.clone(),
-                (None, Some(origin)) => format!("{origin}{ALIPAY_NOTIFY_PATH}"),
-                (None, None) => return Err(ApiError::Internal("no ALIPAY_NOTIFY_URL and no Host header".into())),
-            };
-            let key = config.signing_key().await?;
-            let order_string = app_pay_order_string(config, key, &order, &notify_url, now)?;
-            Ok(Started::Alipay { order, order_string })
+            let order_string = alipay_order_string(app, &stored, origin, now).await?;
+            Ok(Started::Alipay { order: stored, order_string })
         }
     }
+}
+
+/// The signed Alipay order string for an unpaid order within its payment window. `origin`
+/// (`https://host`) is where this API was called, for the notify URL when `ALIPAY_NOTIFY_URL`
+/// is not set.
+pub async fn alipay_order_string(
+    app: &App,
+    order: &Order,
+    origin: Option<&str>,
+    now: Timestamp,
+) -> Result<String, ApiError> {
+    if order.status != OrderStatus::PendingPayment {
+        return Err(ApiError::StateConflict { action: "pay".into(), from: order.status.as_str().into() });
+    }
+    if is_expired(order, now) {
+        let from = "pending_payment past its payment deadline".into();
+        return Err(ApiError::StateConflict { action: "pay".into(), from });
+    }
+    let config = app.alipay()?;
+    let notify_url = match (&config.notify_url, origin) {
+        (Some(url), _) => url.clone(),
+        (None, Some(origin)) => format!("{origin}{ALIPAY_NOTIFY_PATH}"),
+        (None, None) => return Err(ApiError::Internal("no ALIPAY_NOTIFY_URL and no Host header".into())),
+    };
+    let key = config.signing_key().await?;
+    app_pay_order_string(config, key, order, &notify_url, now)
 }
 
 fn paid_by(order: &Order, trade_no: &str) -> bool {

@@ -169,6 +169,11 @@ pub struct CreateOrderBody {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<0, MAX_POINTS>))]
     pub points_to_use: i64,
+    /// Start paying in the same call (seed 004's `pay_type`): `alipay` answers each order's
+    /// signed order string; `points` (or `sccb`) pays a points order as it is placed.
+    #[serde(default, alias = "pay_type")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::pay_channel))]
+    pub pay_channel: Option<String>,
     /// The points password (6 digits), when the buyer has set one and the order spends points.
     #[serde(default, skip_serializing)]
     #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{6}$"))]
@@ -176,6 +181,18 @@ pub struct CreateOrderBody {
 }
 
 impl CreateOrderBody {
+    /// The payment to start with the create, if any.
+    pub fn pay_channel(&self) -> Result<Option<PaymentChannel>, ApiError> {
+        match self.pay_channel.as_deref() {
+            None => Ok(None),
+            Some("sccb") => Ok(Some(PaymentChannel::Points)),
+            Some("wxpay") => {
+                Err(ApiError::invalid("pay_channel", "WeChat Pay is not available yet; use alipay or points"))
+            }
+            Some(name) => PaymentChannel::parse("pay_channel", name).map(Some),
+        }
+    }
+
     /// The benefit asked for: `benefit` with `points_to_use` (points alone still mean points).
     fn benefit(&self) -> Result<Benefit, ApiError> {
         if !(0..=MAX_POINTS).contains(&self.points_to_use) {

@@ -196,6 +196,11 @@ pub mod rules {
         ArrayBuilder::new().items(url).max_items(Some(MAX)).build().into()
     }
 
+    /// A payment to start with the create.
+    pub fn pay_channel() -> Object {
+        ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["alipay", "points", "sccb"])).build()
+    }
+
     /// What lowers an order's price.
     pub fn benefit() -> Object {
         ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["discount", "points"])).build()

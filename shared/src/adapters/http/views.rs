@@ -340,11 +340,34 @@ impl<'a> OrderListView<'a> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedOrdersView<'a> {
     pub orders: Vec<OrderView<'a>>,
+    /// With `pay_channel: alipay`: each unpaid order's signed order string, as `start-payment`
+    /// answers it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<AlipayStartView<'a>>,
 }
 
 impl<'a> CreatedOrdersView<'a> {
     pub fn new(orders: &'a [Order], now: Timestamp) -> CreatedOrdersView<'a> {
-        CreatedOrdersView { orders: orders.iter().map(|order| OrderView::new(order, now)).collect() }
+        CreatedOrdersView {
+            orders: orders.iter().map(|order| OrderView::new(order, now)).collect(),
+            payments: Vec::new(),
+        }
+    }
+
+    /// With the order strings of the orders whose payment started (by order number).
+    pub fn with_payments(
+        mut self,
+        orders: &'a [Order],
+        order_strings: &'a [(String, String)],
+    ) -> CreatedOrdersView<'a> {
+        self.payments = order_strings
+            .iter()
+            .filter_map(|(order_no, order_string)| {
+                let order = orders.iter().find(|order| &order.order_no == order_no)?;
+                Some(AlipayStartView::new(order, order_string))
+            })
+            .collect();
+        self
     }
 }
 
