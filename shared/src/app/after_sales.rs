@@ -12,7 +12,7 @@ use crate::domain::address::Address;
 use crate::domain::order::{Deadline, LatePayment, Order, PayoutStatus, RefundKind, RefundState, ReturnShipment};
 use crate::domain::party::Actor;
 use crate::domain::payment::PaymentChannel;
-use crate::domain::state::{late_case_exists, Action, PayoutOutcome, RefundApplication};
+use crate::domain::state::{Action, PayoutOutcome, RefundApplication};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 use serde::Serialize;
@@ -257,9 +257,4 @@ pub async fn run_timers(app: &App, now: Timestamp) -> Result<TimerReport, ApiErr
         tracing::info!(due = report.due, done = report.done, skipped = report.skipped, "after-sales timers finished");
     }
     Ok(report)
-}
-
-/// Whether a late payment still needs its case.
-pub fn late_payment_needs_refund(order: &Order, trade_no: &str) -> bool {
-    !late_case_exists(order, trade_no)
 }

@@ -10,7 +10,7 @@ use crate::domain::order::{LatePayment, Order, OrderStatus, OrderType, Payment};
 use crate::domain::order_no;
 use crate::domain::party::Actor;
 use crate::domain::payment::PaymentChannel;
-use crate::domain::state::{is_expired, Action};
+use crate::domain::state::{is_expired, late_case_exists, Action};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, Rejection};
 
@@ -168,7 +168,7 @@ async fn record_verified(app: &App, notification: &Notification) -> Result<(), A
 /// is open it waits: the payout sweeper is not involved, so the next copy of the notification
 /// (or the shop's case ending) is what starts it.
 async fn pay_back_late(app: &App, order: &Order, late: LatePayment) -> Result<(), ApiError> {
-    if !after_sales::late_payment_needs_refund(order, &late.trade_no) || order.has_open_refund() {
+    if late_case_exists(order, &late.trade_no) || order.has_open_refund() {
         return Ok(());
     }
     match after_sales::refund_late_payment(app, &order.order_no, late).await {

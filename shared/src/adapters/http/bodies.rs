@@ -397,6 +397,14 @@ impl PaymentBody {
     }
 }
 
+/// A parcel's carrier and tracking number (a shipment, or goods sent back); `prefix` names where
+/// they sit in the body.
+fn validate_carrier(prefix: &str, code: &str, name: &str, tracking_no: &str) -> Result<(), ApiError> {
+    validate_id(&format!("{prefix}carrier_code"), code)?;
+    validate_text(&format!("{prefix}carrier_name"), name, 1, 50)?;
+    validate_id(&format!("{prefix}tracking_no"), tracking_no)
+}
+
 /// `POST /seller/orders/{id}/ship`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -414,9 +422,7 @@ pub struct ShipBody {
 impl ShipBody {
     /// Shipped now; the order completes by itself `auto_confirm_days` later.
     pub fn into_action(self, now: Timestamp, auto_confirm_days: i64) -> Result<Action, ApiError> {
-        validate_id("carrier_code", &self.carrier_code)?;
-        validate_text("carrier_name", &self.carrier_name, 1, 50)?;
-        validate_id("tracking_no", &self.tracking_no)?;
+        validate_carrier("", &self.carrier_code, &self.carrier_name, &self.tracking_no)?;
         Ok(Action::Ship {
             shipment: Shipment {
                 carrier_code: self.carrier_code,
@@ -662,9 +668,7 @@ pub struct ReturnShipmentBody {
 impl ReturnShipmentBody {
     /// `prefix` names where it sits in the body (`return_shipment.`).
     pub fn into_shipment(self, prefix: &str, now: Timestamp) -> Result<ReturnShipment, ApiError> {
-        validate_id(&format!("{prefix}carrier_code"), &self.carrier_code)?;
-        validate_text(&format!("{prefix}carrier_name"), &self.carrier_name, 1, 50)?;
-        validate_id(&format!("{prefix}tracking_no"), &self.tracking_no)?;
+        validate_carrier(prefix, &self.carrier_code, &self.carrier_name, &self.tracking_no)?;
         validate_vouchers(&format!("{prefix}vouchers"), &self.vouchers)?;
         Ok(ReturnShipment {
             carrier_code: self.carrier_code,

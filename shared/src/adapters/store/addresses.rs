@@ -2,7 +2,7 @@
 //! default, so "at most 20" and "one default" are each kept by a single condition.
 
 use super::keys::*;
-use super::{build_error, decode, encode, key, n, put, s, sort_key, store_error, Item, Store, TransactFailure};
+use super::{build_error, decode, encode, key, n, put, s, sort_key, Item, Store, TransactFailure};
 use crate::domain::address::{Address, AddressEntry, MAX_ADDRESSES};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
@@ -60,20 +60,9 @@ const BOOK_ATTEMPTS: usize = 3;
 impl Store {
     /// Every address of a buyer and the book header, in one Query.
     pub async fn list_addresses(&self, buyer_id: &str) -> Result<Vec<AddressEntry>, ApiError> {
-        let output = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression(begins_with_condition(PK, SK))
-            .expression_attribute_values(":pk", s(buyer_pk(buyer_id)))
-            .expression_attribute_values(":prefix", s(ADDRESS_PREFIX))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(store_error)?;
         let mut book = AddressBook::default();
         let mut stored = Vec::new();
-        for item in output.items.unwrap_or_default() {
+        for item in self.query_prefix(buyer_pk(buyer_id), ADDRESS_PREFIX).await? {
             if sort_key(&item) == ADDRESS_BOOK_SK {
                 book = AddressBook::from_item(&item);
             } else {

@@ -2,7 +2,7 @@
 //! Adding a SKU writes the item and the count together; the count's condition refuses a 101st.
 
 use super::keys::*;
-use super::{build_error, decode, encode, key, n, s, sort_key, store_error, Item, Store, TransactFailure};
+use super::{build_error, decode, encode, key, n, sort_key, store_error, Item, Store, TransactFailure};
 use crate::domain::cart::{CartItem, MAX_CART_ITEMS};
 use crate::error::ApiError;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
@@ -46,26 +46,9 @@ pub(crate) fn item_delete(table: &str, buyer_id: &str, sku_id: &str) -> Result<T
 impl Store {
     /// The buyer's cart items, in SKU order (one Query).
     pub async fn cart(&self, buyer_id: &str) -> Result<Vec<CartItem>, ApiError> {
-        let output = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression(begins_with_condition(PK, SK))
-            .expression_attribute_values(":pk", s(buyer_pk(buyer_id)))
-            .expression_attribute_values(":prefix", s(CART_ITEM_PREFIX))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(store_error)?;
-        let mut items = Vec::new();
-        for mut item in output.items.unwrap_or_default() {
-            if sort_key(&item).starts_with(CART_ITEM_PREFIX) {
-                item.remove(PK);
-                item.remove(SK);
-                items.push(decode::<CartItem>(item)?);
-            }
-        }
-        Ok(items)
+        let items = self.query_prefix(buyer_pk(buyer_id), CART_ITEM_PREFIX).await?;
+        // The header (`CART`) shares the prefix's first letters but not the `#`.
+        items.into_iter().filter(|item| sort_key(item).starts_with(CART_ITEM_PREFIX)).map(decode).collect()
     }
 
     /// Sets a SKU's quantity and selection; a new SKU also counts against the cart's bound and

@@ -95,6 +95,26 @@ where
     }
 }
 
+impl Store {
+    /// Items of one partition whose sort key starts with `prefix`, read consistently in one Query
+    /// (small collections: a buyer's address book or cart).
+    pub(crate) async fn query_prefix(&self, pk: String, prefix: &str) -> Result<Vec<Item>, ApiError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression(keys::begins_with_condition(keys::PK, keys::SK))
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":prefix", s(prefix))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store_error)?;
+        Ok(output.items.unwrap_or_default())
+    }
+}
+
+/// A stored value from its item (its key attributes are ignored).
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, ApiError> {
     serde_dynamo::from_item(item).map_err(|error| ApiError::Internal(format!("corrupt item: {error}")))
 }

@@ -75,9 +75,7 @@ pub(crate) fn pay_password_key(buyer_id: &str) -> Item {
     key(buyer_pk(buyer_id), PAY_PASSWORD_SK)
 }
 
-pub(crate) fn pay_password_of(mut item: Item) -> Result<PayPassword, ApiError> {
-    item.remove(PK);
-    item.remove(SK);
+pub(crate) fn pay_password_of(item: Item) -> Result<PayPassword, ApiError> {
     super::decode(item)
 }
 

@@ -7,12 +7,7 @@ use crate::error::ApiError;
 
 impl Store {
     pub async fn return_address(&self, seller_id: &str) -> Result<Option<Address>, ApiError> {
-        let Some(mut item) = self.get(key(seller_pk(seller_id), RETURN_ADDRESS_SK), false).await? else {
-            return Ok(None);
-        };
-        item.remove(super::keys::PK);
-        item.remove(super::keys::SK);
-        decode(item).map(Some)
+        self.get(key(seller_pk(seller_id), RETURN_ADDRESS_SK), false).await?.map(decode).transpose()
     }
 
     /// Sets (or replaces) the shop's return address.
