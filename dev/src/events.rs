@@ -43,6 +43,8 @@ struct Request {
     caller: Caller,
     body: Option<String>,
     content_type: &'static str,
+    /// Headers beyond the usual ones (a provider's signature headers).
+    headers: Vec<(&'static str, String)>,
 }
 
 fn request(function: &'static str, method: &'static str, route: &'static str, caller: Caller) -> Request {
@@ -55,6 +57,7 @@ fn request(function: &'static str, method: &'static str, route: &'static str, ca
         caller,
         body: None,
         content_type: "application/json",
+        headers: Vec::new(),
     }
 }
 
@@ -90,6 +93,9 @@ impl Request {
             "x-forwarded-proto": "https"});
         if self.body.is_some() {
             headers["content-type"] = json!(self.content_type);
+        }
+        for (name, value) in &self.headers {
+            headers[name.to_ascii_lowercase()] = json!(value);
         }
         let claims = match self.caller {
             Caller::Public => None,
@@ -172,6 +178,43 @@ fn alipay_notification() -> Result<String, String> {
         ("version".to_string(), "1.0".to_string()),
     ]);
     sign_notification(&stand_in_alipay_key()?, params).map_err(|error| error.to_string())
+}
+
+/// A WeChat Pay notification for the demo order of `start-payment`, encrypted with the stand-in
+/// APIv3 key and signed with the stand-in WeChat Pay key, at the samples' fixed time: by the time
+/// it is sent it is more than five minutes old, so it shows the shape and is refused as stale
+/// (`sign-wxpay-notify` makes a fresh one).
+fn wxpay_notification(function: &'static str, event_type: &str, original_type: &str) -> Result<Request, String> {
+    use orders_shared::adapters::wxpay::{build_notification_with_nonce, ApiV3Key, Notification};
+    let order_no = demo_order_no("start-payment").ok_or("no demo order for start-payment")?;
+    let at = orders_shared::domain::time::Timestamp::parse("2026-11-25T03:00:00Z")?;
+    let resource = if original_type == "refund" {
+        json!({"mchid": crate::wxpay_keys::DEV_MCH_ID, "out_trade_no": order_no, "transaction_id": "4200002026112500000000000001",
+            "out_refund_no": format!("{order_no}-1"), "refund_id": "50300002026112500000000000001", "refund_status": "SUCCESS",
+            "success_time": "2026-11-25T11:00:00+08:00", "user_received_account": "支付用户零钱",
+            "amount": {"total": 13800, "refund": 13800, "payer_total": 13800, "payer_refund": 13800}})
+    } else {
+        json!({"appid": crate::wxpay_keys::DEV_APP_ID, "mchid": crate::wxpay_keys::DEV_MCH_ID, "out_trade_no": order_no,
+            "transaction_id": "4200002026112500000000000001", "trade_type": "APP", "trade_state": "SUCCESS",
+            "trade_state_desc": "支付成功", "bank_type": "OTHERS", "success_time": "2026-11-25T11:00:00+08:00",
+            "payer": {"openid": "stand-in-openid"},
+            "amount": {"total": 13800, "payer_total": 13800, "currency": "CNY", "payer_currency": "CNY"}})
+    };
+    let apiv3 = ApiV3Key::from_text(crate::wxpay_keys::DEV_APIV3_KEY)?;
+    let key = crate::wxpay_keys::stand_in_wxpay_key()?;
+    let notice = Notification { event_type, original_type, resource: &resource, at };
+    let nonce = "5K8264ILTKCH16CQ2502SI8ZNMTM67VS";
+    let (headers, body) =
+        build_notification_with_nonce(&apiv3, &key, crate::wxpay_keys::DEV_PUBLIC_KEY_ID, &notice, nonce)?;
+    let path = if original_type == "refund" {
+        "/api/v1/payments/wxpay/refund-notify"
+    } else {
+        "/api/v1/payments/wxpay/notify"
+    };
+    let mut request = request(function, "POST", path, Caller::Public);
+    request.body = Some(body);
+    request.headers = headers.pairs().to_vec();
+    Ok(request)
 }
 
 /// Every sample, in file-name order.
@@ -384,6 +427,9 @@ pub fn samples() -> Result<Vec<Sample>, String> {
                 .json(moved_address),
             200,
         ),
+        // Signed at a fixed time: refused as stale when sent (see `wxpay_notification`).
+        ok(wxpay_notification("wxpay-notify", "TRANSACTION.SUCCESS", "transaction")?, 400),
+        ok(wxpay_notification("wxpay-refund-notify", "REFUND.SUCCESS", "refund")?, 400),
     ];
     let mut samples: Vec<Sample> = http
         .into_iter()

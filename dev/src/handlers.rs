@@ -69,6 +69,8 @@ handlers! {
     "ship-return" => ship_return,
     "start-payment" => start_payment,
     "update-address" => update_address,
+    "wxpay-notify" => wxpay_notify,
+    "wxpay-refund-notify" => wxpay_refund_notify,
     "withdraw-refund" => withdraw_refund,
 }
 

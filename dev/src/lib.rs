@@ -11,6 +11,8 @@ pub mod local_db;
 pub mod seed;
 pub mod server;
 pub mod template;
+pub mod wxpay_gateway;
+pub mod wxpay_keys;
 
 use std::path::{Path, PathBuf};
 

@@ -13,7 +13,12 @@ fn every_template_route_has_a_handler_and_every_handler_a_route() {
     assert_eq!(routed, handled);
     let public: BTreeSet<(&str, &str)> =
         routes.iter().filter(|route| !route.needs_token).map(|r| (r.method.as_str(), r.path.as_str())).collect();
-    let expected = BTreeSet::from([("GET", "/api/v1/skus/{sku_id}"), ("POST", "/api/v1/payments/alipay/notify")]);
+    let expected = BTreeSet::from([
+        ("GET", "/api/v1/skus/{sku_id}"),
+        ("POST", "/api/v1/payments/alipay/notify"),
+        ("POST", "/api/v1/payments/wxpay/notify"),
+        ("POST", "/api/v1/payments/wxpay/refund-notify"),
+    ]);
     assert_eq!(public, expected, "only these routes go without a token");
 }
 

@@ -33,6 +33,8 @@ pub enum Rejection {
     UnknownOrder,
     /// Signed, but the amount is not the order's.
     Amount,
+    /// Signed, but its timestamp is too far from now (a replay or a wrong clock).
+    Stale,
 }
 
 impl Rejection {
@@ -43,6 +45,7 @@ impl Rejection {
             Rejection::Merchant => "merchant",
             Rejection::UnknownOrder => "unknown_order",
             Rejection::Amount => "amount",
+            Rejection::Stale => "stale",
         }
     }
 }

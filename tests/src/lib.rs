@@ -5,12 +5,14 @@
 use aws_sdk_dynamodb::config::SharedInterceptor;
 use faults::FaultInjector;
 use orders_dev::alipay_gateway::{self, StandInGateway};
-use orders_dev::{alipay_keys, local_db};
+use orders_dev::wxpay_gateway::{self, StandInKeys, StandInWxpay};
+use orders_dev::{alipay_keys, local_db, wxpay_keys};
 use orders_dev::{auth, server, template, template_path};
 use orders_shared::adapters::alipay::AlipayConfig;
 use orders_shared::adapters::config::Config;
 use orders_shared::adapters::metrics::CountRetries;
 use orders_shared::adapters::store::CallCounter;
+use orders_shared::adapters::wxpay::ApiV3Key;
 use orders_shared::App;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -46,6 +48,8 @@ pub struct TestApi {
     pub calls: CallCounter,
     /// The stand-in Alipay gateway refunds go to (when Alipay is configured).
     pub gateway: Option<Arc<StandInGateway>>,
+    /// The stand-in WeChat Pay gateway (always configured).
+    pub wxpay: Arc<StandInWxpay>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -64,6 +68,33 @@ impl Answer {
     pub fn data(&self) -> &Value {
         &self.body["data"]
     }
+}
+
+/// The test merchant's WeChat Pay key: one per test process (generating one takes a while).
+fn wxpay_merchant_key() -> SigningKey {
+    static PEM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let pem = PEM.get_or_init(|| SigningKey::generate().and_then(|key| key.to_pem()).expect("a merchant key"));
+    SigningKey::from_text(pem).expect("the merchant key")
+}
+
+/// WeChat Pay settings for an API at `base`, and the stand-in gateway they call (the committed
+/// stand-in WeChat Pay key signs its answers and notifications).
+fn wxpay_stand_in(base: &str) -> (orders_shared::adapters::wxpay::WxpayConfig, Arc<StandInWxpay>) {
+    let merchant = wxpay_merchant_key();
+    let keys = StandInKeys {
+        mch_id: wxpay_keys::DEV_MCH_ID.into(),
+        mch_serial_no: wxpay_keys::DEV_MCH_SERIAL_NO.into(),
+        merchant_public_key: merchant.verifying_key().expect("public key"),
+        wxpay_key: wxpay_keys::stand_in_wxpay_key().expect("stand-in key"),
+        wxpay_key_id: wxpay_keys::DEV_PUBLIC_KEY_ID.into(),
+        apiv3_key: ApiV3Key::from_text(wxpay_keys::DEV_APIV3_KEY).expect("APIv3 key"),
+    };
+    let notify_url = format!("{base}/api/v1/payments/wxpay/notify");
+    let wxpay_key = wxpay_keys::stand_in_wxpay_key().expect("stand-in key");
+    let config = wxpay_keys::config(merchant, &wxpay_key, Some(notify_url))
+        .expect("settings")
+        .with_gateway(format!("{base}{}", wxpay_gateway::PREFIX), Duration::from_millis(400));
+    (config, StandInWxpay::new(keys))
 }
 
 /// A second copy of a key (keys are not `Clone`).
@@ -160,14 +191,16 @@ impl TestApi {
         }
         let gateway =
             gateway_keys.map(|(app_public, alipay_key)| StandInGateway::new(app.clone(), app_public, alipay_key));
-        let extra = gateway.clone().map(StandInGateway::router).unwrap_or_default();
+        let (wxpay_config, wxpay) = wxpay_stand_in(&base);
+        app = app.with_wxpay(wxpay_config);
+        let extra = gateway.clone().map(StandInGateway::router).unwrap_or_default().merge(wxpay.clone().router());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let state = server::DevState::new(app.clone(), SECRET);
         tokio::spawn(server::serve(listener, state, extra, async move {
             let _ = stopped.await;
         }));
         let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("http client");
-        TestApi { base, http, app, calls, gateway, _stop: stop }
+        TestApi { base, http, app, calls, gateway, wxpay, _stop: stop }
     }
 
     pub fn buyer(&self, id: &str) -> String {

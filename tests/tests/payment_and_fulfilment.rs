@@ -105,11 +105,11 @@ async fn the_whole_path_from_order_to_review() {
     assert_eq!(count(&api, &seller, true, "completed").await, 1);
     assert_eq!(
         timeline_statuses(reviewed.data()),
-        ["pending_payment", "paid", "shipped", "tracking", "tracking", "completed", "reviewed"]
+        ["pending_payment", "payment_started", "paid", "shipped", "tracking", "tracking", "completed", "reviewed"]
     );
     let actors: Vec<&str> =
         reviewed.data()["timeline"].as_array().unwrap().iter().map(|e| e["actor"].as_str().unwrap()).collect();
-    assert_eq!(actors, ["buyer", "payment_provider", "seller", "seller", "seller", "buyer", "buyer"]);
+    assert_eq!(actors, ["buyer", "buyer", "payment_provider", "seller", "seller", "seller", "buyer", "buyer"]);
 
     // The shop's list and detail.
     let shop_list =
@@ -458,8 +458,8 @@ async fn pay_channel_starts_paying_in_the_create_call() {
     assert_eq!(paid.data()["orders"][0]["status"], "paid");
     assert!(paid.data().get("payments").is_none(), "nothing left to pay");
     for (pay_channel, order_type, field) in [
-        ("wxpay", "standard", "pay_channel"),
         ("points", "standard", "pay_channel"),
+        ("wxpay", "points", "pay_channel"),
         ("alipay", "points", "pay_channel"),
         ("cash", "standard", "pay_channel"),
     ] {

@@ -57,8 +57,9 @@ async fn every_route_makes_the_fewest_round_trips() {
             Method::POST,
             format!("/api/v1/orders/{open_no}/payments"),
             Some(&buyer),
+            // The first start with a provider is written on the order before the provider is asked.
             Some(json!({"channel": "alipay"})),
-            &["GetItem"],
+            &["GetItem", "PutItem"],
         ),
         ("get-sku", Method::GET, "/api/v1/skus/tea".into(), None, None, &["GetItem"]),
         ("get-seller-sku", Method::GET, "/api/v1/seller/skus/tea".into(), Some(&seller), None, &["GetItem"]),

@@ -107,7 +107,7 @@ async fn starting_a_payment_and_recording_the_notification() {
     record_notification(app, right.as_bytes()).await.expect("a repeat is acknowledged");
     let paid = app.store.get_order("alice", &no).await.unwrap().unwrap();
     assert_eq!(paid.status, OrderStatus::Paid);
-    assert_eq!(paid.version, 2, "paid exactly once");
+    assert_eq!(paid.version, 3, "the start recorded, then paid exactly once");
     let tampered = right.replace("T-1", "T-2");
     assert!(matches!(record_notification(app, tampered.as_bytes()).await, Err(ApiError::SignatureInvalid { .. })));
 

@@ -2,13 +2,14 @@
 //! shop, and every function on 127.0.0.1:3000. Ctrl-C stops all of it.
 
 use orders_dev::local_db::{self, LocalDynamo};
-use orders_dev::{alipay_gateway, alipay_keys};
+use orders_dev::{alipay_gateway, alipay_keys, wxpay_gateway, wxpay_keys};
 use orders_dev::{auth, data_dir, seed, server, template, template_path};
 use orders_shared::adapters::alipay::{gateway_from_env, AlipayConfig};
 use orders_shared::adapters::config::Config;
 use orders_shared::adapters::http::cursor::CursorKey;
 use orders_shared::adapters::runtime::init_tracing;
 use orders_shared::adapters::secrets::Secret;
+use orders_shared::adapters::wxpay::{ApiV3Key, WxpayConfig};
 use orders_shared::app::after_sales::{retry_refund_payouts, run_timers};
 use orders_shared::app::sweep::{auto_confirm_receipts, close_expired_orders};
 use orders_shared::domain::time::Timestamp;
@@ -129,6 +130,77 @@ async fn run() -> Result<(), String> {
     }
     lambda_env
         .push(("ALIPAY_NOTIFY_URL".to_string(), format!("http://127.0.0.1:{port}/api/v1/payments/alipay/notify")));
+    let mut wxpay_stand_in = None;
+    match WxpayConfig::from_env()? {
+        Some(wxpay) => {
+            for name in [
+                "WXPAY_APP_ID",
+                "WXPAY_MCH_ID",
+                "WXPAY_MCH_SERIAL_NO",
+                "WXPAY_MCH_PRIVATE_KEY_PEM",
+                "WXPAY_APIV3_KEY",
+                "WXPAY_PUBLIC_KEY_PEM",
+                "WXPAY_PUBLIC_KEY_ID",
+                "WXPAY_SECRET_ARN",
+                "WXPAY_NOTIFY_URL",
+                "WXPAY_REFUND_NOTIFY_URL",
+                "WXPAY_GATEWAY_URL",
+                "WXPAY_TIMEOUT_MS",
+            ] {
+                if let Ok(value) = std::env::var(name) {
+                    lambda_env.push((name.to_string(), one_line(&value)));
+                }
+            }
+            app = app.with_wxpay(wxpay);
+        }
+        None => {
+            let dir = data.join("wxpay");
+            let mch_key = wxpay_keys::merchant_key(&dir)?;
+            let mch_public = mch_key.verifying_key()?;
+            let mch_key_pem = mch_key.to_pem()?;
+            let wxpay_key = wxpay_keys::stand_in_wxpay_key()?;
+            let wxpay_public = wxpay_key.verifying_key()?;
+            let notify_url = format!("http://127.0.0.1:{port}/api/v1/payments/wxpay/notify");
+            let configured = env_or("WXPAY_GATEWAY_URL", "");
+            let url = if configured.is_empty() {
+                // Payments and refunds go to the stand-in gateway this server runs.
+                wxpay_stand_in = Some(wxpay_gateway::StandInKeys {
+                    mch_id: wxpay_keys::DEV_MCH_ID.into(),
+                    mch_serial_no: wxpay_keys::DEV_MCH_SERIAL_NO.into(),
+                    merchant_public_key: mch_public,
+                    wxpay_key: wxpay_keys::stand_in_wxpay_key()?,
+                    wxpay_key_id: wxpay_keys::DEV_PUBLIC_KEY_ID.into(),
+                    apiv3_key: ApiV3Key::from_text(wxpay_keys::DEV_APIV3_KEY)?,
+                });
+                format!("http://127.0.0.1:{port}{}", wxpay_gateway::PREFIX)
+            } else {
+                configured
+            };
+            let timeout = std::time::Duration::from_secs(10);
+            app = app.with_wxpay(
+                wxpay_keys::config(mch_key, &wxpay_key, Some(notify_url.clone()))?.with_gateway(url.clone(), timeout),
+            );
+            for (name, value) in [
+                ("WXPAY_APP_ID", wxpay_keys::DEV_APP_ID.to_string()),
+                ("WXPAY_MCH_ID", wxpay_keys::DEV_MCH_ID.to_string()),
+                ("WXPAY_MCH_SERIAL_NO", wxpay_keys::DEV_MCH_SERIAL_NO.to_string()),
+                ("WXPAY_MCH_PRIVATE_KEY_PEM", one_line(&mch_key_pem)),
+                ("WXPAY_APIV3_KEY", wxpay_keys::DEV_APIV3_KEY.to_string()),
+                ("WXPAY_PUBLIC_KEY_PEM", one_line(&wxpay_public.to_pem())),
+                ("WXPAY_PUBLIC_KEY_ID", wxpay_keys::DEV_PUBLIC_KEY_ID.to_string()),
+                ("WXPAY_NOTIFY_URL", notify_url),
+                ("WXPAY_GATEWAY_URL", url),
+            ] {
+                lambda_env.push((name.to_string(), value));
+            }
+            eprintln!(
+                "WeChat Pay: WXPAY_MCH_ID is unset, so the merchant key is in {} (mchid {}); sign a test notification with\n  \
+                 cargo run -q -p orders-dev --bin sign-wxpay-notify -- <order_no> <amount in fen>",
+                dir.display(),
+                wxpay_keys::DEV_MCH_ID
+            );
+        }
+    }
     write_lambda_env(&data.join("lambda.env"), &lambda_env)?;
     let added = seed::seed_demo_shop(&app.store).await.map_err(|error| format!("seeding failed: {error}"))?;
     let demo = seed::seed_demo_orders(&app).await.map_err(|error| format!("seeding failed: {error}"))?;
@@ -168,6 +240,20 @@ async fn run() -> Result<(), String> {
             alipay_gateway::StandInGateway::new(app.clone(), app_public, alipay_key).router()
         }
         None => axum::Router::new(),
+    };
+    let extra = match wxpay_stand_in {
+        Some(keys) => {
+            println!(
+                "WeChat Pay goes to the stand-in gateway at $API{0}: the buyer pays with POST $API{0}/buyer-pays/<order_no>,",
+                wxpay_gateway::PREFIX
+            );
+            println!(
+                "a PROCESSING refund completes with POST $API{0}/refunds/<refund_id>/complete (add ?notify=false to lose the notification).",
+                wxpay_gateway::PREFIX
+            );
+            extra.merge(wxpay_gateway::StandInWxpay::new(keys).router())
+        }
+        None => extra,
     };
     let state = server::DevState::new(app, secret);
     let shutdown = async {

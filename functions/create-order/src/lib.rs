@@ -29,11 +29,11 @@ async fn create(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError>
         place_and_start(&app, buyer_id, &checkout, key.as_ref(), pay_channel, origin.as_deref()).await?;
     match placed {
         Placed::Created(orders) => {
-            let view = CreatedOrdersView::new(&orders, now).with_payments(&orders, &payments);
+            let view = CreatedOrdersView::new(&orders, now).with_payments(&payments);
             Ok(Reply::created(view)?.about(order_nos(&orders)))
         }
         Placed::Replayed(orders) => {
-            let view = CreatedOrdersView::new(&orders, now).with_payments(&orders, &payments);
+            let view = CreatedOrdersView::new(&orders, now).with_payments(&payments);
             Ok(Reply::created(view)?.about(order_nos(&orders)).header("idempotent-replayed", "true"))
         }
     }

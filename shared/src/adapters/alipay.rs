@@ -6,6 +6,7 @@ use crate::adapters::outbound::{post_form, CallError};
 use crate::adapters::secrets::Secret;
 use crate::domain::money::Money;
 use crate::domain::order::Order;
+use crate::domain::payment::{TradeFacts, TradeStatus};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, Rejection};
 use serde::Deserialize;
@@ -168,6 +169,12 @@ fn alipay_time(at: Timestamp) -> String {
     format!("{} {}", &beijing[..10], &beijing[11..19])
 }
 
+/// An Alipay `yyyy-MM-dd HH:mm:ss` (Beijing time), if it is one.
+pub fn parse_alipay_time(text: &str) -> Option<Timestamp> {
+    let (date, time) = text.split_once(' ')?;
+    Timestamp::parse(&format!("{date}T{time}+08:00")).ok()
+}
+
 /// The signed `order_string` for `alipay.trade.app.pay` (the Alipay app SDK's input).
 pub fn app_pay_order_string(
     config: &AlipayConfig,
@@ -209,12 +216,26 @@ pub struct Notification {
     pub trade_no: String,
     pub total_amount: Money,
     pub trade_status: String,
+    /// `gmt_payment`: when the buyer paid, if Alipay says.
+    pub paid_at: Option<Timestamp>,
 }
 
 impl Notification {
     /// `TRADE_SUCCESS` and `TRADE_FINISHED` mean the money arrived.
     pub fn is_paid(&self) -> bool {
         matches!(self.trade_status.as_str(), "TRADE_SUCCESS" | "TRADE_FINISHED")
+    }
+
+    /// What it says about the order's trade.
+    pub fn facts(&self) -> TradeFacts {
+        let status = match self.trade_status.as_str() {
+            "TRADE_SUCCESS" | "TRADE_FINISHED" => {
+                TradeStatus::Paid { trade_no: self.trade_no.clone(), amount: self.total_amount, paid_at: self.paid_at }
+            }
+            "TRADE_CLOSED" => TradeStatus::Closed,
+            _ => TradeStatus::NotPaid,
+        };
+        TradeFacts { out_trade_no: self.out_trade_no.clone(), status }
     }
 }
 
@@ -247,6 +268,7 @@ pub fn verify_notification(config: &AlipayConfig, key: &VerifyingKey, body: &[u8
         total_amount: Money::parse(&field("total_amount")?)
             .map_err(|_| refuse(Rejection::Malformed, "total_amount is not an amount"))?,
         trade_status: field("trade_status")?,
+        paid_at: params.get("gmt_payment").and_then(|time| parse_alipay_time(time)),
     })
 }
 
@@ -310,17 +332,6 @@ pub enum RefundAnswer {
     Unknown(String),
 }
 
-/// The answer envelope: the response value kept as its exact text, for the signature.
-#[derive(Deserialize)]
-struct Envelope<'a> {
-    #[serde(borrow, default)]
-    alipay_trade_refund_response: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    error_response: Option<&'a RawValue>,
-    #[serde(default)]
-    sign: Option<String>,
-}
-
 #[derive(Deserialize)]
 struct ResponseFields {
     code: String,
@@ -330,44 +341,121 @@ struct ResponseFields {
     sub_code: Option<String>,
     #[serde(default)]
     sub_msg: Option<String>,
-    #[serde(default)]
-    refund_fee: Option<String>,
-    #[serde(default)]
-    fund_change: Option<String>,
 }
 
-/// Reads a refund answer as Alipay's SDKs do: the RSA2 `sign` must verify over the exact text of
-/// the `alipay_trade_refund_response` value (or `error_response`) with Alipay's public key;
-/// an answer that does not verify is never trusted (its outcome stays unknown).
-pub fn read_refund_answer(key: &VerifyingKey, status: u16, body: &[u8]) -> RefundAnswer {
+/// Reads an open API answer as Alipay's SDKs do: the RSA2 `sign` must verify over the exact text
+/// of the `<method>_response` value (or `error_response`) with Alipay's public key. Ok: the
+/// verified response (its `code` read); Err: why the answer is not trusted (its outcome unknown).
+fn read_answer(
+    key: &VerifyingKey,
+    method: &str,
+    status: u16,
+    body: &[u8],
+) -> Result<(ResponseFields, serde_json::Value), String> {
     if status >= 500 {
-        return RefundAnswer::Unknown(format!("gateway answered HTTP {status}"));
+        return Err(format!("gateway answered HTTP {status}"));
     }
-    let Ok(envelope) = serde_json::from_slice::<Envelope>(body) else {
-        return RefundAnswer::Unknown(format!("gateway answered HTTP {status} without a JSON answer"));
+    // Every value kept as its exact text, for the signature.
+    let Ok(values) = serde_json::from_slice::<BTreeMap<String, &RawValue>>(body) else {
+        return Err(format!("gateway answered HTTP {status} without a JSON answer"));
     };
-    let Some(response) = envelope.alipay_trade_refund_response.or(envelope.error_response) else {
-        return RefundAnswer::Unknown("the answer has no alipay_trade_refund_response".into());
+    let response_key = format!("{}_response", method.replace('.', "_"));
+    let Some(response) = values.get(&response_key).or_else(|| values.get("error_response")) else {
+        return Err(format!("the answer has no {response_key}"));
     };
-    let Some(sign) = envelope.sign else {
-        return RefundAnswer::Unknown("the answer is not signed".into());
+    let Some(sign) = values.get("sign").and_then(|sign| serde_json::from_str::<String>(sign.get()).ok()) else {
+        return Err("the answer is not signed".into());
     };
     if !key.verify_base64(response.get().as_bytes(), &sign) {
-        return RefundAnswer::Unknown("the answer's signature does not verify".into());
+        return Err("the answer's signature does not verify".into());
     }
-    let Ok(fields) = serde_json::from_str::<ResponseFields>(response.get()) else {
-        return RefundAnswer::Unknown("the answer's fields do not read".into());
+    let fields =
+        serde_json::from_str::<ResponseFields>(response.get()).map_err(|_| "the answer's fields do not read")?;
+    let value = serde_json::from_str(response.get()).map_err(|_| "the answer's fields do not read")?;
+    Ok((fields, value))
+}
+
+impl ResponseFields {
+    fn sub_code(&self) -> &str {
+        self.sub_code.as_deref().unwrap_or_default()
+    }
+
+    fn detail(&self) -> String {
+        format!("{} {}: {}", self.code, self.sub_code(), self.sub_msg.as_deref().unwrap_or(&self.msg))
+    }
+}
+
+/// Reads a refund answer (see `read_answer`); an answer that does not verify is never trusted.
+pub fn read_refund_answer(key: &VerifyingKey, status: u16, body: &[u8]) -> RefundAnswer {
+    let (fields, value) = match read_answer(key, "alipay.trade.refund", status, body) {
+        Ok(read) => read,
+        Err(why) => return RefundAnswer::Unknown(why),
     };
-    let sub_code = fields.sub_code.unwrap_or_default();
-    let detail = format!("{} {}: {}", fields.code, sub_code, fields.sub_msg.as_deref().unwrap_or(&fields.msg));
-    match (fields.code.as_str(), sub_code.as_str()) {
+    let text = |name: &str| value.get(name).and_then(serde_json::Value::as_str);
+    match (fields.code.as_str(), fields.sub_code()) {
         ("10000", _) => RefundAnswer::Refunded {
-            refund_fee: fields.refund_fee.as_deref().and_then(|fee| Money::parse(fee).ok()),
-            fund_change: fields.fund_change.as_deref() == Some("Y"),
+            refund_fee: text("refund_fee").and_then(|fee| Money::parse(fee).ok()),
+            fund_change: text("fund_change") == Some("Y"),
         },
         // Busy or failing inside Alipay: the refund may or may not have happened.
-        ("20000", _) | (_, "ACQ.SYSTEM_ERROR") => RefundAnswer::Unknown(detail),
-        _ => RefundAnswer::Refused(detail),
+        ("20000", _) | (_, "ACQ.SYSTEM_ERROR") => RefundAnswer::Unknown(fields.detail()),
+        _ => RefundAnswer::Refused(fields.detail()),
+    }
+}
+
+/// Signs, sends and reads one open API call: the verified response, or why its outcome is unknown.
+async fn open_api(
+    config: &AlipayConfig,
+    method: &str,
+    biz: &serde_json::Value,
+    now: Timestamp,
+) -> Result<Result<(ResponseFields, serde_json::Value), String>, ApiError> {
+    let form = signed_call(config, config.signing_key().await?, method, biz, now)?;
+    let verifying_key = config.verifying_key().await?;
+    Ok(match post_form(&config.gateway_url, form, config.timeout).await {
+        Ok((status, body)) => read_answer(verifying_key, method, status, &body),
+        Err(CallError::Timeout) => Err(format!("no answer within {} ms", config.timeout.as_millis())),
+        Err(CallError::Transport(why)) => Err(format!("gateway unreachable: {why}")),
+    })
+}
+
+/// `alipay.trade.query`: what Alipay knows of the order's trade (`ACQ.TRADE_NOT_EXIST`: the
+/// buyer never opened it). An unknown outcome is 503.
+pub async fn query(config: &AlipayConfig, out_trade_no: &str, now: Timestamp) -> Result<TradeFacts, ApiError> {
+    let biz = serde_json::json!({"out_trade_no": out_trade_no});
+    let (fields, value) = open_api(config, "alipay.trade.query", &biz, now)
+        .await?
+        .map_err(|why| ApiError::Unavailable(format!("alipay.trade.query: {why}")))?;
+    let text = |name: &str| value.get(name).and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+    let status = match (fields.code.as_str(), fields.sub_code()) {
+        ("10000", _) => match text("trade_status").as_str() {
+            "TRADE_SUCCESS" | "TRADE_FINISHED" => TradeStatus::Paid {
+                trade_no: text("trade_no"),
+                paid_at: parse_alipay_time(&text("send_pay_date")),
+                amount: Money::parse(&text("total_amount"))
+                    .map_err(|_| ApiError::Unavailable("alipay.trade.query: total_amount is not an amount".into()))?,
+            },
+            "TRADE_CLOSED" => TradeStatus::Closed,
+            _ => TradeStatus::NotPaid,
+        },
+        (_, "ACQ.TRADE_NOT_EXIST") => TradeStatus::NotPaid,
+        _ => return Err(ApiError::Unavailable(format!("alipay.trade.query: {}", fields.detail()))),
+    };
+    Ok(TradeFacts { out_trade_no: out_trade_no.to_string(), status })
+}
+
+/// `alipay.trade.close`: the trade can no longer be paid. One that was paid meanwhile is reported
+/// as such (from a query), so the caller settles it; one that never existed is as good as closed
+/// (the order string carried `time_expire`).
+pub async fn close(config: &AlipayConfig, out_trade_no: &str, now: Timestamp) -> Result<TradeStatus, ApiError> {
+    let biz = serde_json::json!({"out_trade_no": out_trade_no});
+    let (fields, _) = open_api(config, "alipay.trade.close", &biz, now)
+        .await?
+        .map_err(|why| ApiError::Unavailable(format!("alipay.trade.close: {why}")))?;
+    match (fields.code.as_str(), fields.sub_code()) {
+        ("10000", _) | (_, "ACQ.TRADE_NOT_EXIST") => Ok(TradeStatus::Closed),
+        (_, "ACQ.TRADE_STATUS_ERROR") => Ok(query(config, out_trade_no, now).await?.status),
+        _ => Err(ApiError::Unavailable(format!("alipay.trade.close: {}", fields.detail()))),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The outside world: HTTP, DynamoDB, Alipay, configuration, the Lambda runtime.
+//! The outside world: HTTP, DynamoDB, Alipay, WeChat Pay, configuration, the Lambda runtime.
 
 pub mod alipay;
 pub mod config;
@@ -10,3 +10,4 @@ pub mod runtime;
 pub mod secrets;
 pub mod store;
 pub mod tls;
+pub mod wxpay;

@@ -46,19 +46,44 @@ impl std::fmt::Display for CallError {
     }
 }
 
-/// POSTs a form (`application/x-www-form-urlencoded; charset=utf-8`) and reads the whole answer:
-/// (status, body), within `timeout`.
-pub async fn post_form(url: &str, form: String, timeout: Duration) -> Result<(u16, Bytes), CallError> {
+/// A gateway's whole answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: lambda_http::http::HeaderMap,
+    pub body: Bytes,
+}
+
+/// Sends `method url` with `headers` and `body` and reads the whole answer within `timeout`.
+pub async fn send(
+    method: &str,
+    url: &str,
+    headers: &[(&str, String)],
+    body: Vec<u8>,
+    timeout: Duration,
+) -> Result<Answer, CallError> {
     let client = client().map_err(CallError::Transport)?;
-    let request = lambda_http::http::Request::post(url)
-        .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
-        .body(Full::new(Bytes::from(form)))
+    let mut request = lambda_http::http::Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    let request = request
+        .body(Full::new(Bytes::from(body)))
         .map_err(|error| CallError::Transport(format!("bad request to {url}: {error}")))?;
     let call = async {
         let answer = client.request(request).await.map_err(|error| CallError::Transport(format!("{error}")))?;
         let status = answer.status().as_u16();
+        let headers = answer.headers().clone();
         let body = answer.into_body().collect().await.map_err(|error| CallError::Transport(format!("{error}")))?;
-        Ok((status, body.to_bytes()))
+        Ok(Answer { status, headers, body: body.to_bytes() })
     };
     tokio::time::timeout(timeout, call).await.map_err(|_| CallError::Timeout)?
+}
+
+/// POSTs a form (`application/x-www-form-urlencoded; charset=utf-8`) and reads the whole answer:
+/// (status, body), within `timeout`.
+pub async fn post_form(url: &str, form: String, timeout: Duration) -> Result<(u16, Bytes), CallError> {
+    let content_type = [("content-type", "application/x-www-form-urlencoded; charset=utf-8".to_string())];
+    let answer = send("POST", url, &content_type, form.into_bytes(), timeout).await?;
+    Ok((answer.status, answer.body))
 }

@@ -8,6 +8,7 @@ use crate::adapters::alipay::AlipayConfig;
 use crate::adapters::config::Config;
 use crate::adapters::metrics::{self, CountRetries};
 use crate::adapters::tls;
+use crate::adapters::wxpay::WxpayConfig;
 use crate::app::App;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::retry::RetryConfig;
@@ -25,6 +26,9 @@ impl App {
         let mut app = App::new(dynamodb_client().await?, config);
         if let Some(alipay) = AlipayConfig::from_env()? {
             app = app.with_alipay(alipay);
+        }
+        if let Some(wxpay) = WxpayConfig::from_env()? {
+            app = app.with_wxpay(wxpay);
         }
         Ok(app)
     }

@@ -4,17 +4,20 @@
 //! (`refunding`), then the provider is called, and its answer is recorded; an unknown outcome is
 //! retried by `retry-refund-payouts` with the same request number.
 
-use crate::adapters::alipay::{self, RefundAnswer, RefundCall};
 use crate::adapters::metrics;
 use crate::app::orders::{buyer_order, transition, transition_from};
+use crate::app::provider::{PaymentProvider, PayoutRequest};
 use crate::app::App;
 use crate::domain::address::Address;
-use crate::domain::order::{Deadline, LatePayment, Order, PayoutStatus, RefundKind, RefundState, ReturnShipment};
+use crate::domain::order::{
+    Deadline, LatePayment, Order, Payout, PayoutStatus, Refund, RefundKind, RefundState, ReturnShipment,
+};
+use crate::domain::order_no;
 use crate::domain::party::Actor;
-use crate::domain::payment::PaymentChannel;
+use crate::domain::payment::{PaymentChannel, RefundStatus};
 use crate::domain::state::{Action, PayoutOutcome, RefundApplication};
 use crate::domain::time::Timestamp;
-use crate::error::ApiError;
+use crate::error::{ApiError, Rejection};
 use serde::Serialize;
 
 /// `POST /orders/{id}/refund`.
@@ -100,59 +103,67 @@ pub async fn buyer_case(app: &App, buyer_id: &str, order_no: &str) -> Result<Ord
     buyer_order(app, buyer_id, order_no).await
 }
 
-/// Calls the provider for the order's pending payout, if it has one, and records the answer.
-/// Returns the order as it is afterwards. Safe to run twice at once: the provider pays one
-/// request number once, and only the first answer recorded moves the order.
+/// Calls the provider for the order's payout in flight, if it has one, and records the answer:
+/// a pending payout is (re)sent under its request number, one the provider is still paying
+/// (`processing`) is asked about. Returns the order as it is afterwards. Safe to run twice at
+/// once: the provider pays one request number once, and only the first answer recorded moves
+/// the order.
 pub async fn pay_out(app: &App, order: Order) -> Result<Order, ApiError> {
     let Some(case) = order.refund.as_ref().filter(|case| case.state == RefundState::Refunding) else {
         return Ok(order);
     };
-    let Some(payout) = case.payout.as_ref().filter(|payout| payout.status == PayoutStatus::Pending) else {
+    let in_flight = |payout: &&Payout| matches!(payout.status, PayoutStatus::Pending | PayoutStatus::Processing);
+    let Some(payout) = case.payout.as_ref().filter(in_flight) else {
         return Ok(order);
     };
-    let now = Timestamp::now();
-    let policy = app.config.after_sales;
-    let outcome = match payout.channel {
-        PaymentChannel::Alipay => {
-            let trade_no = match case.kind {
-                RefundKind::LatePayment => order
-                    .late_payments
-                    .iter()
-                    .find(|late| case.refund_id.ends_with(&format!("-late-{}", late.trade_no)))
-                    .map(|late| late.trade_no.as_str()),
-                _ => order.payment.as_ref().map(|payment| payment.trade_no.as_str()),
-            };
-            let call = RefundCall {
-                out_trade_no: &order.order_no,
-                trade_no,
-                refund_amount: case.amount,
-                out_request_no: &payout.out_request_no,
-                refund_reason: &case.reason,
-            };
-            let answer = match app.alipay() {
-                Ok(config) => alipay::refund(config, &call, now).await,
-                Err(error) => Err(error),
-            };
-            match answer {
-                Ok(RefundAnswer::Refunded { .. }) => PayoutOutcome::Paid,
-                Ok(RefundAnswer::Refused(why)) => PayoutOutcome::Refused(why),
-                Ok(RefundAnswer::Unknown(why)) => {
-                    PayoutOutcome::Unknown { error: why, retry_at: policy.payout_retry_at(now, payout.attempts + 1) }
-                }
-                // Our own fault (keys, configuration): nothing was sent; try again later.
-                Err(error) => PayoutOutcome::Unknown {
-                    error: error.to_string(),
-                    retry_at: policy.payout_retry_at(now, payout.attempts + 1),
-                },
-            }
-        }
+    if payout.channel == PaymentChannel::Points {
         // Points go back in the approving transaction; nothing is pending for them.
-        PaymentChannel::Points => return Ok(order),
+        return Ok(order);
+    }
+    let now = Timestamp::now();
+    let late = match case.kind {
+        RefundKind::LatePayment => {
+            order.late_payments.iter().find(|late| case.refund_id.ends_with(&format!("-late-{}", late.trade_no)))
+        }
+        _ => None,
+    };
+    let request = PayoutRequest {
+        out_trade_no: &order.order_no,
+        trade_no: match late {
+            Some(late) => Some(late.trade_no.as_str()),
+            None => order.payment.as_ref().map(|payment| payment.trade_no.as_str()),
+        },
+        out_request_no: &payout.out_request_no,
+        amount: case.amount,
+        trade_total: late.map_or(order.amounts.paid, |late| late.amount),
+        reason: &case.reason,
+    };
+    let answer = match app.provider(payout.channel) {
+        Ok(provider) if payout.status == PayoutStatus::Processing => provider.query_refund(&request, now).await,
+        Ok(provider) => provider.refund(&request, None, now).await,
+        Err(error) => Err(error),
+    };
+    let retry_at = app.config.after_sales.payout_retry_at(now, payout.attempts + 1);
+    let outcome = match answer {
+        Ok(RefundStatus::Refunded) => PayoutOutcome::Paid,
+        Ok(RefundStatus::Processing) => PayoutOutcome::Processing { retry_at },
+        Ok(RefundStatus::Refused(why)) => PayoutOutcome::Refused(why),
+        Ok(RefundStatus::Unknown(why)) => PayoutOutcome::Unknown { error: why, retry_at },
+        // Our own fault (keys, configuration): nothing was sent; try again later.
+        Err(error) => PayoutOutcome::Unknown { error: error.to_string(), retry_at },
     };
     if let PayoutOutcome::Refused(why) | PayoutOutcome::Unknown { error: why, .. } = &outcome {
         tracing::warn!(order_no = %order.order_no, out_request_no = %payout.out_request_no, "payout not done: {why}");
     }
-    let paid = (outcome == PayoutOutcome::Paid).then_some((payout.channel, case.amount));
+    record_payout(app, order, outcome).await
+}
+
+/// Records a payout's outcome; the refunded metric counts it once.
+async fn record_payout(app: &App, order: Order, outcome: PayoutOutcome) -> Result<Order, ApiError> {
+    let paid = match (&outcome, order.refund.as_ref()) {
+        (PayoutOutcome::Paid, Some(case)) => case.payout.as_ref().map(|payout| (payout.channel, case.amount)),
+        _ => None,
+    };
     let order_no = order.order_no.clone();
     match transition_from(app, Actor::PaymentProvider, &order_no, Some(order), Action::RecordPayout(outcome)).await {
         Ok(order) => {
@@ -167,6 +178,43 @@ pub async fn pay_out(app: &App, order: Order) -> Result<Order, ApiError> {
         }
         Err(error) => Err(error),
     }
+}
+
+/// A provider's verified refund notification (WeChat Pay's `REFUND.*`): settles the payout in
+/// flight with that request number; a repeat of one already settled is acknowledged.
+pub async fn settle_refund_notice(
+    app: &App,
+    out_trade_no: &str,
+    out_request_no: &str,
+    status: RefundStatus,
+) -> Result<(), ApiError> {
+    let unknown =
+        || ApiError::rejected(Rejection::UnknownOrder, format!("no refund {out_request_no} of {out_trade_no}"));
+    if !order_no::is_valid(out_trade_no) {
+        return Err(unknown());
+    }
+    let order = app.store.order_by_no(out_trade_no).await?.ok_or_else(unknown)?;
+    let payout_of = |case: &Refund| case.payout.clone().filter(|payout| payout.out_request_no == out_request_no);
+    let open = order.refund.as_ref().and_then(payout_of);
+    let earlier = order.refunds.iter().find_map(payout_of);
+    let payout = match (open, earlier) {
+        (Some(payout), _) | (None, Some(payout)) => payout,
+        (None, None) => return Err(unknown()),
+    };
+    if !matches!(payout.status, PayoutStatus::Pending | PayoutStatus::Processing) {
+        return Ok(());
+    }
+    let retry_at = app.config.after_sales.payout_retry_at(Timestamp::now(), payout.attempts + 1);
+    let outcome = match status {
+        RefundStatus::Refunded => PayoutOutcome::Paid,
+        RefundStatus::Refused(why) => PayoutOutcome::Refused(why),
+        // Still paying, or nothing said: the retry schedule asks later.
+        RefundStatus::Processing | RefundStatus::Unknown(_) if payout.status == PayoutStatus::Processing => {
+            return Ok(())
+        }
+        RefundStatus::Processing | RefundStatus::Unknown(_) => PayoutOutcome::Processing { retry_at },
+    };
+    record_payout(app, order, outcome).await.map(|_| ())
 }
 
 /// A late payment is paid back through its own case; called when it is recorded.

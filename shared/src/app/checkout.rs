@@ -162,8 +162,10 @@ pub async fn quote(app: &App, buyer_id: &str, checkout: &Checkout) -> Result<Vec
 }
 
 /// Placing a checkout and, with `pay_channel` (seed 004's `pay_type`), starting its payment in
-/// the same call: each Alipay order's signed order string (one trade per shop's order: Alipay's
-/// `out_trade_no` is the order number); a points order is paid as it is placed.
+/// the same call: each order of the checkout (one per shop) is its own trade at the provider,
+/// `out_trade_no` being the order number, so that each shop's order is paid, refunded and
+/// closed on its own; a points order is paid as it is placed. The orders answered are as they
+/// are after their payment started.
 pub async fn place_and_start(
     app: &App,
     buyer_id: &str,
@@ -171,29 +173,36 @@ pub async fn place_and_start(
     key: Option<&IdempotencyKey>,
     pay_channel: Option<PaymentChannel>,
     origin: Option<&str>,
-) -> Result<(Placed, Vec<(String, String)>), ApiError> {
+) -> Result<(Placed, Vec<payment::Started>), ApiError> {
     match (pay_channel, checkout.order_type) {
         (Some(PaymentChannel::Points), OrderType::Standard) => {
             return Err(ApiError::invalid("pay_channel", "points pays points orders: send order_type points"))
         }
-        (Some(PaymentChannel::Alipay), OrderType::Points) => {
+        (Some(PaymentChannel::Alipay | PaymentChannel::Wxpay), OrderType::Points) => {
             return Err(ApiError::invalid("pay_channel", "a points order is paid in points"))
         }
         _ => {}
     }
-    let placed = place(app, buyer_id, checkout, key).await?;
-    let mut order_strings = Vec::new();
-    if pay_channel == Some(PaymentChannel::Alipay) {
-        let now = Timestamp::now();
-        let orders = match &placed {
+    // A missing provider is found before anything is written.
+    if let Some(channel) = pay_channel {
+        app.provider(channel)?;
+    }
+    let mut placed = place(app, buyer_id, checkout, key).await?;
+    let mut started = Vec::new();
+    if let Some(channel @ (PaymentChannel::Alipay | PaymentChannel::Wxpay)) = pay_channel {
+        let orders = match &mut placed {
             Placed::Created(orders) | Placed::Replayed(orders) => orders,
         };
-        for order in orders.iter().filter(|order| order.payment.is_none()) {
-            let order_string = payment::alipay_order_string(app, order, origin, now).await?;
-            order_strings.push((order.order_no.clone(), order_string));
+        for order in orders.iter_mut().filter(|order| order.payment.is_none()) {
+            let start = payment::start_order(app, buyer_id, order.clone(), channel, origin).await?;
+            if let payment::Started::Alipay { order: after, .. } | payment::Started::Wxpay { order: after, .. } = &start
+            {
+                *order = after.clone();
+            }
+            started.push(start);
         }
     }
-    Ok((placed, order_strings))
+    Ok((placed, started))
 }
 
 async fn place_orders(

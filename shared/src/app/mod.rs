@@ -13,11 +13,13 @@ pub mod members;
 pub mod orders;
 pub mod payment;
 pub mod points;
+pub mod provider;
 pub mod sweep;
 
 use crate::adapters::alipay::AlipayConfig;
 use crate::adapters::config::Config;
 use crate::adapters::store::Store;
+use crate::adapters::wxpay::WxpayConfig;
 use crate::error::ApiError;
 use std::sync::Arc;
 
@@ -28,16 +30,33 @@ pub struct App {
     pub config: Arc<Config>,
     /// Alipay merchant settings, where configured.
     pub alipay: Option<Arc<AlipayConfig>>,
+    /// WeChat Pay merchant settings, where configured.
+    pub wxpay: Option<Arc<WxpayConfig>>,
 }
 
 impl App {
     pub fn new(client: aws_sdk_dynamodb::Client, config: Config) -> App {
-        App { store: Store::new(client, config.table_name.clone()), config: Arc::new(config), alipay: None }
+        App {
+            store: Store::new(client, config.table_name.clone()),
+            config: Arc::new(config),
+            alipay: None,
+            wxpay: None,
+        }
     }
 
     pub fn with_alipay(mut self, alipay: AlipayConfig) -> App {
         self.alipay = Some(Arc::new(alipay));
         self
+    }
+
+    pub fn with_wxpay(mut self, wxpay: WxpayConfig) -> App {
+        self.wxpay = Some(Arc::new(wxpay));
+        self
+    }
+
+    /// The WeChat Pay settings, or a 500 that says what is missing.
+    pub fn wxpay(&self) -> Result<&WxpayConfig, ApiError> {
+        self.wxpay.as_deref().ok_or_else(|| ApiError::Internal("WXPAY_MCH_ID and its keys are not configured".into()))
     }
 
     /// The Alipay settings, or a 500 that says what is missing.

@@ -1,21 +1,24 @@
-//! Paying an order: starting a payment (Alipay's signed order string, or the settled state of a
-//! points order) and recording Alipay's verified notification exactly once.
+//! Paying an order through the payment layer (`provider.rs`): starting a payment (the start is
+//! written on the order before the provider is called, so the schedules know whom to ask),
+//! recording a provider's verified word exactly once (a notification, or a query when the
+//! notification never came), and refunds' notifications.
 
-use crate::adapters::alipay::{app_pay_order_string, verify_notification, Notification};
 use crate::adapters::metrics;
+use crate::adapters::wxpay::AppPayParams;
 use crate::app::after_sales;
 use crate::app::orders::{buyer_order, transition, transition_from};
+use crate::app::provider::{PaymentParams, PaymentProvider};
 use crate::app::App;
 use crate::domain::order::{LatePayment, Order, OrderStatus, OrderType, Payment};
 use crate::domain::order_no;
 use crate::domain::party::Actor;
-use crate::domain::payment::PaymentChannel;
+use crate::domain::payment::{Notice, PaymentChannel, TradeFacts, TradeStatus};
 use crate::domain::state::{is_expired, late_case_exists, Action};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, Rejection};
+use lambda_http::http::HeaderMap;
 
-/// Where this API receives Alipay's notifications.
-pub const ALIPAY_NOTIFY_PATH: &str = "/api/v1/payments/alipay/notify";
+pub use crate::app::provider::ALIPAY_NOTIFY_PATH;
 
 /// What starting a payment gives the buyer's app.
 #[derive(Debug)]
@@ -24,10 +27,12 @@ pub enum Started {
     AlreadySettled(Order),
     /// The RSA2-signed string the Alipay app SDK takes.
     Alipay { order: Order, order_string: String },
+    /// The parameters the WeChat app SDK takes.
+    Wxpay { order: Order, params: AppPayParams },
 }
 
 /// Starts paying one of the buyer's orders. `origin` (`https://host`) is where this API was
-/// called, for the notify URL when `ALIPAY_NOTIFY_URL` is not set.
+/// called, for notify URLs that are not configured.
 pub async fn start(
     app: &App,
     buyer_id: &str,
@@ -35,7 +40,6 @@ pub async fn start(
     channel: PaymentChannel,
     origin: Option<&str>,
 ) -> Result<Started, ApiError> {
-    let now = Timestamp::now();
     let stored = buyer_order(app, buyer_id, order_no).await?;
     match channel {
         PaymentChannel::Points if stored.order_type == OrderType::Points => Ok(Started::AlreadySettled(stored)),
@@ -43,118 +47,132 @@ pub async fn start(
             "channel",
             "points pays points orders; use points_to_use when placing a standard order",
         )),
-        PaymentChannel::Alipay => {
-            let order_string = alipay_order_string(app, &stored, origin, now).await?;
-            Ok(Started::Alipay { order: stored, order_string })
-        }
+        PaymentChannel::Alipay | PaymentChannel::Wxpay => start_order(app, buyer_id, stored, channel, origin).await,
     }
 }
 
-/// The signed Alipay order string for an unpaid order within its payment window. `origin`
-/// (`https://host`) is where this API was called, for the notify URL when `ALIPAY_NOTIFY_URL`
-/// is not set.
-pub async fn alipay_order_string(
+/// Starts paying an unpaid order within its window with a money provider: the start is recorded
+/// on the order first (once per provider), then the provider is asked.
+pub async fn start_order(
     app: &App,
-    order: &Order,
+    buyer_id: &str,
+    order: Order,
+    channel: PaymentChannel,
     origin: Option<&str>,
-    now: Timestamp,
-) -> Result<String, ApiError> {
+) -> Result<Started, ApiError> {
+    let now = Timestamp::now();
     if order.status != OrderStatus::PendingPayment {
         return Err(ApiError::StateConflict { action: "pay".into(), from: order.status.as_str().into() });
     }
-    if is_expired(order, now) {
+    if is_expired(&order, now) {
         let from = "pending_payment past its payment deadline".into();
         return Err(ApiError::StateConflict { action: "pay".into(), from });
     }
-    let config = app.alipay()?;
-    let notify_url = match (&config.notify_url, origin) {
-        (Some(url), _) => url.clone(),
-        (None, Some(origin)) => format!("{origin}{ALIPAY_NOTIFY_PATH}"),
-        (None, None) => return Err(ApiError::Internal("no ALIPAY_NOTIFY_URL and no Host header".into())),
+    let provider = app.provider(channel)?;
+    let order = if order.payment_starts.contains(&channel) {
+        order
+    } else {
+        let order_no = order.order_no.clone();
+        transition_from(app, Actor::Buyer(buyer_id), &order_no, Some(order), Action::StartPayment(channel)).await?
     };
-    let key = config.signing_key().await?;
-    app_pay_order_string(config, key, order, &notify_url, now)
+    match provider.start(&order, origin, now).await? {
+        PaymentParams::Alipay { order_string } => Ok(Started::Alipay { order, order_string }),
+        PaymentParams::Wxpay(params) => Ok(Started::Wxpay { order, params }),
+        PaymentParams::Settled => Ok(Started::AlreadySettled(order)),
+    }
 }
 
-fn paid_by(order: &Order, trade_no: &str) -> bool {
-    order
-        .payment
-        .as_ref()
-        .is_some_and(|payment| payment.channel == PaymentChannel::Alipay && payment.trade_no == trade_no)
-}
-
-/// Records Alipay's asynchronous notification (the form body as received). The RSA2 signature,
-/// app id, order and amount are checked; `TRADE_SUCCESS`/`TRADE_FINISHED` moves the order to paid
-/// exactly once however often Alipay repeats it. Money for an order that can no longer take it is
-/// recorded on the order as a late payment, to be paid back. `Ok` means: answer `success`; it
-/// names the order.
+/// Records Alipay's asynchronous notification (the form body as received). `Ok` means: answer
+/// `success`; it names the order.
 pub async fn record_notification(app: &App, form: &[u8]) -> Result<String, ApiError> {
-    let result = record(app, form).await;
+    receive_notification(app, PaymentChannel::Alipay, &HeaderMap::new(), form).await
+}
+
+/// Records a provider's notification: verified (signature, merchant, and for WeChat Pay the
+/// five-minute window and decryption) before anything is read. A paid trade moves its order to
+/// paid exactly once however often it is repeated; money for an order that can no longer take
+/// it is recorded on the order as a late payment and paid back; a refund's outcome settles its
+/// payout. `Ok` names the order. A refused one changes nothing and is counted by reason.
+pub async fn receive_notification(
+    app: &App,
+    channel: PaymentChannel,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<String, ApiError> {
+    let result = async {
+        let provider = app.provider(channel)?;
+        match provider.verify_notification(headers, body, Timestamp::now()).await? {
+            Notice::Trade(facts) => {
+                settle_trade(app, channel, &facts).await?;
+                Ok(facts.out_trade_no)
+            }
+            Notice::Refund { out_trade_no, out_request_no, status } => {
+                after_sales::settle_refund_notice(app, &out_trade_no, &out_request_no, status).await?;
+                Ok(out_trade_no)
+            }
+        }
+    }
+    .await;
     if let Err(ApiError::SignatureInvalid { reason, .. }) = &result {
-        metrics::notify_rejected("alipay", *reason);
+        metrics::notify_rejected(channel.as_str(), *reason);
     }
     result
 }
 
-async fn record(app: &App, form: &[u8]) -> Result<String, ApiError> {
-    let config = app.alipay()?;
-    let notification = verify_notification(config, config.verifying_key().await?, form)?;
-    record_verified(app, &notification).await?;
-    Ok(notification.out_trade_no)
+fn paid_by(order: &Order, channel: PaymentChannel, trade_no: &str) -> bool {
+    order.payment.as_ref().is_some_and(|payment| payment.channel == channel && payment.trade_no == trade_no)
 }
 
-async fn record_verified(app: &App, notification: &Notification) -> Result<(), ApiError> {
-    if !notification.is_paid() {
-        // WAIT_BUYER_PAY, TRADE_CLOSED: nothing to record; acknowledge so Alipay stops repeating.
+/// Records what a provider verifiably said about an order's trade. Only a paid trade changes
+/// anything; its amount must be the order's.
+pub async fn settle_trade(app: &App, channel: PaymentChannel, facts: &TradeFacts) -> Result<(), ApiError> {
+    let TradeStatus::Paid { trade_no, amount, paid_at } = &facts.status else {
+        // Not paid, or closed: nothing to record; acknowledge so the provider stops repeating.
         return Ok(());
-    }
-    let order_no = &notification.out_trade_no;
+    };
+    let order_no = &facts.out_trade_no;
     let unknown = || ApiError::rejected(Rejection::UnknownOrder, format!("out_trade_no {order_no} is not an order"));
     if !order_no::is_valid(order_no) {
         return Err(unknown());
     }
     let order = app.store.order_by_no(order_no).await?.ok_or_else(unknown)?;
-    if notification.total_amount != order.amounts.payable {
+    if *amount != order.amounts.payable {
         return Err(ApiError::rejected(
             Rejection::Amount,
-            format!("total_amount {} is not the order's {}", notification.total_amount, order.amounts.payable),
+            format!("the amount paid {amount} is not the order's {}", order.amounts.payable),
         ));
     }
-    if paid_by(&order, &notification.trade_no) {
+    if paid_by(&order, channel, trade_no) {
         return Ok(());
     }
     let now = Timestamp::now();
-    let late = LatePayment {
-        channel: PaymentChannel::Alipay,
-        trade_no: notification.trade_no.clone(),
-        amount: notification.total_amount,
-        received_at: now,
-    };
-    if let Some(kept) = order.late_payments.iter().find(|kept| kept.trade_no == notification.trade_no) {
+    let late = LatePayment { channel, trade_no: trade_no.clone(), amount: *amount, received_at: now };
+    if let Some(kept) = order.late_payments.iter().find(|kept| &kept.trade_no == trade_no) {
         // Recorded before; its refund may not have started (an earlier copy failed after it).
         return pay_back_late(app, &order, kept.clone()).await;
     }
-    let payment = Payment { channel: PaymentChannel::Alipay, trade_no: notification.trade_no.clone(), paid_at: now };
+    // The provider's time of payment when it gives one (it enforces the deadline it was given).
+    let payment = Payment { channel, trade_no: trade_no.clone(), paid_at: paid_at.unwrap_or(now).min(now) };
     let conflict = match transition_from(app, Actor::PaymentProvider, order_no, Some(order), Action::Pay(payment)).await
     {
         Ok(_) => {
-            metrics::order_paid(PaymentChannel::Alipay, notification.total_amount);
+            metrics::order_paid(channel, *amount);
             return Ok(());
         }
         Err(conflict @ ApiError::StateConflict { .. }) => conflict,
         Err(error) => return Err(error),
     };
     // The order cannot take this money (closed, past its deadline, paid by another trade): keep it
-    // on the order and pay it back; acknowledge so that Alipay stops repeating.
+    // on the order and pay it back; acknowledge so that the provider stops repeating.
     match transition(app, Actor::PaymentProvider, order_no, Action::RecordLatePayment(late.clone())).await {
         Ok(order) => {
-            tracing::warn!(%order_no, trade_no = %notification.trade_no, "payment for an order that could not take it ({conflict}); recorded as late, paid back");
+            tracing::warn!(%order_no, %trade_no, "payment for an order that could not take it ({conflict}); recorded as late, paid back");
             pay_back_late(app, &order, late).await
         }
         // A concurrent copy of this notification paid the order or recorded the payment.
         Err(ApiError::StateConflict { .. }) => match app.store.order_by_no(order_no).await? {
-            Some(order) if paid_by(&order, &notification.trade_no) => Ok(()),
-            Some(order) => match order.late_payments.iter().find(|kept| kept.trade_no == notification.trade_no) {
+            Some(order) if paid_by(&order, channel, trade_no) => Ok(()),
+            Some(order) => match order.late_payments.iter().find(|kept| &kept.trade_no == trade_no) {
                 Some(kept) => pay_back_late(app, &order, kept.clone()).await,
                 None => Err(conflict),
             },
@@ -175,4 +193,32 @@ async fn pay_back_late(app: &App, order: &Order, late: LatePayment) -> Result<()
         Ok(_) | Err(ApiError::StateConflict { .. }) => Ok(()),
         Err(error) => Err(error),
     }
+}
+
+/// Asks every provider a payment of the order was started with, and settles a paid trade whose
+/// notification never came. Returns whether one was settled.
+pub async fn ask_providers(app: &App, order: &Order) -> Result<bool, ApiError> {
+    let now = Timestamp::now();
+    let mut settled = false;
+    for channel in &order.payment_starts {
+        let facts = app.provider(*channel)?.query(order, now).await?;
+        if matches!(facts.status, TradeStatus::Paid { .. }) {
+            settle_trade(app, *channel, &facts).await?;
+            settled = true;
+        }
+    }
+    Ok(settled)
+}
+
+/// `GET /orders/{id}/payment?refresh=true`: an unpaid order whose payment was started is checked
+/// with its providers first.
+pub async fn refreshed(app: &App, buyer_id: &str, order_no: &str) -> Result<Order, ApiError> {
+    let order = buyer_order(app, buyer_id, order_no).await?;
+    if order.payment.is_some() || order.payment_starts.is_empty() {
+        return Ok(order);
+    }
+    if ask_providers(app, &order).await? {
+        return buyer_order(app, buyer_id, order_no).await;
+    }
+    Ok(order)
 }

@@ -1,11 +1,17 @@
 //! The two schedules: close unpaid orders past their deadline (stock and points come back) and
 //! complete shipped orders past their auto-confirm time. Both read only the sparse due index.
+//! Before an order whose payment was started is closed, its providers are asked: a paid trade
+//! (its notification lost) is settled instead, an unpaid one is closed at the provider first so
+//! that it can no longer be paid.
 
 use crate::adapters::metrics;
-use crate::app::orders::transition;
+use crate::app::orders::{transition, transition_from};
+use crate::app::payment::settle_trade;
+use crate::app::provider::PaymentProvider;
 use crate::app::App;
-use crate::domain::order::Deadline;
+use crate::domain::order::{Deadline, Order, OrderStatus};
 use crate::domain::party::Actor;
+use crate::domain::payment::{TradeFacts, TradeStatus};
 use crate::domain::state::Action;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
@@ -26,6 +32,18 @@ pub struct SweepReport {
     pub skipped: usize,
 }
 
+/// What the schedule does with one due order.
+type Step = for<'a> fn(&'a App, &'a str, &'a str, &'a Action) -> StepFuture<'a>;
+type StepFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Moved, ApiError>> + Send + 'a>>;
+
+/// What happened to a due order.
+enum Moved {
+    /// The action was applied.
+    Done,
+    /// Settled another way (a payment found at the provider).
+    Settled,
+}
+
 /// Moves every order past `deadline`; `moved` is told of each one (for its metric).
 async fn sweep(
     app: &App,
@@ -33,6 +51,7 @@ async fn sweep(
     action: Action,
     now: Timestamp,
     moved: fn(usize),
+    step: Step,
 ) -> Result<SweepReport, ApiError> {
     let mut report = SweepReport::default();
     for _ in 0..MAX_BATCHES {
@@ -40,12 +59,18 @@ async fn sweep(
         let before = report.done;
         for (buyer_id, order_no) in &due {
             report.due += 1;
-            match transition(app, Actor::Schedule { buyer_id }, order_no, action.clone()).await {
-                Ok(_) => {
+            match step(app, buyer_id, order_no, &action).await {
+                Ok(Moved::Done) => {
                     report.done += 1;
                     moved(1);
                 }
+                Ok(Moved::Settled) => report.done += 1,
                 Err(ApiError::StateConflict { .. } | ApiError::NotFound { .. }) => report.skipped += 1,
+                // A provider that cannot answer now: the order waits for the next run.
+                Err(ApiError::Unavailable(why)) => {
+                    tracing::warn!(%order_no, "left for the next run: {why}");
+                    report.skipped += 1;
+                }
                 Err(error) => return Err(error),
             }
         }
@@ -60,12 +85,50 @@ async fn sweep(
     Ok(report)
 }
 
+fn apply<'a>(app: &'a App, buyer_id: &'a str, order_no: &'a str, action: &'a Action) -> StepFuture<'a> {
+    Box::pin(async move {
+        transition(app, Actor::Schedule { buyer_id }, order_no, action.clone()).await?;
+        Ok(Moved::Done)
+    })
+}
+
+fn close_unpaid<'a>(app: &'a App, buyer_id: &'a str, order_no: &'a str, action: &'a Action) -> StepFuture<'a> {
+    Box::pin(async move {
+        let order =
+            app.store.get_order(buyer_id, order_no).await?.ok_or_else(|| ApiError::not_found("order", order_no))?;
+        if order.status == OrderStatus::PendingPayment && settled_at_providers(app, &order).await? {
+            return Ok(Moved::Settled);
+        }
+        transition_from(app, Actor::Schedule { buyer_id }, order_no, Some(order), action.clone()).await?;
+        Ok(Moved::Done)
+    })
+}
+
+/// Asks each provider the order's payment was started with: a paid trade is settled (true); an
+/// unpaid one is closed there (a trade paid in the meantime is settled after all).
+async fn settled_at_providers(app: &App, order: &Order) -> Result<bool, ApiError> {
+    let now = Timestamp::now();
+    for channel in &order.payment_starts {
+        let provider = app.provider(*channel)?;
+        let mut facts = provider.query(order, now).await?;
+        if !matches!(facts.status, TradeStatus::Paid { .. }) {
+            facts = TradeFacts { out_trade_no: order.order_no.clone(), status: provider.close(order, now).await? };
+        }
+        if matches!(facts.status, TradeStatus::Paid { .. }) {
+            settle_trade(app, *channel, &facts).await?;
+            tracing::info!(order_no = %order.order_no, channel = channel.as_str(), "paid at the provider without a notification; settled instead of closed");
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// `close-expired-orders`.
 pub async fn close_expired_orders(app: &App, now: Timestamp) -> Result<SweepReport, ApiError> {
-    sweep(app, Deadline::Payment, Action::Timeout, now, metrics::orders_closed_by_timeout).await
+    sweep(app, Deadline::Payment, Action::Timeout, now, metrics::orders_closed_by_timeout, close_unpaid).await
 }
 
 /// `auto-confirm-receipt`.
 pub async fn auto_confirm_receipts(app: &App, now: Timestamp) -> Result<SweepReport, ApiError> {
-    sweep(app, Deadline::AutoConfirm, Action::AutoConfirm, now, metrics::orders_auto_confirmed).await
+    sweep(app, Deadline::AutoConfirm, Action::AutoConfirm, now, metrics::orders_auto_confirmed, apply).await
 }

@@ -121,6 +121,9 @@ pub enum PayoutStatus {
     Succeeded,
     /// The provider refused it; waits for the shop's retry.
     Failed,
+    /// The provider accepted it and is still paying (WeChat Pay's `PROCESSING`): its refund
+    /// notification, or the retry schedule's query under the same request number, settles it.
+    Processing,
 }
 
 /// Paying a case's money back. `out_request_no` is fixed when the case is approved and reused by
@@ -372,6 +375,10 @@ pub struct Order {
     /// Payments that arrived when the order could not take them, to be paid back.
     #[serde(default)]
     pub late_payments: Vec<LatePayment>,
+    /// The providers a payment was started with (each once): whom the payment-timeout schedule
+    /// and `?refresh=true` ask, and where an unpaid trade is closed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payment_starts: Vec<PaymentChannel>,
     #[serde(default)]
     pub shipment: Option<Shipment>,
     #[serde(default)]

@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 pub enum PaymentChannel {
     /// Alipay's app payment: an RSA2-signed order string, then Alipay's notification.
     Alipay,
+    /// WeChat Pay API v3 app payment: a prepay id and the app's signed parameters, then WeChat
+    /// Pay's encrypted notification.
+    Wxpay,
     /// The buyer's points: a points order is paid in full when it is placed.
     Points,
 }
@@ -18,6 +21,7 @@ impl PaymentChannel {
     pub fn as_str(self) -> &'static str {
         match self {
             PaymentChannel::Alipay => "alipay",
+            PaymentChannel::Wxpay => "wxpay",
             PaymentChannel::Points => "points",
         }
     }
@@ -26,8 +30,52 @@ impl PaymentChannel {
     pub fn parse(field: &str, name: &str) -> Result<PaymentChannel, ApiError> {
         match name {
             "alipay" => Ok(PaymentChannel::Alipay),
+            "wxpay" => Ok(PaymentChannel::Wxpay),
             "points" => Ok(PaymentChannel::Points),
-            other => Err(ApiError::invalid(field, format!("unknown channel {other:?}; use alipay or points"))),
+            other => Err(ApiError::invalid(field, format!("unknown channel {other:?}; use alipay, wxpay or points"))),
         }
     }
+}
+
+/// What a provider says about an order's trade (a verified notification or a query).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TradeStatus {
+    /// The buyer paid: the provider's trade number, the amount it took and (when the provider
+    /// says) when.
+    Paid { trade_no: String, amount: crate::domain::money::Money, paid_at: Option<crate::domain::time::Timestamp> },
+    /// Not paid yet, or no trade exists (the buyer never opened the cashier).
+    NotPaid,
+    /// Closed at the provider: it can no longer be paid.
+    Closed,
+}
+
+/// A provider's verified word about one order's trade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TradeFacts {
+    /// Our order number.
+    pub out_trade_no: String,
+    pub status: TradeStatus,
+}
+
+/// What a provider says about one refund request number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundStatus {
+    /// Paid back (now, or earlier under the same request number).
+    Refunded,
+    /// Accepted, still being paid (WeChat Pay's `PROCESSING`).
+    Processing,
+    /// A business refusal; the shop decides what next.
+    Refused(String),
+    /// Not known (timeout, 5xx, an answer that does not verify, no such refund yet): ask again
+    /// with the same request number.
+    Unknown(String),
+}
+
+/// A provider's verified notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// About an order's trade.
+    Trade(TradeFacts),
+    /// About one refund request number.
+    Refund { out_trade_no: String, out_request_no: String, status: RefundStatus },
 }

@@ -180,6 +180,7 @@ pub fn build_orders(
             amounts,
             payment: None,
             late_payments: Vec::new(),
+            payment_starts: Vec::new(),
             shipment: None,
             tracking_events: Vec::new(),
             timeline: vec![TimelineEntry {

@@ -186,9 +186,6 @@ impl CreateOrderBody {
         match self.pay_channel.as_deref() {
             None => Ok(None),
             Some("sccb") => Ok(Some(PaymentChannel::Points)),
-            Some("wxpay") => {
-                Err(ApiError::invalid("pay_channel", "WeChat Pay is not available yet; use alipay or points"))
-            }
             Some(name) => PaymentChannel::parse("pay_channel", name).map(Some),
         }
     }

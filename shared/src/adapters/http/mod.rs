@@ -35,8 +35,9 @@ pub struct Reply {
     /// Already JSON: serialized once, straight into the envelope.
     pub data: Box<RawValue>,
     pub headers: Vec<(&'static str, String)>,
-    /// A plain-text body instead of the envelope (for payment providers, which expect `success`).
-    pub text: Option<String>,
+    /// A body outside the envelope and its content type (payment providers expect `success`, or
+    /// WeChat Pay's `{"code": "FAIL", ...}`); an empty one is sent as no body.
+    pub text: Option<(String, &'static str)>,
     /// The order this request was about, for the log line, where the path does not name it.
     pub order_no: Option<String>,
 }
@@ -57,12 +58,30 @@ impl Reply {
 
     /// A plain-text 200, outside the envelope.
     pub fn text(body: impl Into<String>) -> Reply {
+        Reply::outside_envelope(StatusCode::OK, body, "text/plain; charset=utf-8")
+    }
+
+    /// Any status and body outside the envelope.
+    pub fn outside_envelope(status: StatusCode, body: impl Into<String>, content_type: &'static str) -> Reply {
         Reply {
-            status: StatusCode::OK,
+            status,
             data: RawValue::NULL.to_owned(),
             headers: Vec::new(),
-            text: Some(body.into()),
+            text: Some((body.into(), content_type)),
             order_no: None,
+        }
+    }
+
+    /// The answer WeChat Pay expects to a notification: 204 when it was recorded; otherwise the
+    /// error's status with `{"code": "FAIL", "message": ...}`, so that WeChat Pay sends it again.
+    pub fn for_wxpay(result: Result<String, ApiError>) -> Reply {
+        match result {
+            Ok(order_no) => Reply::outside_envelope(StatusCode::NO_CONTENT, "", "text/plain").about(order_no),
+            Err(error) => {
+                tracing::warn!(%error, "WeChat Pay notification not recorded");
+                let body = json!({"code": "FAIL", "message": error.to_string()}).to_string();
+                Reply::outside_envelope(error.status(), body, "application/json")
+            }
         }
     }
 
@@ -122,11 +141,15 @@ where
     match result {
         Ok(reply) => {
             let mut response = match reply.text {
-                Some(text) => {
-                    let mut response = Response::new(Body::Text(text));
+                Some((text, _)) if text.is_empty() => {
+                    let mut response = Response::new(Body::Empty);
+                    *response.status_mut() = reply.status;
                     response
-                        .headers_mut()
-                        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+                }
+                Some((text, content_type)) => {
+                    let mut response = Response::new(Body::Text(text));
+                    *response.status_mut() = reply.status;
+                    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
                     response
                 }
                 None => {

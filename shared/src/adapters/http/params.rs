@@ -54,6 +54,15 @@ pub fn query_param(request: &Request, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A boolean query parameter: `true` or `false` (absent is false).
+pub fn flag_param(request: &Request, name: &str) -> Result<bool, ApiError> {
+    match query_param(request, name).as_deref() {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::invalid(name, "must be true or false")),
+    }
+}
+
 /// A header as text, if present.
 pub fn header_value(request: &Request, name: &str) -> Option<String> {
     request.headers().get(name).and_then(|value| value.to_str().ok()).map(str::to_string)

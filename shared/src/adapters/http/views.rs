@@ -4,8 +4,10 @@
 //! how it is shown.
 
 use crate::adapters::store::{Counts, ShopFreight};
+use crate::adapters::wxpay::AppPayParams;
 use crate::app::cart::CartLine;
 use crate::app::listing::OrderList;
+use crate::app::payment::Started;
 use crate::domain::address::Address;
 use crate::domain::address::AddressEntry;
 use crate::domain::catalog::{Listing, Sku};
@@ -52,6 +54,8 @@ pub struct OrderView<'a> {
     pub payment: Option<&'a Payment>,
     /// Payments that arrived when the order could not take them; they are paid back.
     pub late_payments: Vec<LatePaymentView<'a>>,
+    /// The providers a payment was started with.
+    pub payment_starts: &'a [PaymentChannel],
     pub shipment: Option<&'a Shipment>,
     pub tracking_events: &'a [TrackingEvent],
     pub timeline: &'a [TimelineEntry],
@@ -82,6 +86,7 @@ impl<'a> OrderView<'a> {
             amounts,
             payment,
             late_payments,
+            payment_starts,
             shipment,
             tracking_events,
             timeline,
@@ -110,6 +115,7 @@ impl<'a> OrderView<'a> {
             amounts: AmountsView::new(amounts),
             payment: payment.as_ref(),
             late_payments: late_payments.iter().map(LatePaymentView::new).collect(),
+            payment_starts,
             shipment: shipment.as_ref(),
             tracking_events,
             timeline,
@@ -340,10 +346,10 @@ impl<'a> OrderListView<'a> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedOrdersView<'a> {
     pub orders: Vec<OrderView<'a>>,
-    /// With `pay_channel: alipay`: each unpaid order's signed order string, as `start-payment`
-    /// answers it.
+    /// With `pay_channel` `alipay` or `wxpay`: each unpaid order's payment parameters, as
+    /// `start-payment` answers them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub payments: Vec<AlipayStartView<'a>>,
+    pub payments: Vec<PaymentStartView<'a>>,
 }
 
 impl<'a> CreatedOrdersView<'a> {
@@ -354,19 +360,9 @@ impl<'a> CreatedOrdersView<'a> {
         }
     }
 
-    /// With the order strings of the orders whose payment started (by order number).
-    pub fn with_payments(
-        mut self,
-        orders: &'a [Order],
-        order_strings: &'a [(String, String)],
-    ) -> CreatedOrdersView<'a> {
-        self.payments = order_strings
-            .iter()
-            .filter_map(|(order_no, order_string)| {
-                let order = orders.iter().find(|order| &order.order_no == order_no)?;
-                Some(AlipayStartView::new(order, order_string))
-            })
-            .collect();
+    /// With the payments started with the create.
+    pub fn with_payments(mut self, started: &'a [Started]) -> CreatedOrdersView<'a> {
+        self.payments = started.iter().filter_map(PaymentStartView::new).collect();
         self
     }
 }
@@ -423,27 +419,41 @@ impl<'a> PaymentView<'a> {
     }
 }
 
-/// `POST /orders/{id}/payments` with `alipay`: what the Alipay app SDK needs.
+/// `POST /orders/{id}/payments` with `alipay` or `wxpay`: what the provider's app SDK needs.
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AlipayStartView<'a> {
+pub struct PaymentStartView<'a> {
     pub order_no: &'a str,
     pub channel: PaymentChannel,
     pub amount: Money,
     pub expires_at: Option<Timestamp>,
-    /// The signed `alipay.trade.app.pay` request.
-    pub order_string: &'a str,
+    /// `alipay`: the signed `alipay.trade.app.pay` request the Alipay app SDK takes (seed 004's
+    /// `alipay_result`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_string: Option<&'a str>,
+    /// `wxpay`: the WeChat app SDK's `PayReq` (seed 004's `wxpay_result`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wxpay_result: Option<&'a AppPayParams>,
 }
 
-impl<'a> AlipayStartView<'a> {
-    pub fn new(order: &'a Order, order_string: &'a str) -> AlipayStartView<'a> {
-        AlipayStartView {
+impl<'a> PaymentStartView<'a> {
+    /// None for a start that needs no payment (points).
+    pub fn new(started: &'a Started) -> Option<PaymentStartView<'a>> {
+        let (order, channel, order_string, wxpay_result) = match started {
+            Started::Alipay { order, order_string } => {
+                (order, PaymentChannel::Alipay, Some(order_string.as_str()), None)
+            }
+            Started::Wxpay { order, params } => (order, PaymentChannel::Wxpay, None, Some(params)),
+            Started::AlreadySettled(_) => return None,
+        };
+        Some(PaymentStartView {
             order_no: &order.order_no,
-            channel: PaymentChannel::Alipay,
+            channel,
             amount: order.amounts.payable,
             expires_at: order.expires_at,
             order_string,
-        }
+            wxpay_result,
+        })
     }
 }
 
@@ -663,6 +673,7 @@ mod tests {
                 amount: Money(700_012),
                 received_at: now,
             }],
+            payment_starts: vec![PaymentChannel::Alipay],
             shipment: None,
             tracking_events: Vec::new(),
             timeline: vec![TimelineEntry {

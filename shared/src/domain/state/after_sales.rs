@@ -320,6 +320,9 @@ pub enum PayoutOutcome {
     /// Unknown (timeout, 5xx, an answer that does not verify): try again at `retry_at` with the
     /// same request number.
     Unknown { error: String, retry_at: Timestamp },
+    /// Accepted and still being paid (WeChat Pay's `PROCESSING`): ask again at `retry_at`,
+    /// unless the provider's refund notification settles it first.
+    Processing { retry_at: Timestamp },
 }
 
 /// Records an attempt's outcome on a pending payout.
@@ -332,7 +335,8 @@ pub(super) fn record_payout(
     let Some(refund) = open_case(order, RefundState::Refunding) else {
         return Ok(None);
     };
-    let Some(payout) = refund.payout.as_mut().filter(|payout| payout.status == PayoutStatus::Pending) else {
+    let in_flight = |payout: &&mut Payout| matches!(payout.status, PayoutStatus::Pending | PayoutStatus::Processing);
+    let Some(payout) = refund.payout.as_mut().filter(in_flight) else {
         return Ok(None);
     };
     payout.attempts += 1;
@@ -354,6 +358,12 @@ pub(super) fn record_payout(
             payout.last_error = Some(error.clone());
             refund.due_at = Some(*retry_at);
             Ok(Some(Entry::with_comment("refund_payout_unknown", error.clone())))
+        }
+        PayoutOutcome::Processing { retry_at } => {
+            payout.status = PayoutStatus::Processing;
+            payout.last_error = None;
+            refund.due_at = Some(*retry_at);
+            Ok(Some(Entry::new("refund_processing")))
         }
     }
 }

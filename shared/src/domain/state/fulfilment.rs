@@ -4,11 +4,22 @@
 use super::{held_units, is_expired, Entry, SideEffects, Step};
 use crate::domain::catalog::StockMove;
 use crate::domain::order::{LatePayment, Order, OrderStatus, Payment, Shipment, TrackingEvent};
+use crate::domain::payment::PaymentChannel;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 
 /// Tracking events kept per order, so an order item stays far below DynamoDB's 400 KB limit.
 pub const MAX_TRACKING_EVENTS: usize = 100;
+
+/// An unpaid order's payment started with `channel`; recorded once per provider so that the
+/// payment-timeout schedule knows whom to ask before it closes the order.
+pub(super) fn start_payment(order: &mut Order, channel: PaymentChannel) -> Step {
+    if order.status != OrderStatus::PendingPayment || order.payment_starts.contains(&channel) {
+        return Ok(None);
+    }
+    order.payment_starts.push(channel);
+    Ok(Some(Entry::with_comment("payment_started", channel.as_str())))
+}
 
 pub(super) fn pay(order: &mut Order, payment: &Payment) -> Step {
     if order.status != OrderStatus::PendingPayment {

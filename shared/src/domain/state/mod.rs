@@ -28,6 +28,7 @@ use crate::domain::order::{
     TrackingEvent,
 };
 use crate::domain::party::Role;
+use crate::domain::payment::PaymentChannel;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 
@@ -36,6 +37,8 @@ pub use fulfilment::{MAX_TRACKING_EVENTS, TRACKING_LABEL};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
+    /// A payment was started with this provider (recorded once per provider).
+    StartPayment(PaymentChannel),
     Pay(Payment),
     /// A payment the order cannot take (closed, past its deadline, paid by another trade).
     RecordLatePayment(LatePayment),
@@ -93,6 +96,7 @@ impl Action {
     /// The verb used in StateConflict messages.
     pub fn name(&self) -> &'static str {
         match self {
+            Action::StartPayment(_) => "start paying",
             Action::Pay(_) => "pay",
             Action::RecordLatePayment(_) => "record a late payment on",
             Action::Ship { .. } => "ship",
@@ -183,7 +187,12 @@ fn check_open(order: &Order, action: &Action, now: Timestamp) -> Result<(), ApiE
     let refuse = |from: &str| Err(ApiError::StateConflict { action: action.name().into(), from: from.into() });
     match (action, is_expired(order, now)) {
         (Action::Timeout, false) => refuse("pending_payment, still within its payment window"),
-        (Action::Pay(_), true) => refuse("pending_payment past its payment deadline"),
+        // The provider's own time of payment counts: a payment made in time whose word arrives
+        // late (a lost notification found by a query) still pays the order.
+        (Action::Pay(payment), true) if order.expires_at.is_some_and(|deadline| payment.paid_at >= deadline) => {
+            refuse("pending_payment past its payment deadline")
+        }
+        (Action::StartPayment(_), true) => refuse("pending_payment past its payment deadline"),
         _ => Ok(()),
     }
 }
@@ -195,6 +204,7 @@ pub fn apply(order: &Order, action: Action, actor: Role, now: Timestamp) -> Resu
     let mut next = order.clone();
     let mut effects = SideEffects::default();
     let step = match &action {
+        Action::StartPayment(channel) => fulfilment::start_payment(&mut next, *channel),
         Action::Pay(payment) => fulfilment::pay(&mut next, payment),
         Action::RecordLatePayment(late) => fulfilment::record_late_payment(&mut next, late, now),
         Action::Ship { shipment, auto_confirm_at } => {
