@@ -349,3 +349,37 @@ async fn wxpay_is_refused_for_points_orders_and_a_trade_started_twice_is_one_pre
     let refused = api.call(Method::POST, "/api/v1/orders", Some(&buyer), Some(points)).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
 }
+
+#[tokio::test]
+async fn a_wechat_refund_whose_answer_is_lost_after_it_was_taken_is_retried_under_the_same_number_and_paid_once() {
+    use orders_dev::alipay_gateway::Fault;
+    let api = api_with(1800).await;
+    let buyer = api.buyer("wx-refund-fault");
+    let (no, _) = create_paying(&api, &buyer, "wxpay").await;
+    api.wxpay.buyer_pays(&no, true).await.expect("paid");
+    api.wxpay.refunds_succeed_at_once(true);
+    // The gateway takes the refund, then the answer is lost (502); then one that does not verify.
+    api.wxpay.script([Fault::BadGateway { paid: true }, Fault::BadSignature]);
+    let applied = api
+        .call(
+            Method::POST,
+            &format!("/api/v1/orders/{no}/refund"),
+            Some(&buyer),
+            Some(json!({"type": "refund_only", "reason": "r"})),
+        )
+        .await;
+    assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
+    let seller = api.seller("shop-a-user", SHOP);
+    let approved =
+        api.call(Method::POST, &format!("/api/v1/seller/orders/{no}/refund/approve"), Some(&seller), None).await;
+    assert_eq!(approved.data()["refund"]["payout"]["status"], "pending", "{}", approved.body);
+    assert_eq!(api.wxpay.refunds().len(), 1, "taken once already");
+    retry_refund_payouts(&api.app, Timestamp::now().plus_seconds(3600)).await.expect("runs");
+    assert_eq!(order(&api, &buyer, &no).await["refund"]["status"], "refunding", "an unverified answer is not trusted");
+    retry_refund_payouts(&api.app, Timestamp::now().plus_seconds(7200)).await.expect("runs");
+    let after = order(&api, &buyer, &no).await;
+    assert_eq!(after["refund"]["status"], "refunded", "{after}");
+    assert_eq!(after["refund"]["payout"]["attempts"], 3);
+    let refunds = api.wxpay.refunds();
+    assert_eq!((refunds.len(), refunds[0].refund), (1, 12_800), "one refund, under one request number");
+}
