@@ -216,7 +216,8 @@ impl StandInWxpay {
     }
 
     /// Checks a request as WeChat Pay does. The reason when it is refused.
-    fn check(&self, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<(), String> {
+    fn check(&self, call: &Call) -> Result<(), String> {
+        let Call { method, uri, headers, body } = call;
         let header = headers.get("authorization").and_then(|value| value.to_str().ok()).ok_or("no Authorization")?;
         let parts = parse_authorization(header)?;
         if parts.mchid != self.mch_id {
@@ -265,15 +266,41 @@ impl StandInWxpay {
     }
 
     /// Counts and checks a call; the refusal to send when it does not verify.
-    fn admit(&self, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Option<Response> {
+    fn admit(&self, call: &Call) -> Result<(), Box<Response>> {
         self.books().calls += 1;
-        match self.check(method, uri, headers, body) {
-            Ok(()) => None,
-            Err(why) => {
-                self.books().refused_signatures += 1;
-                Some(self.error(StatusCode::UNAUTHORIZED, "SIGN_ERROR", &why))
-            }
-        }
+        self.check(call).map_err(|why| {
+            self.books().refused_signatures += 1;
+            Box::new(self.error(StatusCode::UNAUTHORIZED, "SIGN_ERROR", &why))
+        })
+    }
+}
+
+/// A request to the gateway as received: what its signature covers.
+pub struct Call {
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Call {
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Call, Response> {
+        let (parts, body) = request.into_parts();
+        let body = Bytes::from_request(axum::extract::Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Call { method: parts.method, uri: parts.uri, headers: parts.headers, body })
+    }
+}
+
+impl StandInWxpay {
+    /// Counts and checks a call, then reads its JSON body: the refusal to send otherwise.
+    fn admit_json<T: serde::de::DeserializeOwned>(&self, call: &Call) -> Result<T, Box<Response>> {
+        self.admit(call)?;
+        serde_json::from_slice(&call.body)
+            .map_err(|_| Box::new(self.error(StatusCode::BAD_REQUEST, "PARAM_ERROR", "the body does not read")))
     }
 }
 
@@ -313,18 +340,10 @@ struct PrepayAmount {
     total: i64,
 }
 
-async fn prepay(
-    State(gateway): State<Arc<StandInWxpay>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Some(refused) = gateway.admit(&method, &uri, &headers, &body) {
-        return refused;
-    }
-    let Ok(request) = serde_json::from_slice::<PrepayBody>(&body) else {
-        return gateway.error(StatusCode::BAD_REQUEST, "PARAM_ERROR", "the body does not read");
+async fn prepay(State(gateway): State<Arc<StandInWxpay>>, call: Call) -> Response {
+    let request: PrepayBody = match gateway.admit_json(&call) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
     };
     if request.mchid != gateway.mch_id {
         return gateway.error(StatusCode::BAD_REQUEST, "MCH_NOT_EXISTS", "mchid");
@@ -371,13 +390,10 @@ async fn query(
     State(gateway): State<Arc<StandInWxpay>>,
     Path(no): Path<String>,
     Query(params): Query<MchidQuery>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    call: Call,
 ) -> Response {
-    if let Some(refused) = gateway.admit(&method, &uri, &headers, &body) {
-        return refused;
+    if let Err(refused) = gateway.admit(&call) {
+        return *refused;
     }
     if params.mchid != gateway.mch_id {
         return gateway.error(StatusCode::BAD_REQUEST, "PARAM_ERROR", "mchid");
@@ -388,16 +404,9 @@ async fn query(
     }
 }
 
-async fn close(
-    State(gateway): State<Arc<StandInWxpay>>,
-    Path(no): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Some(refused) = gateway.admit(&method, &uri, &headers, &body) {
-        return refused;
+async fn close(State(gateway): State<Arc<StandInWxpay>>, Path(no): Path<String>, call: Call) -> Response {
+    if let Err(refused) = gateway.admit(&call) {
+        return *refused;
     }
     let state = {
         let mut books = gateway.books();
@@ -449,18 +458,10 @@ fn refund_json(refund: &Refund) -> Value {
     })
 }
 
-async fn refund(
-    State(gateway): State<Arc<StandInWxpay>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Some(refused) = gateway.admit(&method, &uri, &headers, &body) {
-        return refused;
-    }
-    let Ok(request) = serde_json::from_slice::<RefundBody>(&body) else {
-        return gateway.error(StatusCode::BAD_REQUEST, "PARAM_ERROR", "the body does not read");
+async fn refund(State(gateway): State<Arc<StandInWxpay>>, call: Call) -> Response {
+    let request: RefundBody = match gateway.admit_json(&call) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
     };
     let fault = gateway.books().faults.pop_front();
     match &fault {
@@ -541,16 +542,9 @@ async fn refund(
     }
 }
 
-async fn query_refund(
-    State(gateway): State<Arc<StandInWxpay>>,
-    Path(no): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Some(refused) = gateway.admit(&method, &uri, &headers, &body) {
-        return refused;
+async fn query_refund(State(gateway): State<Arc<StandInWxpay>>, Path(no): Path<String>, call: Call) -> Response {
+    if let Err(refused) = gateway.admit(&call) {
+        return *refused;
     }
     let refund = gateway.books().refunds.get(&no).cloned();
     match refund {

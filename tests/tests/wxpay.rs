@@ -50,6 +50,19 @@ async fn order(api: &TestApi, buyer: &str, no: &str) -> Value {
     answer.data().clone()
 }
 
+/// The buyer asks for all the money of the paid, unshipped order back and the shop approves:
+/// the approval's answer (both answers checked).
+async fn refund_approved(api: &TestApi, buyer: &str, no: &str) -> Value {
+    let body = json!({"type": "refund_only", "reason": "r"});
+    let applied = api.call(Method::POST, &format!("/api/v1/orders/{no}/refund"), Some(buyer), Some(body)).await;
+    assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
+    let seller = api.seller("shop-a-user", SHOP);
+    let approved =
+        api.call(Method::POST, &format!("/api/v1/seller/orders/{no}/refund/approve"), Some(&seller), None).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    approved.data().clone()
+}
+
 /// Posts a notification (headers and body as WeChat Pay sends them) to `path`.
 async fn deliver(api: &TestApi, path: &str, headers: &[(&str, String)], body: &str) -> (StatusCode, String) {
     let mut request = api.http.post(format!("{}{path}", api.base)).header("content-type", "application/json");
@@ -121,20 +134,8 @@ async fn a_buyer_pays_with_wechat_pay_end_to_end_and_is_refunded_once() {
     assert_eq!(paid["trade_no"].as_str(), Some(api.wxpay.trade(&no).unwrap().transaction_id.as_str()));
 
     // A refund of the unshipped order: WeChat Pay answers PROCESSING, the case stays refunding.
-    let applied = api
-        .call(
-            Method::POST,
-            &format!("/api/v1/orders/{no}/refund"),
-            Some(&buyer),
-            Some(json!({"type": "refund_only", "reason": "late"})),
-        )
-        .await;
-    assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
-    let seller = api.seller("shop-a-user", SHOP);
-    let approved =
-        api.call(Method::POST, &format!("/api/v1/seller/orders/{no}/refund/approve"), Some(&seller), None).await;
-    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
-    let case = &approved.data()["refund"];
+    let approved = refund_approved(&api, &buyer, &no).await;
+    let case = &approved["refund"];
     assert_eq!((case["status"].as_str(), case["payout"]["status"].as_str()), (Some("refunding"), Some("processing")));
     let refund_no = case["payout"]["out_request_no"].as_str().unwrap().to_string();
     let refunds = api.wxpay.refunds();
@@ -272,20 +273,9 @@ async fn a_processing_refund_whose_notification_is_lost_is_settled_by_the_retry_
     let buyer = api.buyer("wx-refund-query");
     let (no, _) = create_paying(&api, &buyer, "wxpay").await;
     api.wxpay.buyer_pays(&no, true).await.expect("paid");
-    let applied = api
-        .call(
-            Method::POST,
-            &format!("/api/v1/orders/{no}/refund"),
-            Some(&buyer),
-            Some(json!({"type": "refund_only", "reason": "r"})),
-        )
-        .await;
-    assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
-    let seller = api.seller("shop-a-user", SHOP);
-    let approved =
-        api.call(Method::POST, &format!("/api/v1/seller/orders/{no}/refund/approve"), Some(&seller), None).await;
-    let refund_no = approved.data()["refund"]["payout"]["out_request_no"].as_str().unwrap().to_string();
-    assert_eq!(approved.data()["refund"]["payout"]["status"], "processing");
+    let approved = refund_approved(&api, &buyer, &no).await;
+    let refund_no = approved["refund"]["payout"]["out_request_no"].as_str().unwrap().to_string();
+    assert_eq!(approved["refund"]["payout"]["status"], "processing");
 
     // Still processing when the schedule asks: nothing moves, nothing is sent twice.
     retry_refund_payouts(&api.app, Timestamp::now().plus_seconds(3600)).await.expect("runs");
@@ -360,19 +350,8 @@ async fn a_wechat_refund_whose_answer_is_lost_after_it_was_taken_is_retried_unde
     api.wxpay.refunds_succeed_at_once(true);
     // The gateway takes the refund, then the answer is lost (502); then one that does not verify.
     api.wxpay.script([Fault::BadGateway { paid: true }, Fault::BadSignature]);
-    let applied = api
-        .call(
-            Method::POST,
-            &format!("/api/v1/orders/{no}/refund"),
-            Some(&buyer),
-            Some(json!({"type": "refund_only", "reason": "r"})),
-        )
-        .await;
-    assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
-    let seller = api.seller("shop-a-user", SHOP);
-    let approved =
-        api.call(Method::POST, &format!("/api/v1/seller/orders/{no}/refund/approve"), Some(&seller), None).await;
-    assert_eq!(approved.data()["refund"]["payout"]["status"], "pending", "{}", approved.body);
+    let approved = refund_approved(&api, &buyer, &no).await;
+    assert_eq!(approved["refund"]["payout"]["status"], "pending", "{approved}");
     assert_eq!(api.wxpay.refunds().len(), 1, "taken once already");
     retry_refund_payouts(&api.app, Timestamp::now().plus_seconds(3600)).await.expect("runs");
     assert_eq!(order(&api, &buyer, &no).await["refund"]["status"], "refunding", "an unverified answer is not trusted");

@@ -9,7 +9,7 @@ use crate::adapters::outbound::{send, CallError};
 use crate::adapters::secrets::Secret;
 use crate::domain::money::Money;
 use crate::domain::order::Order;
-use crate::domain::payment::{Notice, RefundStatus, TradeFacts, TradeStatus};
+use crate::domain::payment::{Notice, PayoutRequest, RefundStatus, TradeFacts, TradeStatus};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, Rejection};
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
@@ -615,20 +615,6 @@ pub async fn close(config: &WxpayConfig, out_trade_no: &str, now: Timestamp) -> 
     }
 }
 
-/// One refund, as `/v3/refund/domestic/refunds` takes it.
-#[derive(Debug, Clone)]
-pub struct RefundCall<'a> {
-    pub out_trade_no: &'a str,
-    /// WeChat Pay's number of the payment, when it is not the order's own (a late payment).
-    pub transaction_id: Option<&'a str>,
-    /// Unique per refund and the same on every retry.
-    pub out_refund_no: &'a str,
-    pub refund: Money,
-    /// What the trade took.
-    pub total: Money,
-    pub reason: &'a str,
-}
-
 fn refund_status(verified: &Verified) -> RefundStatus {
     match text(&verified.body, "status") {
         "SUCCESS" => RefundStatus::Refunded,
@@ -642,18 +628,18 @@ fn refund_status(verified: &Verified) -> RefundStatus {
 /// `POST /v3/refund/domestic/refunds`. WeChat Pay pays an `out_refund_no` at most once.
 pub async fn refund(
     config: &WxpayConfig,
-    refund: &RefundCall<'_>,
+    refund: &PayoutRequest<'_>,
     notify_url: &str,
     now: Timestamp,
 ) -> Result<RefundStatus, ApiError> {
     let mut body = json!({
         "out_trade_no": refund.out_trade_no,
-        "out_refund_no": refund.out_refund_no,
+        "out_refund_no": refund.out_request_no,
         "reason": refund.reason.chars().take(80).collect::<String>(),
         "notify_url": notify_url,
-        "amount": {"refund": refund.refund.0, "total": refund.total.0, "currency": "CNY"},
+        "amount": {"refund": refund.amount.0, "total": refund.trade_total.0, "currency": "CNY"},
     });
-    if let Some(transaction_id) = refund.transaction_id {
+    if let Some(transaction_id) = refund.trade_no {
         // A transaction id names the payment; out_trade_no is then left out (one or the other).
         body["transaction_id"] = json!(transaction_id);
         if let Some(object) = body.as_object_mut() {

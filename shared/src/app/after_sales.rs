@@ -6,7 +6,7 @@
 
 use crate::adapters::metrics;
 use crate::app::orders::{buyer_order, transition, transition_from};
-use crate::app::provider::{PaymentProvider, PayoutRequest};
+use crate::app::provider::PaymentProvider;
 use crate::app::App;
 use crate::domain::address::Address;
 use crate::domain::order::{
@@ -14,7 +14,7 @@ use crate::domain::order::{
 };
 use crate::domain::order_no;
 use crate::domain::party::Actor;
-use crate::domain::payment::{PaymentChannel, RefundStatus};
+use crate::domain::payment::{PaymentChannel, PayoutRequest, RefundStatus};
 use crate::domain::state::{Action, PayoutOutcome, RefundApplication};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, Rejection};

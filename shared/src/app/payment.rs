@@ -18,8 +18,6 @@ use crate::domain::time::Timestamp;
 use crate::error::{ApiError, Rejection};
 use lambda_http::http::HeaderMap;
 
-pub use crate::app::provider::ALIPAY_NOTIFY_PATH;
-
 /// What starting a payment gives the buyer's app.
 #[derive(Debug)]
 pub enum Started {
@@ -208,6 +206,20 @@ pub async fn ask_providers(app: &App, order: &Order) -> Result<bool, ApiError> {
         }
     }
     Ok(settled)
+}
+
+/// Closes the order's trade at every provider its payment was started with, so that it can no
+/// longer be paid; a trade paid meanwhile is settled instead (true).
+pub async fn close_at_providers(app: &App, order: &Order) -> Result<bool, ApiError> {
+    let now = Timestamp::now();
+    for channel in &order.payment_starts {
+        let status = app.provider(*channel)?.close(order, now).await?;
+        if matches!(status, TradeStatus::Paid { .. }) {
+            settle_trade(app, *channel, &TradeFacts { out_trade_no: order.order_no.clone(), status }).await?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// `GET /orders/{id}/payment?refresh=true`: an unpaid order whose payment was started is checked

@@ -6,9 +6,8 @@
 use crate::adapters::alipay::{self, AlipayConfig, RefundAnswer};
 use crate::adapters::wxpay::{self, AppPayParams, WxpayConfig};
 use crate::app::App;
-use crate::domain::money::Money;
 use crate::domain::order::Order;
-use crate::domain::payment::{Notice, PaymentChannel, RefundStatus, TradeFacts, TradeStatus};
+use crate::domain::payment::{Notice, PaymentChannel, PayoutRequest, RefundStatus, TradeFacts, TradeStatus};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 use lambda_http::http::HeaderMap;
@@ -30,25 +29,9 @@ pub enum PaymentParams {
     Settled,
 }
 
-/// One refund (a case's payout), as every provider takes it.
-#[derive(Debug, Clone)]
-pub struct PayoutRequest<'a> {
-    pub out_trade_no: &'a str,
-    /// The provider's number of the payment refunded (a late payment names its own trade).
-    pub trade_no: Option<&'a str>,
-    /// Unique per refund and the same on every retry: the provider pays it at most once.
-    pub out_request_no: &'a str,
-    pub amount: Money,
-    /// What the trade took.
-    pub trade_total: Money,
-    pub reason: &'a str,
-}
-
 /// A payment provider. `origin` (`https://host`) is where this API was called, for notify URLs
 /// that are not configured.
 pub trait PaymentProvider {
-    fn channel(&self) -> PaymentChannel;
-
     /// What the buyer's app needs to pay `order` (unpaid, within its window).
     fn start(
         &self,
@@ -102,10 +85,6 @@ fn notify_url(configured: Option<&str>, origin: Option<&str>, path: &str, variab
 pub struct Alipay<'a>(pub &'a AlipayConfig);
 
 impl PaymentProvider for Alipay<'_> {
-    fn channel(&self) -> PaymentChannel {
-        PaymentChannel::Alipay
-    }
-
     async fn start(&self, order: &Order, origin: Option<&str>, now: Timestamp) -> Result<PaymentParams, ApiError> {
         let config = self.0;
         let notify_url = notify_url(config.notify_url.as_deref(), origin, ALIPAY_NOTIFY_PATH, "ALIPAY_NOTIFY_URL")?;
@@ -164,10 +143,6 @@ impl PaymentProvider for Alipay<'_> {
 pub struct Wxpay<'a>(pub &'a WxpayConfig);
 
 impl PaymentProvider for Wxpay<'_> {
-    fn channel(&self) -> PaymentChannel {
-        PaymentChannel::Wxpay
-    }
-
     async fn start(&self, order: &Order, origin: Option<&str>, now: Timestamp) -> Result<PaymentParams, ApiError> {
         let config = self.0;
         let notify_url = notify_url(config.notify_url.as_deref(), origin, WXPAY_NOTIFY_PATH, "WXPAY_NOTIFY_URL")?;
@@ -201,15 +176,7 @@ impl PaymentProvider for Wxpay<'_> {
             WXPAY_REFUND_NOTIFY_PATH,
             "WXPAY_REFUND_NOTIFY_URL",
         )?;
-        let call = wxpay::RefundCall {
-            out_trade_no: payout.out_trade_no,
-            transaction_id: payout.trade_no,
-            out_refund_no: payout.out_request_no,
-            refund: payout.amount,
-            total: payout.trade_total,
-            reason: payout.reason,
-        };
-        wxpay::refund(config, &call, &notify_url, now).await
+        wxpay::refund(config, payout, &notify_url, now).await
     }
 
     async fn query_refund(&self, payout: &PayoutRequest<'_>, now: Timestamp) -> Result<RefundStatus, ApiError> {
@@ -222,10 +189,6 @@ impl PaymentProvider for Wxpay<'_> {
 pub struct Points;
 
 impl PaymentProvider for Points {
-    fn channel(&self) -> PaymentChannel {
-        PaymentChannel::Points
-    }
-
     async fn start(&self, _order: &Order, _origin: Option<&str>, _now: Timestamp) -> Result<PaymentParams, ApiError> {
         Ok(PaymentParams::Settled)
     }
@@ -298,10 +261,6 @@ macro_rules! each {
 }
 
 impl PaymentProvider for Provider<'_> {
-    fn channel(&self) -> PaymentChannel {
-        each!(self, p => p.channel())
-    }
-
     async fn start(&self, order: &Order, origin: Option<&str>, now: Timestamp) -> Result<PaymentParams, ApiError> {
         each!(self, p => p.start(order, origin, now).await)
     }

@@ -6,12 +6,10 @@
 
 use crate::adapters::metrics;
 use crate::app::orders::{transition, transition_from};
-use crate::app::payment::settle_trade;
-use crate::app::provider::PaymentProvider;
+use crate::app::payment::{ask_providers, close_at_providers};
 use crate::app::App;
-use crate::domain::order::{Deadline, Order, OrderStatus};
+use crate::domain::order::{Deadline, OrderStatus};
 use crate::domain::party::Actor;
-use crate::domain::payment::{TradeFacts, TradeStatus};
 use crate::domain::state::Action;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
@@ -96,31 +94,17 @@ fn close_unpaid<'a>(app: &'a App, buyer_id: &'a str, order_no: &'a str, action: 
     Box::pin(async move {
         let order =
             app.store.get_order(buyer_id, order_no).await?.ok_or_else(|| ApiError::not_found("order", order_no))?;
-        if order.status == OrderStatus::PendingPayment && settled_at_providers(app, &order).await? {
+        // Asked first: a paid trade whose notification was lost is settled, not closed; an
+        // unpaid one is closed at its provider before the order closes.
+        if order.status == OrderStatus::PendingPayment
+            && (ask_providers(app, &order).await? || close_at_providers(app, &order).await?)
+        {
+            tracing::info!(%order_no, "paid at the provider without a notification; settled instead of closed");
             return Ok(Moved::Settled);
         }
         transition_from(app, Actor::Schedule { buyer_id }, order_no, Some(order), action.clone()).await?;
         Ok(Moved::Done)
     })
-}
-
-/// Asks each provider the order's payment was started with: a paid trade is settled (true); an
-/// unpaid one is closed there (a trade paid in the meantime is settled after all).
-async fn settled_at_providers(app: &App, order: &Order) -> Result<bool, ApiError> {
-    let now = Timestamp::now();
-    for channel in &order.payment_starts {
-        let provider = app.provider(*channel)?;
-        let mut facts = provider.query(order, now).await?;
-        if !matches!(facts.status, TradeStatus::Paid { .. }) {
-            facts = TradeFacts { out_trade_no: order.order_no.clone(), status: provider.close(order, now).await? };
-        }
-        if matches!(facts.status, TradeStatus::Paid { .. }) {
-            settle_trade(app, *channel, &facts).await?;
-            tracing::info!(order_no = %order.order_no, channel = channel.as_str(), "paid at the provider without a notification; settled instead of closed");
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }
 
 /// `close-expired-orders`.

@@ -1,5 +1,6 @@
 //! How an order is paid.
 
+use crate::domain::money::Money;
 use crate::error::ApiError;
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +43,7 @@ impl PaymentChannel {
 pub enum TradeStatus {
     /// The buyer paid: the provider's trade number, the amount it took and (when the provider
     /// says) when.
-    Paid { trade_no: String, amount: crate::domain::money::Money, paid_at: Option<crate::domain::time::Timestamp> },
+    Paid { trade_no: String, amount: Money, paid_at: Option<crate::domain::time::Timestamp> },
     /// Not paid yet, or no trade exists (the buyer never opened the cashier).
     NotPaid,
     /// Closed at the provider: it can no longer be paid.
@@ -78,4 +79,18 @@ pub enum Notice {
     Trade(TradeFacts),
     /// About one refund request number.
     Refund { out_trade_no: String, out_request_no: String, status: RefundStatus },
+}
+
+/// One refund (a case's payout), as every provider takes it.
+#[derive(Debug, Clone)]
+pub struct PayoutRequest<'a> {
+    pub out_trade_no: &'a str,
+    /// The provider's number of the payment refunded (a late payment names its own trade).
+    pub trade_no: Option<&'a str>,
+    /// Unique per refund and the same on every retry: the provider pays it at most once.
+    pub out_request_no: &'a str,
+    pub amount: Money,
+    /// What the trade took.
+    pub trade_total: Money,
+    pub reason: &'a str,
 }

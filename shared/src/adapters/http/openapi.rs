@@ -608,7 +608,7 @@ pub struct WxpayResource {
         ("refresh" = Option<bool>, Query, description = "Ask the providers first")),
     responses(
         (status = 200, description = "The payment state", body = Envelope<PaymentView>),
-        TokenErrors, NotFound, Faults,
+        TokenErrors, ParamErrors, NotFound, Faults,
     ))]
 fn get_payment() {}
 
