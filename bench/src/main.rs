@@ -162,6 +162,37 @@ fn read_events(root: &std::path::Path) -> Result<std::collections::BTreeMap<Stri
     Ok(events)
 }
 
+/// A WeChat Pay notification that the bench order `order_no` (10.00) is paid, signed now with the
+/// stand-in keys (WeChat Pay refuses one more than five minutes old, so it is made just before
+/// it is measured).
+fn wxpay_notification_event(template: &str, order_no: &str) -> Result<String, String> {
+    use orders_dev::wxpay_keys;
+    use orders_shared::adapters::wxpay::{beijing_rfc3339, build_notification, ApiV3Key};
+    let now = Timestamp::now();
+    let transaction = json!({
+        "appid": wxpay_keys::DEV_APP_ID, "mchid": wxpay_keys::DEV_MCH_ID, "out_trade_no": order_no,
+        "transaction_id": format!("4200{order_no}"), "trade_type": "APP", "trade_state": "SUCCESS",
+        "success_time": beijing_rfc3339(now), "amount": {"total": 1000, "currency": "CNY"},
+    });
+    let apiv3 = ApiV3Key::from_text(wxpay_keys::DEV_APIV3_KEY)?;
+    let key = wxpay_keys::stand_in_wxpay_key()?;
+    let (headers, body) = build_notification(
+        &apiv3,
+        &key,
+        wxpay_keys::DEV_PUBLIC_KEY_ID,
+        "TRANSACTION.SUCCESS",
+        "transaction",
+        &transaction,
+        now,
+    )?;
+    let mut value: Value = serde_json::from_str(template).map_err(|e| e.to_string())?;
+    for (name, header) in headers.pairs() {
+        value["headers"][name.to_ascii_lowercase()] = Value::String(header);
+    }
+    value["body"] = Value::String(body);
+    Ok(value.to_string())
+}
+
 /// Seeds one order per function in the state that function acts on, and returns each
 /// function's event pointing at its own order (plus `order_no:<function>` entries).
 async fn seed_events(
@@ -215,6 +246,7 @@ async fn seed_events(
         ("cancel-order", vec![]),
         ("seller-close-order", vec![]),
         ("alipay-notify", vec![]),
+        ("wxpay-notify", vec![]),
         ("delete-order", vec![Action::Cancel { reason: String::new() }]),
         ("ship-order", vec![pay.clone()]),
         ("add-tracking-event", vec![pay.clone(), ship.clone()]),
@@ -265,6 +297,9 @@ async fn seed_events(
             value["body"] = Value::String(form);
             event = value.to_string();
         }
+        if name == "wxpay-notify" {
+            event = wxpay_notification_event(&event, &order_no)?;
+        }
         events.insert(format!("order_no:{name}"), order_no);
         events.insert(name.clone(), event);
     }
@@ -306,7 +341,9 @@ async fn run() -> Result<(), String> {
     let gateway = StandInGateway::new(gateway_app, app_public, SigningKey::from_text(&alipay_key.to_pem()?)?);
     tokio::spawn(async move { axum::serve(listener, gateway.router()).await });
     let alipay = alipay.with_gateway(gateway_url.clone(), std::time::Duration::from_secs(5));
-    let app = App::new(client, Config::for_table(table)).with_alipay(alipay);
+    let wxpay_key = orders_dev::wxpay_keys::stand_in_wxpay_key()?;
+    let wxpay = orders_dev::wxpay_keys::config(SigningKey::generate()?, &wxpay_key, None)?;
+    let app = App::new(client, Config::for_table(table)).with_alipay(alipay).with_wxpay(wxpay);
 
     // The data every run reads: SKUs with plenty of stock, an address, points.
     put_skus(&app).await?;
@@ -374,11 +411,26 @@ async fn run() -> Result<(), String> {
             ("ALIPAY_NOTIFY_URL".to_string(), "https://shop.example.com/notify".to_string()),
         ]
     };
+    let wxpay_public_pem = wxpay_key.verifying_key()?.to_pem();
+    let wxpay_env: Vec<(String, String)> = [
+        ("WXPAY_MCH_ID", orders_dev::wxpay_keys::DEV_MCH_ID),
+        ("WXPAY_APP_ID", orders_dev::wxpay_keys::DEV_APP_ID),
+        ("WXPAY_MCH_SERIAL_NO", orders_dev::wxpay_keys::DEV_MCH_SERIAL_NO),
+        ("WXPAY_PUBLIC_KEY_ID", orders_dev::wxpay_keys::DEV_PUBLIC_KEY_ID),
+        ("WXPAY_APIV3_KEY", orders_dev::wxpay_keys::DEV_APIV3_KEY),
+        ("WXPAY_PUBLIC_KEY_PEM", wxpay_public_pem.as_str()),
+        ("WXPAY_NOTIFY_URL", "https://shop.example.com/api/v1/payments/wxpay/notify"),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value.to_string()))
+    .collect();
     let subject = |name: &str, program: PathBuf, event: &str| {
         let mut env = base_env.clone();
         match name {
             "start-payment" => env.extend(alipay_env(("ALIPAY_APP_PRIVATE_KEY_PEM", &app_private_pem))),
             "alipay-notify" => env.extend(alipay_env(("ALIPAY_PUBLIC_KEY_PEM", &alipay_public_pem))),
+            // As template.yaml gives them (the keys are text here instead of a secret).
+            "wxpay-notify" | "wxpay-refund-notify" => env.extend(wxpay_env.iter().cloned()),
             // Refunds sign their calls and verify the answers.
             "approve-refund" | "confirm-return" | "retry-payout" => {
                 env.extend(alipay_env(("ALIPAY_APP_PRIVATE_KEY_PEM", &app_private_pem)));
@@ -427,6 +479,14 @@ async fn run() -> Result<(), String> {
     if options.wants("cold") {
         let floor = subjects.first().filter(|s| s.name == "hello-floor").cloned();
         for subject in &subjects {
+            let fresh;
+            let subject = if subject.name == "wxpay-notify" {
+                let order_no = events.get("order_no:wxpay-notify").cloned().unwrap_or_default();
+                fresh = Subject { event: wxpay_notification_event(&subject.event, &order_no)?, ..subject.clone() };
+                &fresh
+            } else {
+                subject
+            };
             eprintln!("[bench] cold start and {} warm invocations: {}", options.warm, subject.name);
             // Every function's cold starts take turns with the floor's.
             let turns = floor.as_ref().filter(|floor| floor.name != subject.name);
