@@ -495,9 +495,10 @@ async fn run() -> Result<(), String> {
                 eprintln!("[bench]   {}: {error}", subject.name);
             }
             eprintln!(
-                "[bench]   init {:.2} ms ({} × the floor in turns), first {:.2} ms, warm p50 {:.3} ms p99 {:.3} ms, peak RSS {:.1} MiB",
+                "[bench]   init {:.2} ms ({} × the floor in turns), first {:.2} ms (HTTP {}), warm p50 {:.3} ms p99 {:.3} ms, peak RSS {:.1} MiB",
                 result.init_ms,
-                result.init_ratio_to_floor.map(|r| format!("{r:.2}")).unwrap_or_else(|| "–".into()), result.first_invocation_ms, result.warm.p50_ms, result.warm.p99_ms, result.peak_rss_mib
+                result.init_ratio_to_floor.map(|r| format!("{r:.2}")).unwrap_or_else(|| "–".into()), result.first_invocation_ms,
+                result.first_status.map(|status| status.to_string()).unwrap_or_else(|| "–".into()), result.warm.p50_ms, result.warm.p99_ms, result.peak_rss_mib
             );
             cold.push(result);
         }
