@@ -362,3 +362,51 @@ async fn a_wechat_refund_whose_answer_is_lost_after_it_was_taken_is_retried_unde
     let refunds = api.wxpay.refunds();
     assert_eq!((refunds.len(), refunds[0].refund), (1, 12_800), "one refund, under one request number");
 }
+
+#[tokio::test]
+async fn an_unreachable_wechat_pay_still_places_the_orders_and_says_which_payment_did_not_start() {
+    use orders_shared::app::checkout::{place_and_start, Placed};
+    use orders_shared::domain::member::Benefit;
+    use orders_shared::domain::order::OrderType;
+    use orders_shared::domain::payment::PaymentChannel;
+    use orders_shared::domain::pricing::{AddressSource, Checkout};
+    let api = api_with(1800).await;
+    // The same merchant, its gateway a port nothing listens on.
+    let merchant = api.app.wxpay().unwrap().signing_key().await.unwrap().to_pem().unwrap();
+    let wxpay_key = wxpay_keys::stand_in_wxpay_key().unwrap();
+    let unreachable = wxpay_keys::config(SigningKey::from_text(&merchant).unwrap(), &wxpay_key, None)
+        .unwrap()
+        .with_gateway("http://127.0.0.1:9", std::time::Duration::from_millis(300));
+    let app = api.app.clone().with_wxpay(unreachable);
+    let checkout = Checkout {
+        items: vec![("tea".to_string(), 1)],
+        order_type: OrderType::Standard,
+        from_cart: None,
+        benefit: Benefit::None,
+        address: AddressSource::Inline(orders_shared::samples::address()),
+        remark: String::new(),
+        fingerprint: "wx-unreachable".into(),
+        pay_password: None,
+    };
+    let origin = Some("https://api.example.com");
+    let (placed, starts) =
+        place_and_start(&app, "wx-unreachable", &checkout, None, Some(PaymentChannel::Wxpay), origin).await.unwrap();
+    let Placed::Created(orders) = placed else { panic!("new orders") };
+    assert_eq!(orders.len(), 1);
+    let no = orders[0].order_no.clone();
+    assert!(starts.started.is_empty());
+    assert_eq!(starts.failed.len(), 1);
+    assert_eq!(starts.failed[0].0, no);
+    assert!(matches!(starts.failed[0].1, orders_shared::ApiError::Unavailable(_)), "{:?}", starts.failed[0].1);
+    // The start was written before WeChat Pay was called, so the timeout schedule will ask it.
+    let stored = api.app.store.order_by_no(&no).await.unwrap().unwrap();
+    assert_eq!(stored.payment_starts, vec![PaymentChannel::Wxpay]);
+
+    // Reachable again: start-payment starts it.
+    let buyer = api.buyer("wx-unreachable");
+    let again = api
+        .call(Method::POST, &format!("/api/v1/orders/{no}/payments"), Some(&buyer), Some(json!({"channel": "wxpay"})))
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(again.data()["wxpay_result"]["package"], "Sign=WXPay");
+}

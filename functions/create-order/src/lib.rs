@@ -18,6 +18,7 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 
 async fn create(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let buyer_id = ctx.buyer()?;
+    let lang = ctx.lang;
     let key = idempotency_key(&request)?;
     let body = json_body::<CreateOrderBody>(&request)?;
     let pay_channel = body.pay_channel()?;
@@ -29,11 +30,11 @@ async fn create(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError>
         place_and_start(&app, buyer_id, &checkout, key.as_ref(), pay_channel, origin.as_deref()).await?;
     match placed {
         Placed::Created(orders) => {
-            let view = CreatedOrdersView::new(&orders, now).with_payments(&payments);
+            let view = CreatedOrdersView::new(&orders, now).with_payments(&payments, lang);
             Ok(Reply::created(view)?.about(order_nos(&orders)))
         }
         Placed::Replayed(orders) => {
-            let view = CreatedOrdersView::new(&orders, now).with_payments(&payments);
+            let view = CreatedOrdersView::new(&orders, now).with_payments(&payments, lang);
             Ok(Reply::created(view)?.about(order_nos(&orders)).header("idempotent-replayed", "true"))
         }
     }

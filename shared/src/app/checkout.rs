@@ -165,7 +165,9 @@ pub async fn quote(app: &App, buyer_id: &str, checkout: &Checkout) -> Result<Vec
 /// the same call: each order of the checkout (one per shop) is its own trade at the provider,
 /// `out_trade_no` being the order number, so that each shop's order is paid, refunded and
 /// closed on its own; a points order is paid as it is placed. The orders answered are as they
-/// are after their payment started.
+/// are after their payment started. The orders are placed whatever the provider says: a start
+/// that fails (the provider unreachable, say) is answered beside them, and `start-payment`
+/// starts it again later.
 pub async fn place_and_start(
     app: &App,
     buyer_id: &str,
@@ -173,7 +175,7 @@ pub async fn place_and_start(
     key: Option<&IdempotencyKey>,
     pay_channel: Option<PaymentChannel>,
     origin: Option<&str>,
-) -> Result<(Placed, Vec<payment::Started>), ApiError> {
+) -> Result<(Placed, PaymentStarts), ApiError> {
     match (pay_channel, checkout.order_type) {
         (Some(PaymentChannel::Points), OrderType::Standard) => {
             return Err(ApiError::invalid("pay_channel", "points pays points orders: send order_type points"))
@@ -188,21 +190,37 @@ pub async fn place_and_start(
         app.provider(channel)?;
     }
     let mut placed = place(app, buyer_id, checkout, key).await?;
-    let mut started = Vec::new();
+    let mut starts = PaymentStarts::default();
     if let Some(channel @ (PaymentChannel::Alipay | PaymentChannel::Wxpay)) = pay_channel {
         let orders = match &mut placed {
             Placed::Created(orders) | Placed::Replayed(orders) => orders,
         };
         for order in orders.iter_mut().filter(|order| order.payment.is_none()) {
-            let start = payment::start_order(app, buyer_id, order.clone(), channel, origin).await?;
-            if let payment::Started::Alipay { order: after, .. } | payment::Started::Wxpay { order: after, .. } = &start
-            {
-                *order = after.clone();
+            match payment::start_order(app, buyer_id, order.clone(), channel, origin).await {
+                Ok(start) => {
+                    if let payment::Started::Alipay { order: after, .. }
+                    | payment::Started::Wxpay { order: after, .. } = &start
+                    {
+                        *order = after.clone();
+                    }
+                    starts.started.push(start);
+                }
+                Err(error) => {
+                    tracing::warn!(order_no = %order.order_no, %error, "the order is placed; its payment did not start");
+                    starts.failed.push((order.order_no.clone(), error));
+                }
             }
-            started.push(start);
         }
     }
-    Ok((placed, started))
+    Ok((placed, starts))
+}
+
+/// What starting the payments of a checkout's orders gave.
+#[derive(Debug, Default)]
+pub struct PaymentStarts {
+    pub started: Vec<payment::Started>,
+    /// Orders whose start failed, and why (`start-payment` tries again).
+    pub failed: Vec<(String, ApiError)>,
 }
 
 async fn place_orders(

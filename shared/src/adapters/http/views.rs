@@ -6,6 +6,7 @@
 use crate::adapters::store::{Counts, ShopFreight};
 use crate::adapters::wxpay::AppPayParams;
 use crate::app::cart::CartLine;
+use crate::app::checkout::PaymentStarts;
 use crate::app::listing::OrderList;
 use crate::app::payment::Started;
 use crate::domain::address::Address;
@@ -22,6 +23,7 @@ use crate::domain::order::{
 };
 use crate::domain::payment::PaymentChannel;
 use crate::domain::time::Timestamp;
+use crate::error::Lang;
 use serde::Serialize;
 
 /// Seconds left to pay an unpaid order at `now`.
@@ -350,6 +352,19 @@ pub struct CreatedOrdersView<'a> {
     /// `start-payment` answers them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub payments: Vec<PaymentStartView<'a>>,
+    /// Orders placed whose payment did not start (the provider unreachable, say): start it again
+    /// with `POST /orders/{id}/payments`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub payment_errors: Vec<PaymentErrorView<'a>>,
+}
+
+/// Why an order's payment did not start: the envelope's code and message.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentErrorView<'a> {
+    pub order_no: &'a str,
+    pub code: u32,
+    pub msg: String,
 }
 
 impl<'a> CreatedOrdersView<'a> {
@@ -357,12 +372,18 @@ impl<'a> CreatedOrdersView<'a> {
         CreatedOrdersView {
             orders: orders.iter().map(|order| OrderView::new(order, now)).collect(),
             payments: Vec::new(),
+            payment_errors: Vec::new(),
         }
     }
 
-    /// With the payments started with the create.
-    pub fn with_payments(mut self, started: &'a [Started]) -> CreatedOrdersView<'a> {
-        self.payments = started.iter().filter_map(PaymentStartView::new).collect();
+    /// With the payments started with the create, and those that did not start.
+    pub fn with_payments(mut self, starts: &'a PaymentStarts, lang: Lang) -> CreatedOrdersView<'a> {
+        self.payments = starts.started.iter().filter_map(PaymentStartView::new).collect();
+        self.payment_errors = starts
+            .failed
+            .iter()
+            .map(|(order_no, error)| PaymentErrorView { order_no, code: error.code(), msg: error.message(lang) })
+            .collect();
         self
     }
 }
