@@ -1,0 +1,22 @@
+//! The integration tests, one module per feature, in one test binary: every binary links the
+//! whole dependency graph again, so one crate links once (nextest still runs each test in a
+//! process of its own).
+
+mod after_sales;
+mod checkout;
+mod concurrency;
+mod events;
+mod faults;
+mod hostile_input;
+mod lambda_environment;
+mod metrics;
+mod orders_flow;
+mod outage;
+mod payment_and_fulfilment;
+mod points_password;
+mod round_trips;
+mod secrets;
+mod stock;
+mod use_cases;
+mod validation;
+mod wxpay;
