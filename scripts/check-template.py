@@ -2,8 +2,10 @@
 `sam validate --lint`): Fn::ForEach expanded as AWS::LanguageExtensions does, the SAM transform
 run as `sam deploy` runs it, then every Ref and GetAtt must name a parameter, a pseudo parameter
 or a resource that exists after the transform (cfn-lint cannot see resources SAM generates, such
-as the schedules' dead-letter queues), and the stack must stay under CloudFormation's limit of 500
-resources. Run with the SAM CLI's Python (.tools/venv)."""
+as the schedules' dead-letter queues), no resource may depend on itself through others (a
+circular reference CloudFormation refuses at deploy time, which neither tool reports), and the
+stack must stay under CloudFormation's limit of 500 resources. Run with the SAM CLI's Python
+(.tools/venv)."""
 
 import json
 import os
@@ -50,6 +52,39 @@ def references(value, found):
             references(item, found)
 
 
+def cycle(resources):
+    """A circular chain of resources (each referring to or depending on the next), or None."""
+    edges = {}
+    for name, resource in resources.items():
+        found = set()
+        references({k: v for k, v in resource.items() if k != "DependsOn"}, found)
+        depends = resource.get("DependsOn", [])
+        found.update([depends] if isinstance(depends, str) else depends)
+        edges[name] = sorted(found & set(resources))
+    state, path = {}, []
+
+    def visit(name):
+        state[name] = "open"
+        path.append(name)
+        for after in edges[name]:
+            if state.get(after) == "open":
+                return path[path.index(after):] + [after]
+            if after not in state:
+                found = visit(after)
+                if found:
+                    return found
+        state[name] = "done"
+        path.pop()
+        return None
+
+    for name in sorted(resources):
+        if name not in state:
+            found = visit(name)
+            if found:
+                return found
+    return None
+
+
 def main(path):
     template = yaml_parse(open(path).read())
     expand_for_each(template["Resources"])
@@ -68,9 +103,12 @@ def main(path):
     missing = sorted(found - known)
     if missing:
         sys.exit(f"{path}: references to nothing after the SAM transform: {', '.join(missing)}")
+    circular = cycle(resources)
+    if circular:
+        sys.exit(f"{path}: circular reference: {' -> '.join(circular)}")
     if len(resources) > 500:
         sys.exit(f"{path}: {len(resources)} resources, over CloudFormation's 500")
-    print(f"{path}: {len(resources)} resources after the SAM transform, every reference resolves")
+    print(f"{path}: {len(resources)} resources after the SAM transform, every reference resolves, no cycle")
 
 
 if __name__ == "__main__":

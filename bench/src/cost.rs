@@ -190,6 +190,7 @@ fn checkout(key_suffix: &str) -> Checkout {
         remark: String::new(),
         fingerprint: format!("cost-{key_suffix}"),
         pay_password: None,
+        pay_channel: None,
     }
 }
 
@@ -267,7 +268,7 @@ pub async fn run(
         })
         .await?;
         measure(&meter, &mut life[1], || {
-            start(&app, BUYER, &order_no, PaymentChannel::Alipay, Some("https://api.example.com"))
+            start(&app, BUYER, &order_no, PaymentChannel::Alipay)
         })
         .await?;
         let form = paid_notification(alipay_key, &order_no)?;

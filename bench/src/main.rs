@@ -12,7 +12,8 @@ mod stats;
 use coldstart::Subject;
 use orders_dev::alipay_gateway::{self, StandInGateway};
 use orders_dev::{alipay_keys, handlers, local_db, seed, template, template_path};
-use orders_shared::adapters::config::Config;
+use orders_shared::adapters::config::{Config, NOTIFY_BASE_VARIABLE};
+use orders_shared::adapters::{alipay, wxpay};
 use orders_shared::adapters::crypto::SigningKey;
 use orders_shared::adapters::store::CallCounter;
 use orders_shared::domain::address::AddressEntry;
@@ -26,6 +27,9 @@ use orders_shared::App;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::time::Instant;
+
+/// Where the benchmark's functions say providers call back (nothing calls back here).
+const NOTIFY_BASE: &str = "https://shop.example.com";
 
 pub const BUYER: &str = "bench-buyer";
 pub const SHOP: &str = "bench-shop";
@@ -102,6 +106,7 @@ pub fn checkout_of(sku_id: &str) -> Checkout {
         remark: String::new(),
         fingerprint: String::new(),
         pay_password: None,
+        pay_channel: None,
     }
 }
 
@@ -203,7 +208,7 @@ async fn seed_events(
     use orders_shared::domain::order::{Payment, RefundKind, ReturnShipment, Shipment};
     use orders_shared::domain::party::Role;
     use orders_shared::domain::payment::PaymentChannel;
-    use orders_shared::domain::state::{apply, Action, AfterSalesPolicy, PayoutOutcome, RefundApplication};
+    use orders_shared::domain::state::{apply, Action, AfterSalesPolicy, PayoutOf, PayoutOutcome, RefundApplication};
     let now = Timestamp::now();
     let pay = Action::Pay(Payment { channel: PaymentChannel::Alipay, trade_no: "seed".into(), paid_at: now });
     let ship = Action::Ship {
@@ -240,7 +245,10 @@ async fn seed_events(
         },
         policy,
     };
-    let refused = Action::RecordPayout(PayoutOutcome::Refused("40004 ACQ.SELLER_BALANCE_NOT_ENOUGH".into()));
+    let refused = Action::RecordPayout {
+        of: PayoutOf::Case,
+        outcome: PayoutOutcome::Refused("40004 ACQ.SELLER_BALANCE_NOT_ENOUGH".into()),
+    };
     let plans: Vec<(&str, Vec<Action>)> = vec![
         ("get-order", vec![]),
         ("cancel-order", vec![]),
@@ -330,7 +338,7 @@ async fn run() -> Result<(), String> {
     let counter = CallCounter::default();
     let client = local_db::client_counting(&endpoint, Some(counter.clone()));
     template::create_table(&client, table, &template_path()?).await?;
-    let (alipay, alipay_key) = alipay_keys::generate(None)?;
+    let (alipay, alipay_key) = alipay_keys::generate(Some(format!("{NOTIFY_BASE}{}", alipay::NOTIFY_PATH)))?;
     let app_private_pem = alipay.signing_key().await.map_err(|e| e.to_string())?.to_pem()?;
     let alipay_public_pem = alipay.verifying_key().await.map_err(|e| e.to_string())?.to_pem();
     // Refunds go to a stand-in Alipay gateway on a local port (never to the internet).
@@ -342,7 +350,8 @@ async fn run() -> Result<(), String> {
     tokio::spawn(async move { axum::serve(listener, gateway.router()).await });
     let alipay = alipay.with_gateway(gateway_url.clone(), std::time::Duration::from_secs(5));
     let wxpay_key = orders_dev::wxpay_keys::stand_in_wxpay_key()?;
-    let wxpay = orders_dev::wxpay_keys::config(SigningKey::generate()?, &wxpay_key, None)?;
+    let wxpay_notify = Some(format!("{NOTIFY_BASE}{}", wxpay::NOTIFY_PATH));
+    let wxpay = orders_dev::wxpay_keys::config(SigningKey::generate()?, &wxpay_key, wxpay_notify)?;
     let app = App::new(client, Config::for_table(table)).with_alipay(alipay).with_wxpay(wxpay);
 
     // The data every run reads: SKUs with plenty of stock, an address, points.
@@ -408,7 +417,7 @@ async fn run() -> Result<(), String> {
         [
             ("ALIPAY_APP_ID".to_string(), alipay_keys::DEV_APP_ID.to_string()),
             (key.0.to_string(), key.1.clone()),
-            ("ALIPAY_NOTIFY_URL".to_string(), "https://shop.example.com/notify".to_string()),
+            (NOTIFY_BASE_VARIABLE.to_string(), NOTIFY_BASE.to_string()),
         ]
     };
     let wxpay_public_pem = wxpay_key.verifying_key()?.to_pem();
@@ -419,7 +428,6 @@ async fn run() -> Result<(), String> {
         ("WXPAY_PUBLIC_KEY_ID", orders_dev::wxpay_keys::DEV_PUBLIC_KEY_ID),
         ("WXPAY_APIV3_KEY", orders_dev::wxpay_keys::DEV_APIV3_KEY),
         ("WXPAY_PUBLIC_KEY_PEM", wxpay_public_pem.as_str()),
-        ("WXPAY_NOTIFY_URL", "https://shop.example.com/api/v1/payments/wxpay/notify"),
     ]
     .into_iter()
     .map(|(name, value)| (name.to_string(), value.to_string()))
@@ -573,7 +581,7 @@ async fn run() -> Result<(), String> {
     // 6. What an order costs: capacity per step, priced.
     let cost = if options.wants("cost") {
         eprintln!("[bench] capacity of {} order lives...", options.cost_lives);
-        let (cost_alipay, cost_key) = alipay_keys::generate(None)?;
+        let (cost_alipay, cost_key) = alipay_keys::generate(Some(format!("{NOTIFY_BASE}{}", alipay::NOTIFY_PATH)))?;
         let cost = cost::run(&endpoint, table, cost_alipay, &cost_key, options.cost_lives).await?;
         report::print_cost(&cost);
         cost

@@ -13,7 +13,7 @@ use orders_shared::domain::order::{OrderType, Payment, RefundKind, ReturnShipmen
 use orders_shared::domain::party::Actor;
 use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout, PriceBook};
-use orders_shared::domain::state::{Action, PayoutOutcome, RefundApplication};
+use orders_shared::domain::state::{Action, PayoutOf, PayoutOutcome, RefundApplication};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::samples;
 use orders_shared::{ApiError, App};
@@ -223,6 +223,7 @@ pub async fn seed_demo_orders(app: &App) -> Result<usize, ApiError> {
         remark: String::new(),
         fingerprint: "demo".into(),
         pay_password: None,
+        pay_channel: None,
     };
     let a_year = 365 * 86_400;
     for (function, stage) in DEMO_ORDERS {
@@ -291,9 +292,12 @@ pub async fn seed_demo_orders(app: &App) -> Result<usize, ApiError> {
                 // As if Alipay had refused it: the shop's retry is what the sample shows.
                 (
                     Actor::PaymentProvider,
-                    Action::RecordPayout(PayoutOutcome::Refused(
-                        "40004 ACQ.SELLER_BALANCE_NOT_ENOUGH: the merchant's balance is too low".into(),
-                    )),
+                    Action::RecordPayout {
+                        of: PayoutOf::Case,
+                        outcome: PayoutOutcome::Refused(
+                            "40004 ACQ.SELLER_BALANCE_NOT_ENOUGH: the merchant's balance is too low".into(),
+                        ),
+                    },
                 ),
             ]),
             DemoStage::Unpaid | DemoStage::Cancelled | DemoStage::Paid => {}

@@ -12,9 +12,9 @@ use axum::http::{HeaderName, HeaderValue};
 use axum::response::IntoResponse;
 use axum::routing::{on, MethodFilter};
 use orders_shared::error::{ApiError, Lang};
-use orders_shared::http::error_response;
 use orders_shared::http::event::EventBuilder;
 use orders_shared::http::openapi;
+use orders_shared::http::{add_security_headers, error_response};
 use orders_shared::lambda_http::{self, Body};
 use orders_shared::App;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,12 +27,26 @@ const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 pub struct DevState {
     pub app: App,
     pub jwt_secret: String,
+    /// How long a request's body may take to arrive (a body shorter than its Content-Length
+    /// would otherwise hold the connection forever): then 400.
+    pub body_timeout: std::time::Duration,
     counter: AtomicU64,
 }
 
+/// `DevState::body_timeout` unless changed.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl DevState {
     pub fn new(app: App, jwt_secret: impl Into<String>) -> Arc<DevState> {
-        Arc::new(DevState { app, jwt_secret: jwt_secret.into(), counter: AtomicU64::new(0) })
+        DevState::with_body_timeout(app, jwt_secret, BODY_TIMEOUT)
+    }
+
+    pub fn with_body_timeout(
+        app: App,
+        jwt_secret: impl Into<String>,
+        body_timeout: std::time::Duration,
+    ) -> Arc<DevState> {
+        Arc::new(DevState { app, jwt_secret: jwt_secret.into(), body_timeout, counter: AtomicU64::new(0) })
     }
 
     fn next_request_id(&self) -> String {
@@ -77,18 +91,28 @@ async fn openapi_json() -> axum::response::Response {
     }
 }
 
+/// What the docs page may load: its own scripts and styles (Swagger UI sets inline styles) and
+/// the description; nothing else, and it is never framed.
+pub const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 /// A browsable description: Swagger UI from the npm package `make tools` installs (no network).
-async fn docs_page() -> axum::response::Html<&'static str> {
-    axum::response::Html(
+async fn docs_page() -> axum::response::Response {
+    let page = axum::response::Html(
         r##"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Order service API</title>
 <link rel="stylesheet" href="/api/v1/docs/swagger-ui.css"></head>
 <body><div id="ui">If nothing shows, run <code>make tools</code> (Swagger UI) or read <a href="/api/v1/openapi.json">openapi.json</a>.</div>
 <script src="/api/v1/docs/swagger-ui-bundle.js"></script>
-<script>window.onload = () => { window.ui = SwaggerUIBundle({ url: "/api/v1/openapi.json", dom_id: "#ui" }); };</script>
+<script src="/api/v1/docs/init.js"></script>
 </body></html>"##,
-    )
+    );
+    ([(axum::http::header::CONTENT_SECURITY_POLICY, DOCS_CSP)], page).into_response()
 }
+
+/// Starts Swagger UI (a file of its own, so the page's policy allows no inline script).
+const DOCS_INIT: &str =
+    r##"window.onload = () => { window.ui = SwaggerUIBundle({ url: "/api/v1/openapi.json", dom_id: "#ui" }); };"##;
 
 /// Swagger UI's files, from `.tools/node_modules/swagger-ui-dist`.
 async fn docs_asset(axum::extract::Path(file): axum::extract::Path<String>) -> axum::response::Response {
@@ -97,6 +121,9 @@ async fn docs_asset(axum::extract::Path(file): axum::extract::Path<String>) -> a
         ("swagger-ui-bundle.js", "application/javascript"),
         ("favicon-32x32.png", "image/png"),
     ];
+    if file == "init.js" {
+        return ([(axum::http::header::CONTENT_TYPE, "application/javascript")], DOCS_INIT).into_response();
+    }
     let Some((name, content_type)) = FILES.iter().find(|(name, _)| *name == file) else {
         return axum::http::StatusCode::NOT_FOUND.into_response();
     };
@@ -151,9 +178,17 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let template = template::load(&crate::template_path()?)?;
-    let router =
-        extra.merge(router(state, &template::routes(&template))?).layer(cors_layer(&template::cors(&template)?)?);
+    let router = extra
+        .merge(router(state, &template::routes(&template))?)
+        .layer(cors_layer(&template::cors(&template)?)?)
+        .layer(axum::middleware::map_response(secured));
     axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(|error| error.to_string())
+}
+
+/// Every answer of the dev server carries the functions' security headers.
+async fn secured(mut response: axum::response::Response) -> axum::response::Response {
+    add_security_headers(response.headers_mut());
+    response
 }
 
 fn into_axum(response: lambda_http::Response<Body>) -> axum::response::Response {
@@ -206,9 +241,16 @@ async fn dispatch(
             None => return refuse(ApiError::Unauthorized),
         }
     }
-    let body = match to_bytes(request.into_body(), MAX_PAYLOAD_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(_) => return refuse(ApiError::invalid("body", format!("must be at most {MAX_PAYLOAD_BYTES} bytes"))),
+    let body = match tokio::time::timeout(state.body_timeout, to_bytes(request.into_body(), MAX_PAYLOAD_BYTES)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => return refuse(ApiError::invalid("body", format!("must be at most {MAX_PAYLOAD_BYTES} bytes"))),
+        Err(_) => {
+            let waited = state.body_timeout.as_secs_f64();
+            return refuse(ApiError::invalid(
+                "body",
+                format!("did not arrive in {waited} s (shorter than its Content-Length?)"),
+            ));
+        }
     };
     let request = event.body(&body).into_request();
     into_axum((target.handler)(state.app.clone(), request).await)

@@ -21,7 +21,8 @@ pub struct TemplateRoute {
     pub method: String,
     pub path: String,
     pub function: String,
-    /// False where the event sets `Auth: Authorizer: NONE`.
+    /// False where the event sets `Auth: Authorizer: NONE`, or its API has no authorizer (the
+    /// payment providers' callbacks).
     pub needs_token: bool,
 }
 
@@ -54,6 +55,15 @@ pub fn functions(template: &Value) -> Vec<(String, String)> {
     out
 }
 
+/// The logical id a `!Ref` names.
+fn referenced(value: Option<&Value>) -> Option<&str> {
+    match value? {
+        Value::Tagged(tagged) if tagged.tag == "!Ref" || tagged.tag == "Ref" => tagged.value.as_str(),
+        Value::Mapping(mapping) => mapping.get("Ref").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
 /// Every HttpApi event of every function, with the function's binary name.
 pub fn routes(template: &Value) -> Vec<TemplateRoute> {
     let mut out = Vec::new();
@@ -73,10 +83,15 @@ pub fn routes(template: &Value) -> Vec<TemplateRoute> {
             let Some(properties) = event.get("Properties") else {
                 continue;
             };
-            let needs_token = properties
-                .get("Auth")
-                .and_then(|auth| text(auth, "Authorizer"))
-                .is_none_or(|authorizer| authorizer != "NONE");
+            let api_authorizes = referenced(properties.get("ApiId"))
+                .and_then(|api| resources.get(api))
+                .and_then(|api| api.get("Properties")?.get("Auth")?.get("DefaultAuthorizer"))
+                .is_some();
+            let needs_token = api_authorizes
+                && properties
+                    .get("Auth")
+                    .and_then(|auth| text(auth, "Authorizer"))
+                    .is_none_or(|authorizer| authorizer != "NONE");
             out.push(TemplateRoute {
                 method: text(properties, "Method").unwrap_or_default().to_uppercase(),
                 path: text(properties, "Path").unwrap_or_default().to_string(),

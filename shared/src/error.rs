@@ -1,6 +1,7 @@
 //! Every failure a route can answer, with its envelope code and HTTP status, in one place (the
 //! README's error table lists them).
 
+use crate::domain::time::Timestamp;
 use lambda_http::http::StatusCode;
 
 /// Language of human messages, chosen from `Accept-Language`.
@@ -50,6 +51,17 @@ impl Rejection {
     }
 }
 
+/// Why a points password was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordRefusal {
+    /// A wrong password; `tries_left` more before a lock of `lock_minutes`.
+    Wrong { tries_left: u32, lock_minutes: i64 },
+    /// A wrong password that used the last try: locked until then.
+    WrongAndLocked { until: Timestamp },
+    /// Locked after too many tries, until then: not checked.
+    Locked { until: Timestamp },
+}
+
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum ApiError {
     #[error("{what} {id} not found")]
@@ -59,16 +71,17 @@ pub enum ApiError {
     #[error("this route needs role {needed}")]
     Forbidden { needed: &'static str },
     /// A points payment without the right points password, or while it is locked.
-    #[error("points password refused: {0}")]
-    PointsPassword(String),
+    #[error("points password refused: {0:?}")]
+    PointsPassword(PasswordRefusal),
     #[error("internal error: {0}")]
     Internal(String),
     #[error("store unavailable: {0}")]
     Unavailable(String),
     #[error("{field}: {rule}")]
     Invalid { field: String, rule: String },
-    #[error("cannot {action} an order that is {from}")]
-    StateConflict { action: String, from: String },
+    /// Not allowed in the current state: what happened, in each language.
+    #[error("{en}")]
+    StateConflict { en: String, zh: String },
     #[error("SKU {sku_id} is out of stock")]
     OutOfStock { sku_id: String },
     #[error("Idempotency-Key was used with another body")]
@@ -86,6 +99,11 @@ impl ApiError {
 
     pub fn rejected(reason: Rejection, detail: impl Into<String>) -> Self {
         ApiError::SignatureInvalid { reason, detail: detail.into() }
+    }
+
+    /// A 409: what was refused and why, in English and Chinese.
+    pub fn conflict(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        ApiError::StateConflict { en: en.into(), zh: zh.into() }
     }
 
     pub fn not_found(what: &'static str, id: impl Into<String>) -> Self {
@@ -134,8 +152,24 @@ impl ApiError {
             (ApiError::Unauthorized, Lang::ZhCn) => "未登录或令牌无效".into(),
             (ApiError::Forbidden { needed }, Lang::En) => format!("this route needs role {needed}"),
             (ApiError::Forbidden { needed }, Lang::ZhCn) => format!("权限不足：需要角色 {needed}"),
-            (ApiError::PointsPassword(why), Lang::En) => why.clone(),
-            (ApiError::PointsPassword(why), Lang::ZhCn) => format!("积分支付密码校验未通过：{why}"),
+            (ApiError::PointsPassword(PasswordRefusal::Wrong { tries_left, lock_minutes }), Lang::En) => {
+                format!("wrong points password; {tries_left} tries left before a {lock_minutes} minute lock")
+            }
+            (ApiError::PointsPassword(PasswordRefusal::Wrong { tries_left, lock_minutes }), Lang::ZhCn) => {
+                format!("积分支付密码错误，还可尝试 {tries_left} 次，之后将锁定 {lock_minutes} 分钟")
+            }
+            (ApiError::PointsPassword(PasswordRefusal::WrongAndLocked { until }), Lang::En) => {
+                format!("wrong points password; points payments are now locked until {until}")
+            }
+            (ApiError::PointsPassword(PasswordRefusal::WrongAndLocked { until }), Lang::ZhCn) => {
+                format!("积分支付密码错误，积分支付已锁定至 {until}")
+            }
+            (ApiError::PointsPassword(PasswordRefusal::Locked { until }), Lang::En) => {
+                format!("points payments are locked after too many wrong passwords until {until}")
+            }
+            (ApiError::PointsPassword(PasswordRefusal::Locked { until }), Lang::ZhCn) => {
+                format!("积分支付密码错误次数过多，积分支付已锁定至 {until}")
+            }
             (ApiError::Internal(_), Lang::En) => "internal error".into(),
             (ApiError::Internal(_), Lang::ZhCn) => "系统错误".into(),
             (ApiError::Unavailable(_), Lang::En) => "service temporarily unavailable, retry later".into(),
@@ -146,12 +180,8 @@ impl ApiError {
             (ApiError::Invalid { field, rule }, Lang::ZhCn) => {
                 format!("参数 {field} 不合法：{rule}")
             }
-            (ApiError::StateConflict { action, from }, Lang::En) => {
-                format!("cannot {action} an order whose status is {from}")
-            }
-            (ApiError::StateConflict { action, from }, Lang::ZhCn) => {
-                format!("订单当前状态为 {from}，不能执行 {action}")
-            }
+            (ApiError::StateConflict { en, .. }, Lang::En) => en.clone(),
+            (ApiError::StateConflict { zh, .. }, Lang::ZhCn) => zh.clone(),
             (ApiError::OutOfStock { sku_id }, Lang::En) => format!("SKU {sku_id} is out of stock"),
             (ApiError::OutOfStock { sku_id }, Lang::ZhCn) => format!("商品 {sku_id} 库存不足"),
             (ApiError::IdempotencyMismatch, Lang::En) => {
@@ -193,11 +223,11 @@ mod tests {
             (ApiError::not_found("order", "1"), 10001, 404),
             (ApiError::Unauthorized, 10002, 401),
             (ApiError::Forbidden { needed: "seller" }, 10003, 403),
-            (ApiError::PointsPassword("wrong".into()), 10003, 403),
+            (ApiError::PointsPassword(PasswordRefusal::Wrong { tries_left: 2, lock_minutes: 15 }), 10003, 403),
             (ApiError::Internal("x".into()), 10004, 500),
             (ApiError::Unavailable("x".into()), 10004, 503),
             (ApiError::invalid("items", "x"), 10005, 400),
-            (ApiError::StateConflict { action: "cancel".into(), from: "paid".into() }, 10007, 409),
+            (ApiError::conflict("cannot cancel an order whose status is paid", "订单已支付，不能取消"), 10007, 409),
             (ApiError::OutOfStock { sku_id: "s".into() }, 10008, 409),
             (ApiError::IdempotencyMismatch, 10009, 422),
             (ApiError::rejected(Rejection::Signature, "x"), 10010, 400),

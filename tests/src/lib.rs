@@ -26,7 +26,8 @@ pub use orders_dev::alipay_keys::DEV_APP_ID;
 pub use orders_shared::adapters::crypto::SigningKey;
 pub use reqwest::{Method, StatusCode};
 
-const SECRET: &str = "integration-test-secret";
+/// The secret the test dev server verifies tokens with.
+pub const SECRET: &str = "integration-test-secret";
 
 /// The DynamoDB Local endpoint `make test` exports.
 pub fn dynamodb_endpoint() -> String {
@@ -195,7 +196,8 @@ impl TestApi {
         app = app.with_wxpay(wxpay_config);
         let extra = gateway.clone().map(StandInGateway::router).unwrap_or_default().merge(wxpay.clone().router());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let state = server::DevState::new(app.clone(), SECRET);
+        // A short wait for bodies, so a test of a body shorter than its Content-Length is quick.
+        let state = server::DevState::with_body_timeout(app.clone(), SECRET, Duration::from_secs(1));
         tokio::spawn(server::serve(listener, state, extra, async move {
             let _ = stopped.await;
         }));

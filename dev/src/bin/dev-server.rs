@@ -4,12 +4,13 @@
 use orders_dev::local_db::{self, LocalDynamo};
 use orders_dev::{alipay_gateway, alipay_keys, wxpay_gateway, wxpay_keys};
 use orders_dev::{auth, data_dir, seed, server, template, template_path};
-use orders_shared::adapters::alipay::{gateway_from_env, AlipayConfig};
+use orders_shared::adapters::alipay::{self, gateway_from_env, AlipayConfig};
 use orders_shared::adapters::config::Config;
+use orders_shared::adapters::config::NOTIFY_BASE_VARIABLE;
 use orders_shared::adapters::http::cursor::CursorKey;
 use orders_shared::adapters::runtime::init_tracing;
 use orders_shared::adapters::secrets::Secret;
-use orders_shared::adapters::wxpay::{ApiV3Key, WxpayConfig};
+use orders_shared::adapters::wxpay::{self, ApiV3Key, WxpayConfig};
 use orders_shared::app::after_sales::{retry_refund_payouts, run_timers};
 use orders_shared::app::sweep::{auto_confirm_receipts, close_expired_orders};
 use orders_shared::domain::time::Timestamp;
@@ -80,11 +81,17 @@ async fn run() -> Result<(), String> {
         ("ORDERS_CURSOR_KEY".to_string(), cursor_key_text(&data.join("cursor.key"))?),
         ("RUST_LOG".to_string(), env_or("RUST_LOG", "info")),
     ];
+    // Providers call back here unless the environment names another place (a tunnel to this
+    // laptop, say); never where a request says it came from.
+    let notify_base = env_or(NOTIFY_BASE_VARIABLE, &format!("http://127.0.0.1:{port}"));
+    lambda_env.push((NOTIFY_BASE_VARIABLE.to_string(), notify_base.clone()));
     let mut stand_in = None;
     match AlipayConfig::from_env()? {
-        Some(alipay) => {
+        Some(mut alipay) => {
+            alipay.notify_url.get_or_insert_with(|| format!("{notify_base}{}", alipay::NOTIFY_PATH));
             for name in [
                 "ALIPAY_APP_ID",
+                alipay::NOTIFY_URL_VARIABLE,
                 "ALIPAY_APP_PRIVATE_KEY_PEM",
                 "ALIPAY_PUBLIC_KEY_PEM",
                 "ALIPAY_SECRET_ARN",
@@ -100,6 +107,7 @@ async fn run() -> Result<(), String> {
         None => {
             let dir = data.join("alipay");
             let (mut alipay, alipay_key) = alipay_keys::load_or_create(&dir)?;
+            alipay.notify_url = Some(format!("{notify_base}{}", alipay::NOTIFY_PATH));
             let app_key = alipay.signing_key().await.map_err(|error| error.to_string())?;
             let app_key_pem = app_key.to_pem()?;
             let app_public = app_key.verifying_key()?;
@@ -128,11 +136,11 @@ async fn run() -> Result<(), String> {
             app = app.with_alipay(alipay);
         }
     }
-    lambda_env
-        .push(("ALIPAY_NOTIFY_URL".to_string(), format!("http://127.0.0.1:{port}/api/v1/payments/alipay/notify")));
     let mut wxpay_stand_in = None;
     match WxpayConfig::from_env()? {
-        Some(wxpay) => {
+        Some(mut wxpay) => {
+            wxpay.notify_url.get_or_insert_with(|| format!("{notify_base}{}", wxpay::NOTIFY_PATH));
+            wxpay.refund_notify_url.get_or_insert_with(|| format!("{notify_base}{}", wxpay::REFUND_NOTIFY_PATH));
             for name in [
                 "WXPAY_APP_ID",
                 "WXPAY_MCH_ID",
@@ -160,7 +168,7 @@ async fn run() -> Result<(), String> {
             let mch_key_pem = mch_key.to_pem()?;
             let wxpay_key = wxpay_keys::stand_in_wxpay_key()?;
             let wxpay_public = wxpay_key.verifying_key()?;
-            let notify_url = format!("http://127.0.0.1:{port}/api/v1/payments/wxpay/notify");
+            let notify_url = format!("{notify_base}{}", wxpay::NOTIFY_PATH);
             let configured = env_or("WXPAY_GATEWAY_URL", "");
             let url = if configured.is_empty() {
                 // Payments and refunds go to the stand-in gateway this server runs.
@@ -178,7 +186,7 @@ async fn run() -> Result<(), String> {
             };
             let timeout = std::time::Duration::from_secs(10);
             app = app.with_wxpay(
-                wxpay_keys::config(mch_key, &wxpay_key, Some(notify_url.clone()))?.with_gateway(url.clone(), timeout),
+                wxpay_keys::config(mch_key, &wxpay_key, Some(notify_url))?.with_gateway(url.clone(), timeout),
             );
             for (name, value) in [
                 ("WXPAY_APP_ID", wxpay_keys::DEV_APP_ID.to_string()),
@@ -188,7 +196,6 @@ async fn run() -> Result<(), String> {
                 ("WXPAY_APIV3_KEY", wxpay_keys::DEV_APIV3_KEY.to_string()),
                 ("WXPAY_PUBLIC_KEY_PEM", one_line(&wxpay_public.to_pem())),
                 ("WXPAY_PUBLIC_KEY_ID", wxpay_keys::DEV_PUBLIC_KEY_ID.to_string()),
-                ("WXPAY_NOTIFY_URL", notify_url),
                 ("WXPAY_GATEWAY_URL", url),
             ] {
                 lambda_env.push((name.to_string(), value));

@@ -6,7 +6,7 @@ use orders_shared::app::checkout::{place_and_start, Placed};
 use orders_shared::domain::order::Order;
 use orders_shared::domain::time::Timestamp;
 use orders_shared::http::bodies::{json_body, CreateOrderBody};
-use orders_shared::http::params::{idempotency_key, origin};
+use orders_shared::http::params::idempotency_key;
 use orders_shared::http::views::CreatedOrdersView;
 use orders_shared::http::{serve, Ctx, Reply};
 use orders_shared::lambda_http::{Body, Request, Response};
@@ -21,13 +21,10 @@ async fn create(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError>
     let lang = ctx.lang;
     let key = idempotency_key(&request)?;
     let body = json_body::<CreateOrderBody>(&request)?;
-    let pay_channel = body.pay_channel()?;
     let checkout = body.into_checkout()?;
     let now = Timestamp::now();
     let order_nos = |orders: &[Order]| orders.iter().map(|order| order.order_no.as_str()).collect::<Vec<_>>().join(",");
-    let origin = origin(&request);
-    let (placed, payments) =
-        place_and_start(&app, buyer_id, &checkout, key.as_ref(), pay_channel, origin.as_deref()).await?;
+    let (placed, payments) = place_and_start(&app, buyer_id, &checkout, key.as_ref()).await?;
     match placed {
         Placed::Created(orders) => {
             let view = CreatedOrdersView::new(&orders, now).with_payments(&payments, lang);

@@ -1,6 +1,7 @@
 //! Alipay app payment: the RSA2 (SHA256withRSA) signed `order_string` the Alipay app SDK takes,
 //! and verification of Alipay's asynchronous notification.
 
+use crate::adapters::config;
 use crate::adapters::crypto::{SigningKey, VerifyingKey};
 use crate::adapters::outbound::{post_form, CallError};
 use crate::adapters::secrets::Secret;
@@ -23,7 +24,8 @@ pub const SECRET_APP_KEY_FIELD: &str = "app_private_key";
 /// The field of the Alipay secret that holds Alipay's public key.
 pub const SECRET_ALIPAY_KEY_FIELD: &str = "alipay_public_key";
 
-/// Merchant settings, from `ALIPAY_APP_ID` and optionally `ALIPAY_NOTIFY_URL`; the keys from
+/// Merchant settings, from `ALIPAY_APP_ID` and the notify URL (`ALIPAY_NOTIFY_URL`, else
+/// `PAYMENT_NOTIFY_BASE_URL` and the notify route); the keys from
 /// `ALIPAY_APP_PRIVATE_KEY_PEM` and `ALIPAY_PUBLIC_KEY_PEM` (local), or from the Secrets Manager
 /// secret `ALIPAY_SECRET_ARN` (deployed; fields `app_private_key`, `alipay_public_key`), read and
 /// parsed when first used. Keys may be PEM (PKCS#8, PKCS#1, SubjectPublicKeyInfo) or the bare
@@ -34,6 +36,7 @@ pub struct AlipayConfig {
     app_private_key: Option<Secret<SigningKey>>,
     /// Verifies notifications.
     alipay_public_key: Option<Secret<VerifyingKey>>,
+    /// Where Alipay notifies; payments refuse to start without it.
     pub notify_url: Option<String>,
     /// `ALIPAY_GATEWAY_URL`: where open API calls (refunds) go.
     pub gateway_url: String,
@@ -41,6 +44,10 @@ pub struct AlipayConfig {
     /// as unknown (retried later with the same request number).
     pub timeout: Duration,
 }
+
+/// Where this API receives Alipay's notifications, and the variable that names another URL.
+pub const NOTIFY_PATH: &str = "/api/v1/payments/alipay/notify";
+pub const NOTIFY_URL_VARIABLE: &str = "ALIPAY_NOTIFY_URL";
 
 /// Alipay's production gateway.
 pub const DEFAULT_GATEWAY_URL: &str = "https://openapi.alipay.com/gateway.do";
@@ -101,7 +108,7 @@ impl AlipayConfig {
                 "ALIPAY_APP_ID is set but neither {SECRET_VARIABLE} nor {APP_KEY_VARIABLE} / {ALIPAY_KEY_VARIABLE}"
             ));
         }
-        let notify_url = std::env::var("ALIPAY_NOTIFY_URL").ok().filter(|url| !url.trim().is_empty());
+        let notify_url = config::notify_url(NOTIFY_URL_VARIABLE, NOTIFY_PATH)?;
         let (gateway_url, timeout) = gateway_from_env()?;
         let gateway_url = gateway_url.unwrap_or_else(|| DEFAULT_GATEWAY_URL.into());
         Ok(Some(AlipayConfig { app_id, app_private_key, alipay_public_key, notify_url, gateway_url, timeout }))

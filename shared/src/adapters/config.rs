@@ -72,6 +72,33 @@ impl Config {
     }
 }
 
+/// The variable that says where this API's payment callbacks are served (`https://host`, no
+/// trailing slash): the template sets it to the callbacks API's endpoint or a custom domain.
+pub const NOTIFY_BASE_VARIABLE: &str = "PAYMENT_NOTIFY_BASE_URL";
+
+/// A provider's notify URL: its own variable `variable` when set, else `PAYMENT_NOTIFY_BASE_URL`
+/// followed by the provider's route `path`, else none (payments with it then refuse to start).
+/// Only configuration decides where a provider calls back, never a request's Host header.
+pub fn notify_url(variable: &str, path: &str) -> Result<Option<String>, String> {
+    let var = |name: &str| std::env::var(name).ok().map(|value| value.trim().to_string()).filter(|v| !v.is_empty());
+    let url = match (var(variable), var(NOTIFY_BASE_VARIABLE)) {
+        (Some(url), _) => (variable, url),
+        (None, Some(base)) => (NOTIFY_BASE_VARIABLE, format!("{}{path}", base.trim_end_matches('/'))),
+        (None, None) => return Ok(None),
+    };
+    match url {
+        (_, url) if url.starts_with("https://") || url.starts_with("http://") => Ok(Some(url)),
+        (name, url) => Err(format!("{name} must be an http(s) URL, got {url:?}")),
+    }
+}
+
+/// The refusal of a payment whose provider has no notify URL configured.
+pub fn missing_notify_url(variable: &str) -> crate::error::ApiError {
+    crate::error::ApiError::Internal(format!(
+        "neither {variable} nor {NOTIFY_BASE_VARIABLE} is set: no URL for the provider to notify, so payments with it cannot start"
+    ))
+}
+
 fn number_var(name: &str, default: i64, allowed: std::ops::RangeInclusive<i64>) -> Result<i64, String> {
     match std::env::var(name) {
         Ok(text) => match text.trim().parse::<i64>() {

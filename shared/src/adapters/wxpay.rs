@@ -4,6 +4,7 @@
 //! the WeChat Pay public key whose id is in `Wechatpay-Serial` (over `TIMESTAMP\nNONCE\nBODY\n`);
 //! notification resources are AEAD_AES_256_GCM with the APIv3 key. All crypto is aws-lc-rs.
 
+use crate::adapters::config;
 use crate::adapters::crypto::{SigningKey, VerifyingKey};
 use crate::adapters::outbound::{send, CallError};
 use crate::adapters::secrets::Secret;
@@ -28,6 +29,11 @@ pub const DEFAULT_GATEWAY_URL: &str = "https://api.mch.weixin.qq.com";
 pub const MAX_SKEW_SECONDS: i64 = 300;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Where this API receives WeChat Pay's notifications, and the variables that name other URLs.
+pub const NOTIFY_PATH: &str = "/api/v1/payments/wxpay/notify";
+pub const REFUND_NOTIFY_PATH: &str = "/api/v1/payments/wxpay/refund-notify";
+pub const NOTIFY_URL_VARIABLE: &str = "WXPAY_NOTIFY_URL";
+pub const REFUND_NOTIFY_URL_VARIABLE: &str = "WXPAY_REFUND_NOTIFY_URL";
 const MCH_KEY_VARIABLE: &str = "WXPAY_MCH_PRIVATE_KEY_PEM";
 const APIV3_KEY_VARIABLE: &str = "WXPAY_APIV3_KEY";
 const PUBLIC_KEY_VARIABLE: &str = "WXPAY_PUBLIC_KEY_PEM";
@@ -89,9 +95,10 @@ pub struct WxpayConfig {
     wxpay_public_key: Option<Secret<VerifyingKey>>,
     /// The id WeChat Pay puts in `Wechatpay-Serial` when it signs with that public key.
     pub wxpay_public_key_id: String,
-    /// `WXPAY_NOTIFY_URL`: where payment notifications go (else this API's own route).
+    /// `WXPAY_NOTIFY_URL` (else `PAYMENT_NOTIFY_BASE_URL` and the notify route): where payment
+    /// notifications go; payments refuse to start without it.
     pub notify_url: Option<String>,
-    /// `WXPAY_REFUND_NOTIFY_URL`: where refund notifications go (else beside `notify_url`).
+    /// `WXPAY_REFUND_NOTIFY_URL` (else the base and the refund route, else beside `notify_url`).
     pub refund_notify_url: Option<String>,
     /// `WXPAY_GATEWAY_URL`.
     pub gateway_url: String,
@@ -181,14 +188,11 @@ impl WxpayConfig {
         if mch_private_key.is_none() && apiv3_key.is_none() && wxpay_public_key.is_none() {
             return Err(format!("WXPAY_MCH_ID is set but neither {SECRET_VARIABLE} nor {MCH_KEY_VARIABLE}, {APIV3_KEY_VARIABLE} and {PUBLIC_KEY_VARIABLE}"));
         }
-        let notify_url = var("WXPAY_NOTIFY_URL");
-        let refund_notify_url =
-            var("WXPAY_REFUND_NOTIFY_URL").or_else(|| notify_url.as_deref().map(refund_notify_beside));
-        for (name, url) in [("WXPAY_NOTIFY_URL", &notify_url), ("WXPAY_REFUND_NOTIFY_URL", &refund_notify_url)] {
-            if url.as_deref().is_some_and(|url| !url.starts_with("https://") && !url.starts_with("http://")) {
-                return Err(format!("{name} must be an http(s) URL"));
-            }
-        }
+        let notify_url = config::notify_url(NOTIFY_URL_VARIABLE, NOTIFY_PATH)?;
+        let refund_notify_url = match config::notify_url(REFUND_NOTIFY_URL_VARIABLE, REFUND_NOTIFY_PATH)? {
+            Some(url) => Some(url),
+            None => notify_url.as_deref().map(refund_notify_beside),
+        };
         let gateway_url = var("WXPAY_GATEWAY_URL").unwrap_or_else(|| DEFAULT_GATEWAY_URL.to_string());
         if !(gateway_url.starts_with("https://") || gateway_url.starts_with("http://")) {
             return Err(format!("WXPAY_GATEWAY_URL must be an http(s) URL, got {gateway_url:?}"));

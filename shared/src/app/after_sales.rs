@@ -9,13 +9,13 @@ use crate::app::orders::{buyer_order, transition, transition_from};
 use crate::app::provider::PaymentProvider;
 use crate::app::App;
 use crate::domain::address::Address;
-use crate::domain::order::{
-    Deadline, LatePayment, Order, Payout, PayoutStatus, Refund, RefundKind, RefundState, ReturnShipment,
-};
+use crate::domain::order::{Deadline, Order, PayoutStatus, RefundState, ReturnShipment};
 use crate::domain::order_no;
 use crate::domain::party::Actor;
-use crate::domain::payment::{PaymentChannel, PayoutRequest, RefundStatus};
-use crate::domain::state::{Action, PayoutOutcome, RefundApplication};
+use crate::domain::payment::{PayoutRequest, RefundStatus};
+use crate::domain::state::{
+    payout_by_request_no, payouts_in_flight, Action, DuePayout, PayoutOutcome, RefundApplication,
+};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, Rejection};
 use serde::Serialize;
@@ -103,72 +103,54 @@ pub async fn buyer_case(app: &App, buyer_id: &str, order_no: &str) -> Result<Ord
     buyer_order(app, buyer_id, order_no).await
 }
 
-/// Calls the provider for the order's payout in flight, if it has one, and records the answer:
-/// a pending payout is (re)sent under its request number, one the provider is still paying
-/// (`processing`) is asked about. Returns the order as it is afterwards. Safe to run twice at
-/// once: the provider pays one request number once, and only the first answer recorded moves
-/// the order.
-pub async fn pay_out(app: &App, order: Order) -> Result<Order, ApiError> {
-    let Some(case) = order.refund.as_ref().filter(|case| case.state == RefundState::Refunding) else {
-        return Ok(order);
-    };
-    let in_flight = |payout: &&Payout| matches!(payout.status, PayoutStatus::Pending | PayoutStatus::Processing);
-    let Some(payout) = case.payout.as_ref().filter(in_flight) else {
-        return Ok(order);
-    };
-    if payout.channel == PaymentChannel::Points {
-        // Points go back in the approving transaction; nothing is pending for them.
-        return Ok(order);
-    }
-    let now = Timestamp::now();
-    let late = match case.kind {
-        RefundKind::LatePayment => {
-            order.late_payments.iter().find(|late| case.refund_id.ends_with(&format!("-late-{}", late.trade_no)))
+/// Calls the provider for every payout of the order in flight (the case's, and late payments'),
+/// and records each answer: a pending payout is (re)sent under its request number, one the
+/// provider is still paying (`processing`) is asked about. Returns the order as it is
+/// afterwards. Safe to run twice at once: the provider pays one request number once, and only the
+/// first answer recorded moves the order.
+pub async fn pay_out(app: &App, mut order: Order) -> Result<Order, ApiError> {
+    for due in payouts_in_flight(&order) {
+        let now = Timestamp::now();
+        let request = PayoutRequest {
+            out_trade_no: &order.order_no,
+            trade_no: due.trade_no.as_deref(),
+            out_request_no: &due.payout.out_request_no,
+            amount: due.amount,
+            trade_total: due.trade_total,
+            reason: &due.reason,
+        };
+        let answer = match app.provider(due.payout.channel) {
+            Ok(provider) if due.payout.status == PayoutStatus::Processing => provider.query_refund(&request, now).await,
+            Ok(provider) => provider.refund(&request, now).await,
+            Err(error) => Err(error),
+        };
+        let retry_at = app.config.after_sales.payout_retry_at(now, due.payout.attempts + 1);
+        let outcome = match answer {
+            Ok(RefundStatus::Refunded) => PayoutOutcome::Paid,
+            Ok(RefundStatus::Processing) => PayoutOutcome::Processing { retry_at },
+            Ok(RefundStatus::Refused(why)) => PayoutOutcome::Refused(why),
+            Ok(RefundStatus::Unknown(why)) => PayoutOutcome::Unknown { error: why, retry_at },
+            // Our own fault (keys, configuration): nothing was sent; try again later.
+            Err(error) => PayoutOutcome::Unknown { error: error.to_string(), retry_at },
+        };
+        if let PayoutOutcome::Refused(why) | PayoutOutcome::Unknown { error: why, .. } = &outcome {
+            let out_request_no = &due.payout.out_request_no;
+            tracing::warn!(order_no = %order.order_no, %out_request_no, "payout not done: {why}");
         }
-        _ => None,
-    };
-    let request = PayoutRequest {
-        out_trade_no: &order.order_no,
-        trade_no: match late {
-            Some(late) => Some(late.trade_no.as_str()),
-            None => order.payment.as_ref().map(|payment| payment.trade_no.as_str()),
-        },
-        out_request_no: &payout.out_request_no,
-        amount: case.amount,
-        trade_total: late.map_or(order.amounts.paid, |late| late.amount),
-        reason: &case.reason,
-    };
-    let answer = match app.provider(payout.channel) {
-        Ok(provider) if payout.status == PayoutStatus::Processing => provider.query_refund(&request, now).await,
-        Ok(provider) => provider.refund(&request, None, now).await,
-        Err(error) => Err(error),
-    };
-    let retry_at = app.config.after_sales.payout_retry_at(now, payout.attempts + 1);
-    let outcome = match answer {
-        Ok(RefundStatus::Refunded) => PayoutOutcome::Paid,
-        Ok(RefundStatus::Processing) => PayoutOutcome::Processing { retry_at },
-        Ok(RefundStatus::Refused(why)) => PayoutOutcome::Refused(why),
-        Ok(RefundStatus::Unknown(why)) => PayoutOutcome::Unknown { error: why, retry_at },
-        // Our own fault (keys, configuration): nothing was sent; try again later.
-        Err(error) => PayoutOutcome::Unknown { error: error.to_string(), retry_at },
-    };
-    if let PayoutOutcome::Refused(why) | PayoutOutcome::Unknown { error: why, .. } = &outcome {
-        tracing::warn!(order_no = %order.order_no, out_request_no = %payout.out_request_no, "payout not done: {why}");
+        order = record_payout(app, order, &due, outcome).await?;
     }
-    record_payout(app, order, outcome).await
+    Ok(order)
 }
 
 /// Records a payout's outcome; the refunded metric counts it once.
-async fn record_payout(app: &App, order: Order, outcome: PayoutOutcome) -> Result<Order, ApiError> {
-    let paid = match (&outcome, order.refund.as_ref()) {
-        (PayoutOutcome::Paid, Some(case)) => case.payout.as_ref().map(|payout| (payout.channel, case.amount)),
-        _ => None,
-    };
+async fn record_payout(app: &App, order: Order, due: &DuePayout, outcome: PayoutOutcome) -> Result<Order, ApiError> {
+    let paid = outcome == PayoutOutcome::Paid;
     let order_no = order.order_no.clone();
-    match transition_from(app, Actor::PaymentProvider, &order_no, Some(order), Action::RecordPayout(outcome)).await {
+    let action = Action::RecordPayout { of: due.of.clone(), outcome };
+    match transition_from(app, Actor::PaymentProvider, &order_no, Some(order), action).await {
         Ok(order) => {
-            if let Some((channel, amount)) = paid {
-                metrics::order_refunded(channel, amount);
+            if paid {
+                metrics::order_refunded(due.payout.channel, due.amount);
             }
             Ok(order)
         }
@@ -181,7 +163,8 @@ async fn record_payout(app: &App, order: Order, outcome: PayoutOutcome) -> Resul
 }
 
 /// A provider's verified refund notification (WeChat Pay's `REFUND.*`): settles the payout in
-/// flight with that request number; a repeat of one already settled is acknowledged.
+/// flight with that request number (a case's or a late payment's); a repeat of one already
+/// settled is acknowledged.
 pub async fn settle_refund_notice(
     app: &App,
     out_trade_no: &str,
@@ -194,14 +177,8 @@ pub async fn settle_refund_notice(
         return Err(unknown());
     }
     let order = app.store.order_by_no(out_trade_no).await?.ok_or_else(unknown)?;
-    let payout_of = |case: &Refund| case.payout.clone().filter(|payout| payout.out_request_no == out_request_no);
-    let open = order.refund.as_ref().and_then(payout_of);
-    let earlier = order.refunds.iter().find_map(payout_of);
-    let payout = match (open, earlier) {
-        (Some(payout), _) | (None, Some(payout)) => payout,
-        (None, None) => return Err(unknown()),
-    };
-    if !matches!(payout.status, PayoutStatus::Pending | PayoutStatus::Processing) {
+    let (of, payout) = payout_by_request_no(&order, out_request_no).ok_or_else(unknown)?;
+    if !payout.in_flight() {
         return Ok(());
     }
     let retry_at = app.config.after_sales.payout_retry_at(Timestamp::now(), payout.attempts + 1);
@@ -214,14 +191,11 @@ pub async fn settle_refund_notice(
         }
         RefundStatus::Processing | RefundStatus::Unknown(_) => PayoutOutcome::Processing { retry_at },
     };
-    record_payout(app, order, outcome).await.map(|_| ())
-}
-
-/// A late payment is paid back through its own case; called when it is recorded.
-pub async fn refund_late_payment(app: &App, order_no: &str, late: LatePayment) -> Result<Order, ApiError> {
-    let policy = app.config.after_sales;
-    let order = transition(app, Actor::PaymentProvider, order_no, Action::RefundLatePayment { late, policy }).await?;
-    pay_out(app, order).await
+    let due = payouts_in_flight(&order).into_iter().find(|due| due.of == of);
+    match due {
+        Some(due) => record_payout(app, order, &due, outcome).await.map(|_| ()),
+        None => Ok(()),
+    }
 }
 
 /// What a timer run did.

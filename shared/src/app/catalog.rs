@@ -37,12 +37,13 @@ pub async fn put_sku(
 }
 
 /// Goods received (`delta` > 0) or lost (`delta` < 0): on hand moves by `delta` at once.
+/// Another shop's SKU is 404, like a missing one.
 pub async fn adjust_stock(app: &App, seller_id: &str, sku_id: &str, delta: i64, reason: &str) -> Result<Sku, ApiError> {
-    let sku = app
-        .store
-        .adjust_stock(sku_id, seller_id, delta, Timestamp::now())
-        .await?
-        .map_err(|refusal| refusal.into_error(sku_id))?;
+    let sku =
+        app.store.adjust_stock(sku_id, seller_id, delta, Timestamp::now()).await?.map_err(|refusal| match refusal {
+            StockRefusal::NotYours => StockRefusal::Missing.into_error(sku_id),
+            refusal => refusal.into_error(sku_id),
+        })?;
     tracing::info!(%seller_id, %sku_id, delta, %reason, on_hand = sku.on_hand, "stock adjusted");
     Ok(sku)
 }

@@ -4,6 +4,7 @@
 
 use crate::adapters::metrics;
 use crate::adapters::store::{CheckoutWants, CreateOutcome, IdempotencyClaim};
+use crate::app::provider::PaymentProvider;
 use crate::app::{payment, points, App};
 use crate::domain::idempotency::IdempotencyKey;
 use crate::domain::member::Benefit;
@@ -161,7 +162,7 @@ pub async fn quote(app: &App, buyer_id: &str, checkout: &Checkout) -> Result<Vec
     }
 }
 
-/// Placing a checkout and, with `pay_channel` (seed 004's `pay_type`), starting its payment in
+/// Placing a checkout and, with its `pay_channel` (`pay_type`), starting its payment in
 /// the same call: each order of the checkout (one per shop) is its own trade at the provider,
 /// `out_trade_no` being the order number, so that each shop's order is paid, refunded and
 /// closed on its own; a points order is paid as it is placed. The orders answered are as they
@@ -173,30 +174,19 @@ pub async fn place_and_start(
     buyer_id: &str,
     checkout: &Checkout,
     key: Option<&IdempotencyKey>,
-    pay_channel: Option<PaymentChannel>,
-    origin: Option<&str>,
 ) -> Result<(Placed, PaymentStarts), ApiError> {
-    match (pay_channel, checkout.order_type) {
-        (Some(PaymentChannel::Points), OrderType::Standard) => {
-            return Err(ApiError::invalid("pay_channel", "points pays points orders: send order_type points"))
-        }
-        (Some(PaymentChannel::Alipay | PaymentChannel::Wxpay), OrderType::Points) => {
-            return Err(ApiError::invalid("pay_channel", "a points order is paid in points"))
-        }
-        _ => {}
-    }
     // A missing provider is found before anything is written.
-    if let Some(channel) = pay_channel {
-        app.provider(channel)?;
+    if let Some(channel) = checkout.pay_channel {
+        app.provider(channel)?.check_start()?;
     }
     let mut placed = place(app, buyer_id, checkout, key).await?;
     let mut starts = PaymentStarts::default();
-    if let Some(channel @ (PaymentChannel::Alipay | PaymentChannel::Wxpay)) = pay_channel {
+    if let Some(channel @ (PaymentChannel::Alipay | PaymentChannel::Wxpay)) = checkout.pay_channel {
         let orders = match &mut placed {
             Placed::Created(orders) | Placed::Replayed(orders) => orders,
         };
         for order in orders.iter_mut().filter(|order| order.payment.is_none()) {
-            match payment::start_order(app, buyer_id, order.clone(), channel, origin).await {
+            match payment::start_order(app, buyer_id, order.clone(), channel).await {
                 Ok(start) => {
                     if let payment::Started::Alipay { order: after, .. }
                     | payment::Started::Wxpay { order: after, .. } = &start
@@ -275,10 +265,10 @@ async fn settle(app: &App, buyer_id: &str, outcome: CreateOutcome, created: Vec<
             Err(ApiError::invalid("points_to_use", "the points balance changed; not enough points"))
         }
         CreateOutcome::OrderNoTaken => Err(ApiError::Unavailable("order number clash".into())),
-        CreateOutcome::CartChanged => Err(ApiError::StateConflict {
-            action: "buy from the cart".into(),
-            from: "a cart whose items changed meanwhile".into(),
-        }),
+        CreateOutcome::CartChanged => Err(ApiError::conflict(
+            "cannot buy from the cart: its items changed meanwhile",
+            "购物车中的商品已变化，不能下单",
+        )),
     }
 }
 

@@ -23,10 +23,10 @@ pub async fn delete_template(app: &App, seller_id: &str, template_id: &str) -> R
     match app.store.delete_freight_template(seller_id, template_id).await? {
         Ok(()) => Ok(()),
         Err(FreightRefusal::Missing) => Err(ApiError::not_found("freight template", template_id)),
-        Err(FreightRefusal::InUse(uses)) => Err(ApiError::StateConflict {
-            action: "delete".into(),
-            from: format!("a freight template {uses} SKUs use"),
-        }),
+        Err(FreightRefusal::InUse(uses)) => Err(ApiError::conflict(
+            format!("cannot delete freight template {template_id}: {uses} SKUs use it"),
+            format!("运费模板 {template_id} 正被 {uses} 个商品使用，不能删除"),
+        )),
         Err(FreightRefusal::Full) => Err(ApiError::Internal("a delete found the shop full".into())),
     }
 }

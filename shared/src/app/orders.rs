@@ -19,6 +19,19 @@ pub async fn buyer_order(app: &App, buyer_id: &str, order_no: &str) -> Result<Or
     }
 }
 
+/// `GET /orders/{id}/logistics`: the buyer's order once it has shipped.
+pub async fn shipped_order(app: &App, buyer_id: &str, order_no: &str) -> Result<Order, ApiError> {
+    let order = buyer_order(app, buyer_id, order_no).await?;
+    if order.shipment.is_none() {
+        let status = order.status;
+        return Err(ApiError::conflict(
+            format!("cannot show the logistics of an order whose status is {} (not shipped)", status.as_str()),
+            format!("订单状态为{}，尚未发货，没有物流信息", status.name_zh()),
+        ));
+    }
+    Ok(order)
+}
+
 /// A shop's own order, for display (one Query on the seller index); another shop's is 404.
 pub async fn seller_order(app: &App, seller_id: &str, order_no: &str) -> Result<Order, ApiError> {
     match app.store.seller_order(seller_id, order_no).await? {

@@ -9,11 +9,12 @@ use crate::app::after_sales;
 use crate::app::orders::{buyer_order, transition, transition_from};
 use crate::app::provider::{PaymentParams, PaymentProvider};
 use crate::app::App;
+use crate::domain::money::Money;
 use crate::domain::order::{LatePayment, Order, OrderStatus, OrderType, Payment};
 use crate::domain::order_no;
 use crate::domain::party::Actor;
 use crate::domain::payment::{Notice, PaymentChannel, TradeFacts, TradeStatus};
-use crate::domain::state::{is_expired, late_case_exists, Action};
+use crate::domain::state::{is_expired, Action};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, Rejection};
 use lambda_http::http::HeaderMap;
@@ -29,15 +30,8 @@ pub enum Started {
     Wxpay { order: Order, params: AppPayParams },
 }
 
-/// Starts paying one of the buyer's orders. `origin` (`https://host`) is where this API was
-/// called, for notify URLs that are not configured.
-pub async fn start(
-    app: &App,
-    buyer_id: &str,
-    order_no: &str,
-    channel: PaymentChannel,
-    origin: Option<&str>,
-) -> Result<Started, ApiError> {
+/// Starts paying one of the buyer's orders.
+pub async fn start(app: &App, buyer_id: &str, order_no: &str, channel: PaymentChannel) -> Result<Started, ApiError> {
     let stored = buyer_order(app, buyer_id, order_no).await?;
     match channel {
         PaymentChannel::Points if stored.order_type == OrderType::Points => Ok(Started::AlreadySettled(stored)),
@@ -45,7 +39,7 @@ pub async fn start(
             "channel",
             "points pays points orders; use points_to_use when placing a standard order",
         )),
-        PaymentChannel::Alipay | PaymentChannel::Wxpay => start_order(app, buyer_id, stored, channel, origin).await,
+        PaymentChannel::Alipay | PaymentChannel::Wxpay => start_order(app, buyer_id, stored, channel).await,
     }
 }
 
@@ -56,24 +50,28 @@ pub async fn start_order(
     buyer_id: &str,
     order: Order,
     channel: PaymentChannel,
-    origin: Option<&str>,
 ) -> Result<Started, ApiError> {
     let now = Timestamp::now();
+    let start = Action::StartPayment(channel);
     if order.status != OrderStatus::PendingPayment {
-        return Err(ApiError::StateConflict { action: "pay".into(), from: order.status.as_str().into() });
+        return Err(start.refused(order.status.as_str(), order.status.name_zh()));
     }
     if is_expired(&order, now) {
-        let from = "pending_payment past its payment deadline".into();
-        return Err(ApiError::StateConflict { action: "pay".into(), from });
+        return Err(start.refused("pending_payment past its payment deadline", "待付款且已过支付期限"));
+    }
+    if order.amounts.payable <= Money::ZERO {
+        // Every priced order keeps 0.01 to pay; a provider is never asked for nothing.
+        return Err(start.refused("pending_payment with nothing to pay", "待付款但应付金额为 0"));
     }
     let provider = app.provider(channel)?;
+    provider.check_start()?;
     let order = if order.payment_starts.contains(&channel) {
         order
     } else {
         let order_no = order.order_no.clone();
-        transition_from(app, Actor::Buyer(buyer_id), &order_no, Some(order), Action::StartPayment(channel)).await?
+        transition_from(app, Actor::Buyer(buyer_id), &order_no, Some(order), start).await?
     };
-    match provider.start(&order, origin, now).await? {
+    match provider.start(&order, now).await? {
         PaymentParams::Alipay { order_string } => Ok(Started::Alipay { order, order_string }),
         PaymentParams::Wxpay(params) => Ok(Started::Wxpay { order, params }),
         PaymentParams::Settled => Ok(Started::AlreadySettled(order)),
@@ -122,7 +120,7 @@ fn paid_by(order: &Order, channel: PaymentChannel, trade_no: &str) -> bool {
 }
 
 /// Records what a provider verifiably said about an order's trade. Only a paid trade changes
-/// anything; its amount must be the order's.
+/// anything; its amount must be the order's (and never 0.00: nothing is paid for nothing).
 pub async fn settle_trade(app: &App, channel: PaymentChannel, facts: &TradeFacts) -> Result<(), ApiError> {
     let TradeStatus::Paid { trade_no, amount, paid_at } = &facts.status else {
         // Not paid, or closed: nothing to record; acknowledge so the provider stops repeating.
@@ -133,6 +131,9 @@ pub async fn settle_trade(app: &App, channel: PaymentChannel, facts: &TradeFacts
     if !order_no::is_valid(order_no) {
         return Err(unknown());
     }
+    if *amount <= Money::ZERO {
+        return Err(ApiError::rejected(Rejection::Amount, format!("a payment of {amount} pays nothing")));
+    }
     let order = app.store.order_by_no(order_no).await?.ok_or_else(unknown)?;
     if *amount != order.amounts.payable {
         return Err(ApiError::rejected(
@@ -140,15 +141,11 @@ pub async fn settle_trade(app: &App, channel: PaymentChannel, facts: &TradeFacts
             format!("the amount paid {amount} is not the order's {}", order.amounts.payable),
         ));
     }
-    if paid_by(&order, channel, trade_no) {
+    if paid_by(&order, channel, trade_no) || order.late_payments.iter().any(|kept| &kept.trade_no == trade_no) {
+        // Recorded before (a repeated notification, or a query after it).
         return Ok(());
     }
     let now = Timestamp::now();
-    let late = LatePayment { channel, trade_no: trade_no.clone(), amount: *amount, received_at: now };
-    if let Some(kept) = order.late_payments.iter().find(|kept| &kept.trade_no == trade_no) {
-        // Recorded before; its refund may not have started (an earlier copy failed after it).
-        return pay_back_late(app, &order, kept.clone()).await;
-    }
     // The provider's time of payment when it gives one (it enforces the deadline it was given).
     let payment = Payment { channel, trade_no: trade_no.clone(), paid_at: paid_at.unwrap_or(now).min(now) };
     let conflict = match transition_from(app, Actor::PaymentProvider, order_no, Some(order), Action::Pay(payment)).await
@@ -161,34 +158,31 @@ pub async fn settle_trade(app: &App, channel: PaymentChannel, facts: &TradeFacts
         Err(error) => return Err(error),
     };
     // The order cannot take this money (closed, past its deadline, paid by another trade): keep it
-    // on the order and pay it back; acknowledge so that the provider stops repeating.
-    match transition(app, Actor::PaymentProvider, order_no, Action::RecordLatePayment(late.clone())).await {
-        Ok(order) => {
-            tracing::warn!(%order_no, %trade_no, "payment for an order that could not take it ({conflict}); recorded as late, paid back");
-            pay_back_late(app, &order, late).await
+    // on the order with the payout that pays it back (the payout schedule calls the provider),
+    // and acknowledge so that the provider stops repeating.
+    let late = LatePayment {
+        channel,
+        trade_no: trade_no.clone(),
+        amount: *amount,
+        received_at: now,
+        payout: None,
+        due_at: None,
+    };
+    match transition(app, Actor::PaymentProvider, order_no, Action::RecordLatePayment(late)).await {
+        Ok(_) => {
+            tracing::warn!(%order_no, %trade_no, "payment for an order that could not take it ({conflict}); kept, to be paid back");
+            Ok(())
         }
         // A concurrent copy of this notification paid the order or recorded the payment.
         Err(ApiError::StateConflict { .. }) => match app.store.order_by_no(order_no).await? {
-            Some(order) if paid_by(&order, channel, trade_no) => Ok(()),
-            Some(order) => match order.late_payments.iter().find(|kept| &kept.trade_no == trade_no) {
-                Some(kept) => pay_back_late(app, &order, kept.clone()).await,
-                None => Err(conflict),
-            },
-            None => Err(conflict),
+            Some(order)
+                if paid_by(&order, channel, trade_no)
+                    || order.late_payments.iter().any(|kept| &kept.trade_no == trade_no) =>
+            {
+                Ok(())
+            }
+            _ => Err(conflict),
         },
-        Err(error) => Err(error),
-    }
-}
-
-/// Opens the late payment's own refund case, unless it has one. While another case of the order
-/// is open it waits: the payout sweeper is not involved, so the next copy of the notification
-/// (or the shop's case ending) is what starts it.
-async fn pay_back_late(app: &App, order: &Order, late: LatePayment) -> Result<(), ApiError> {
-    if late_case_exists(order, &late.trade_no) || order.has_open_refund() {
-        return Ok(());
-    }
-    match after_sales::refund_late_payment(app, &order.order_no, late).await {
-        Ok(_) | Err(ApiError::StateConflict { .. }) => Ok(()),
         Err(error) => Err(error),
     }
 }

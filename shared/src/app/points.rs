@@ -2,9 +2,9 @@
 
 use crate::adapters::crypto::{hash_password, password_matches};
 use crate::app::App;
-use crate::domain::pay_password::{GivenPassword, PayPassword, LOCK_SECONDS, MAX_FAILURES};
+use crate::domain::pay_password::{GivenPassword, PayPassword};
 use crate::domain::time::Timestamp;
-use crate::error::ApiError;
+use crate::error::{ApiError, PasswordRefusal};
 
 pub async fn balance(app: &App, buyer_id: &str) -> Result<i64, ApiError> {
     app.store.points_balance(buyer_id).await
@@ -23,7 +23,8 @@ pub async fn grant(app: &App, admin: &str, buyer_id: &str, points: i64, reason: 
 }
 
 /// Checks a points payment's password against the stored one (none stored: nothing to check).
-/// A wrong one counts toward the lock; a right one clears the count.
+/// The try is counted before the (slow) check, so parallel tries cannot check more than the
+/// lock allows; a right one clears the count.
 pub async fn check_password(
     app: &App,
     buyer_id: &str,
@@ -36,19 +37,15 @@ pub async fn check_password(
     let Some(given) = given else {
         return Err(ApiError::invalid("pay_password", "is required: this buyer has a points password"));
     };
-    if password_matches(&given.0, &stored.hash) {
-        if stored.failures > 0 {
-            app.store.clear_pay_password_failures(buyer_id).await?;
-        }
+    let counted = match app.store.count_pay_password_try(buyer_id, now).await? {
+        Ok(counted) => counted,
+        Err(until) => return Err(ApiError::PointsPassword(PasswordRefusal::Locked { until })),
+    };
+    if password_matches(&given.0, &counted.hash) {
+        app.store.clear_pay_password_tries(buyer_id, counted.failures).await?;
         return Ok(());
     }
-    let after = app.store.record_pay_password_failure(buyer_id, now.plus_seconds(LOCK_SECONDS)).await?;
-    after.check_unlocked(now)?;
-    let left = MAX_FAILURES.saturating_sub(after.failures);
-    Err(ApiError::PointsPassword(format!(
-        "wrong points password; {left} tries left before a {} minute lock",
-        LOCK_SECONDS / 60
-    )))
+    Err(counted.wrong_password(now))
 }
 
 /// `PUT /points/password`: sets it, or changes it given the old one (a wrong old one counts

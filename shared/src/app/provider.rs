@@ -4,6 +4,7 @@
 //! LianLian) is one more implementation and one more arm of `Provider`.
 
 use crate::adapters::alipay::{self, AlipayConfig, RefundAnswer};
+use crate::adapters::config::missing_notify_url;
 use crate::adapters::wxpay::{self, AppPayParams, WxpayConfig};
 use crate::app::App;
 use crate::domain::order::Order;
@@ -12,11 +13,6 @@ use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 use lambda_http::http::HeaderMap;
 use std::future::Future;
-
-/// Where this API receives each provider's notifications.
-pub const ALIPAY_NOTIFY_PATH: &str = "/api/v1/payments/alipay/notify";
-pub const WXPAY_NOTIFY_PATH: &str = "/api/v1/payments/wxpay/notify";
-pub const WXPAY_REFUND_NOTIFY_PATH: &str = "/api/v1/payments/wxpay/refund-notify";
 
 /// What the buyer's app needs to pay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,16 +25,16 @@ pub enum PaymentParams {
     Settled,
 }
 
-/// A payment provider. `origin` (`https://host`) is where this API was called, for notify URLs
-/// that are not configured.
+/// A payment provider. Where it notifies comes from its configuration only.
 pub trait PaymentProvider {
+    /// Whether payments can start here (its notify URL is configured): checked before anything
+    /// is written, so a misconfigured function refuses at once instead of half-starting.
+    fn check_start(&self) -> Result<(), ApiError> {
+        Ok(())
+    }
+
     /// What the buyer's app needs to pay `order` (unpaid, within its window).
-    fn start(
-        &self,
-        order: &Order,
-        origin: Option<&str>,
-        now: Timestamp,
-    ) -> impl Future<Output = Result<PaymentParams, ApiError>> + Send;
+    fn start(&self, order: &Order, now: Timestamp) -> impl Future<Output = Result<PaymentParams, ApiError>> + Send;
 
     /// A notification, verified (and decrypted) as the provider signs it; a bad one is
     /// `SignatureInvalid`.
@@ -60,7 +56,6 @@ pub trait PaymentProvider {
     fn refund(
         &self,
         payout: &PayoutRequest<'_>,
-        origin: Option<&str>,
         now: Timestamp,
     ) -> impl Future<Output = Result<RefundStatus, ApiError>> + Send;
 
@@ -72,24 +67,24 @@ pub trait PaymentProvider {
     ) -> impl Future<Output = Result<RefundStatus, ApiError>> + Send;
 }
 
-/// A configured notify URL, or this API's own route at `origin`.
-fn notify_url(configured: Option<&str>, origin: Option<&str>, path: &str, variable: &str) -> Result<String, ApiError> {
-    match (configured, origin) {
-        (Some(url), _) => Ok(url.to_string()),
-        (None, Some(origin)) => Ok(format!("{origin}{path}")),
-        (None, None) => Err(ApiError::Internal(format!("no {variable} and no Host header"))),
-    }
+/// A configured notify URL, or the refusal that names its variable.
+fn notify_url<'a>(configured: &'a Option<String>, variable: &str) -> Result<&'a str, ApiError> {
+    configured.as_deref().ok_or_else(|| missing_notify_url(variable))
 }
 
 /// Alipay's open API (RSA2).
 pub struct Alipay<'a>(pub &'a AlipayConfig);
 
 impl PaymentProvider for Alipay<'_> {
-    async fn start(&self, order: &Order, origin: Option<&str>, now: Timestamp) -> Result<PaymentParams, ApiError> {
+    fn check_start(&self) -> Result<(), ApiError> {
+        notify_url(&self.0.notify_url, alipay::NOTIFY_URL_VARIABLE).map(|_| ())
+    }
+
+    async fn start(&self, order: &Order, now: Timestamp) -> Result<PaymentParams, ApiError> {
         let config = self.0;
-        let notify_url = notify_url(config.notify_url.as_deref(), origin, ALIPAY_NOTIFY_PATH, "ALIPAY_NOTIFY_URL")?;
+        let notify_url = notify_url(&config.notify_url, alipay::NOTIFY_URL_VARIABLE)?;
         let key = config.signing_key().await?;
-        let order_string = alipay::app_pay_order_string(config, key, order, &notify_url, now)?;
+        let order_string = alipay::app_pay_order_string(config, key, order, notify_url, now)?;
         Ok(PaymentParams::Alipay { order_string })
     }
 
@@ -112,12 +107,7 @@ impl PaymentProvider for Alipay<'_> {
         alipay::close(self.0, &order.order_no, now).await
     }
 
-    async fn refund(
-        &self,
-        payout: &PayoutRequest<'_>,
-        _origin: Option<&str>,
-        now: Timestamp,
-    ) -> Result<RefundStatus, ApiError> {
+    async fn refund(&self, payout: &PayoutRequest<'_>, now: Timestamp) -> Result<RefundStatus, ApiError> {
         let call = alipay::RefundCall {
             out_trade_no: payout.out_trade_no,
             trade_no: payout.trade_no,
@@ -135,7 +125,7 @@ impl PaymentProvider for Alipay<'_> {
     /// Alipay answers a refund synchronously; asking again under the same request number is
     /// how its SDKs learn an unknown outcome (it pays the number once).
     async fn query_refund(&self, payout: &PayoutRequest<'_>, now: Timestamp) -> Result<RefundStatus, ApiError> {
-        self.refund(payout, None, now).await
+        self.refund(payout, now).await
     }
 }
 
@@ -143,10 +133,14 @@ impl PaymentProvider for Alipay<'_> {
 pub struct Wxpay<'a>(pub &'a WxpayConfig);
 
 impl PaymentProvider for Wxpay<'_> {
-    async fn start(&self, order: &Order, origin: Option<&str>, now: Timestamp) -> Result<PaymentParams, ApiError> {
+    fn check_start(&self) -> Result<(), ApiError> {
+        notify_url(&self.0.notify_url, wxpay::NOTIFY_URL_VARIABLE).map(|_| ())
+    }
+
+    async fn start(&self, order: &Order, now: Timestamp) -> Result<PaymentParams, ApiError> {
         let config = self.0;
-        let notify_url = notify_url(config.notify_url.as_deref(), origin, WXPAY_NOTIFY_PATH, "WXPAY_NOTIFY_URL")?;
-        let prepay_id = wxpay::prepay(config, order, &notify_url, now).await?;
+        let notify_url = notify_url(&config.notify_url, wxpay::NOTIFY_URL_VARIABLE)?;
+        let prepay_id = wxpay::prepay(config, order, notify_url, now).await?;
         let key = config.signing_key().await?;
         Ok(PaymentParams::Wxpay(wxpay::app_pay_params(config, key, &prepay_id, now)?))
     }
@@ -163,20 +157,10 @@ impl PaymentProvider for Wxpay<'_> {
         wxpay::close(self.0, &order.order_no, now).await
     }
 
-    async fn refund(
-        &self,
-        payout: &PayoutRequest<'_>,
-        origin: Option<&str>,
-        now: Timestamp,
-    ) -> Result<RefundStatus, ApiError> {
+    async fn refund(&self, payout: &PayoutRequest<'_>, now: Timestamp) -> Result<RefundStatus, ApiError> {
         let config = self.0;
-        let notify_url = notify_url(
-            config.refund_notify_url.as_deref(),
-            origin,
-            WXPAY_REFUND_NOTIFY_PATH,
-            "WXPAY_REFUND_NOTIFY_URL",
-        )?;
-        wxpay::refund(config, payout, &notify_url, now).await
+        let notify_url = notify_url(&config.refund_notify_url, wxpay::REFUND_NOTIFY_URL_VARIABLE)?;
+        wxpay::refund(config, payout, notify_url, now).await
     }
 
     async fn query_refund(&self, payout: &PayoutRequest<'_>, now: Timestamp) -> Result<RefundStatus, ApiError> {
@@ -189,7 +173,7 @@ impl PaymentProvider for Wxpay<'_> {
 pub struct Points;
 
 impl PaymentProvider for Points {
-    async fn start(&self, _order: &Order, _origin: Option<&str>, _now: Timestamp) -> Result<PaymentParams, ApiError> {
+    async fn start(&self, _order: &Order, _now: Timestamp) -> Result<PaymentParams, ApiError> {
         Ok(PaymentParams::Settled)
     }
 
@@ -218,12 +202,7 @@ impl PaymentProvider for Points {
         Ok(TradeStatus::Closed)
     }
 
-    async fn refund(
-        &self,
-        _payout: &PayoutRequest<'_>,
-        _origin: Option<&str>,
-        _now: Timestamp,
-    ) -> Result<RefundStatus, ApiError> {
+    async fn refund(&self, _payout: &PayoutRequest<'_>, _now: Timestamp) -> Result<RefundStatus, ApiError> {
         Ok(RefundStatus::Refunded)
     }
 
@@ -261,8 +240,12 @@ macro_rules! each {
 }
 
 impl PaymentProvider for Provider<'_> {
-    async fn start(&self, order: &Order, origin: Option<&str>, now: Timestamp) -> Result<PaymentParams, ApiError> {
-        each!(self, p => p.start(order, origin, now).await)
+    fn check_start(&self) -> Result<(), ApiError> {
+        each!(self, p => p.check_start())
+    }
+
+    async fn start(&self, order: &Order, now: Timestamp) -> Result<PaymentParams, ApiError> {
+        each!(self, p => p.start(order, now).await)
     }
 
     async fn verify_notification(&self, headers: &HeaderMap, body: &[u8], now: Timestamp) -> Result<Notice, ApiError> {
@@ -277,13 +260,8 @@ impl PaymentProvider for Provider<'_> {
         each!(self, p => p.close(order, now).await)
     }
 
-    async fn refund(
-        &self,
-        payout: &PayoutRequest<'_>,
-        origin: Option<&str>,
-        now: Timestamp,
-    ) -> Result<RefundStatus, ApiError> {
-        each!(self, p => p.refund(payout, origin, now).await)
+    async fn refund(&self, payout: &PayoutRequest<'_>, now: Timestamp) -> Result<RefundStatus, ApiError> {
+        each!(self, p => p.refund(payout, now).await)
     }
 
     async fn query_refund(&self, payout: &PayoutRequest<'_>, now: Timestamp) -> Result<RefundStatus, ApiError> {

@@ -111,20 +111,26 @@ pub enum StockRefusal {
 impl StockRefusal {
     /// The answer a seller gets.
     pub fn into_error(self, sku_id: &str) -> ApiError {
-        let conflict = |from: String| ApiError::StateConflict { action: "set the stock of".into(), from };
         match self {
             StockRefusal::NotYours => ApiError::Forbidden { needed: "seller of the shop that owns this SKU" },
             StockRefusal::Missing => ApiError::not_found("SKU", sku_id),
-            StockRefusal::BelowReserved { reserved } => conflict(format!(
-                "a SKU with {reserved} units reserved by open orders (on hand may not go below {reserved})"
-            )),
+            StockRefusal::BelowReserved { reserved } => ApiError::conflict(
+                format!(
+                    "cannot set the stock of SKU {sku_id}: {reserved} units reserved by open orders, so on hand may not go below {reserved}"
+                ),
+                format!("商品 {sku_id} 有 {reserved} 件被未完成的订单占用，库存不能低于 {reserved}"),
+            ),
             StockRefusal::OutOfRange { on_hand } => {
                 ApiError::invalid("delta", format!("on hand is {on_hand}; it must stay within 0..={MAX_STOCK}"))
             }
-            StockRefusal::OnHandChanged { on_hand } => {
-                conflict(format!("a SKU whose on hand changed meanwhile (it is {on_hand} now)"))
-            }
-            StockRefusal::NotMigrated => conflict("a SKU awaiting the stock migration (run migrate-stock)".into()),
+            StockRefusal::OnHandChanged { on_hand } => ApiError::conflict(
+                format!("cannot set the stock of SKU {sku_id}: its on hand changed meanwhile (it is {on_hand} now)"),
+                format!("商品 {sku_id} 的库存已被修改（现为 {on_hand}），请刷新后重试"),
+            ),
+            StockRefusal::NotMigrated => ApiError::conflict(
+                format!("cannot set the stock of SKU {sku_id}: it awaits the stock migration (run migrate-stock)"),
+                format!("商品 {sku_id} 尚未完成库存迁移（请运行 migrate-stock），不能修改库存"),
+            ),
             StockRefusal::NoSuchTemplate => {
                 ApiError::invalid("freight_template_id", "is not a freight template of this shop")
             }

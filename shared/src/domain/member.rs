@@ -8,13 +8,16 @@ use serde::{Deserialize, Serialize};
 
 /// Levels kept (they live in one item).
 pub const MAX_LEVELS: usize = 100;
+/// The largest member discount: an order always has something left to pay.
+pub const MAX_DISCOUNT_PERCENT: u8 = 99;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberLevel {
     pub level_id: String,
     pub name: String,
-    /// Percent off goods, 0 to 100.
+    /// Percent off goods, 0 to 99: every order keeps at least 0.01 to pay, so no provider is ever
+    /// asked for 0.00.
     pub discount_percent: u8,
 }
 
@@ -32,16 +35,26 @@ impl MemberLevel {
     pub fn validate(&self) -> Result<(), ApiError> {
         validate_level_id("level", &self.level_id)?;
         validate_text("name", &self.name, 1, 50)?;
-        if self.discount_percent > 100 {
-            return Err(ApiError::invalid("discount_percent", "must be 0..=100"));
-        }
+        discount_percent(i64::from(self.discount_percent))?;
         Ok(())
     }
 
-    /// The discount on one line's goods, rounded down to the fen.
+    /// The discount on one line's goods, rounded down to the fen; never the whole line (a level
+    /// stored before the limit with 100 % still leaves 0.01 of it to pay).
     pub fn line_discount(&self, line_total: Money) -> Money {
-        Money(line_total.0 * i64::from(self.discount_percent) / 100)
+        let percent = i64::from(self.discount_percent.min(MAX_DISCOUNT_PERCENT));
+        Money((line_total.0 * percent / 100).min(line_total.0 - 1).max(0))
     }
+}
+
+/// A member discount in percent: 0 to `MAX_DISCOUNT_PERCENT`.
+pub fn discount_percent(percent: i64) -> Result<u8, ApiError> {
+    u8::try_from(percent).ok().filter(|percent| *percent <= MAX_DISCOUNT_PERCENT).ok_or_else(|| {
+        ApiError::invalid(
+            "discount_percent",
+            format!("must be 0..={MAX_DISCOUNT_PERCENT}: every order keeps at least 0.01 to pay"),
+        )
+    })
 }
 
 /// What lowers an order's price.

@@ -42,6 +42,17 @@ impl OrderStatus {
     pub fn parse(name: &str) -> Option<OrderStatus> {
         OrderStatus::ALL.into_iter().find(|status| status.as_str() == name)
     }
+
+    /// The status in Chinese, for messages.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            OrderStatus::PendingPayment => "待付款",
+            OrderStatus::Paid => "已付款",
+            OrderStatus::Shipped => "已发货",
+            OrderStatus::Completed => "已完成",
+            OrderStatus::Closed => "已关闭",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -103,6 +114,20 @@ impl RefundState {
         }
     }
 
+    /// The state in Chinese, for messages.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            RefundState::Requested => "申请中",
+            RefundState::Rejected => "已拒绝",
+            RefundState::Withdrawn => "已撤销",
+            RefundState::AwaitingReturn => "待寄回",
+            RefundState::Returning => "退货中",
+            RefundState::Refunding => "退款中",
+            RefundState::Refunded => "已退款",
+            RefundState::Closed => "已关闭",
+        }
+    }
+
     /// A case not finished: the order counts as after-sales, and no other case may open.
     pub fn is_open(self) -> bool {
         matches!(
@@ -139,6 +164,13 @@ pub struct Payout {
     pub last_error: Option<String>,
     #[serde(default)]
     pub refunded_at: Option<Timestamp>,
+}
+
+impl Payout {
+    /// Written and not yet answered for good: the provider is (re)called under its request number.
+    pub fn in_flight(&self) -> bool {
+        matches!(self.status, PayoutStatus::Pending | PayoutStatus::Processing)
+    }
 }
 
 /// One step of an after-sales case.
@@ -210,7 +242,8 @@ pub struct Payment {
 }
 
 /// Money that arrived for an order that could no longer take it (closed, past its payment
-/// deadline, or already paid by another trade). It is kept until it is paid back.
+/// deadline, or already paid by another trade). It is paid back through its own payout, apart
+/// from the order's after-sales cases, so neither ever waits for the other.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LatePayment {
     pub channel: PaymentChannel,
@@ -218,6 +251,20 @@ pub struct LatePayment {
     #[serde(with = "as_fen")]
     pub amount: Money,
     pub received_at: Timestamp,
+    /// Paying it back, under `refund_id` (written when the payment is recorded).
+    #[serde(default)]
+    pub payout: Option<Payout>,
+    /// When the payout schedule calls the provider for it (again).
+    #[serde(default)]
+    pub due_at: Option<Timestamp>,
+}
+
+impl LatePayment {
+    /// The request number of its payout: `<order_no>-late-<trade_no>`, never an after-sales
+    /// case's (`<order_no>-<n>`).
+    pub fn refund_id(&self, order_no: &str) -> String {
+        format!("{order_no}-late-{}", self.trade_no)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -424,8 +471,24 @@ impl OrderLine {
 }
 
 impl Order {
-    /// The deadline a schedule will act on, if any.
+    /// The deadline a schedule will act on next, if any: the order's own, or the earliest payout
+    /// of a late payment that is due.
     pub fn deadline(&self) -> Option<(Deadline, Timestamp)> {
+        let late = self
+            .late_payments
+            .iter()
+            .filter(|late| late.payout.as_ref().is_some_and(Payout::in_flight))
+            .filter_map(|late| late.due_at)
+            .min()
+            .map(|at| (Deadline::Payout, at));
+        let own = self.own_deadline();
+        match (own, late) {
+            (Some(own), Some(late)) => Some(if late.1 < own.1 { late } else { own }),
+            (own, late) => own.or(late),
+        }
+    }
+
+    fn own_deadline(&self) -> Option<(Deadline, Timestamp)> {
         // An open case pauses the order's own deadline (auto-confirm waits for after-sales).
         if let Some(refund) = self.refund.as_ref().filter(|refund| refund.state.is_open()) {
             let kind = if refund.state == RefundState::Refunding { Deadline::Payout } else { Deadline::AfterSales };

@@ -3,7 +3,7 @@
 //! argon2id hash is stored, and it is never logged.
 
 use crate::domain::time::Timestamp;
-use crate::error::ApiError;
+use crate::error::{ApiError, PasswordRefusal};
 use serde::{Deserialize, Serialize};
 
 /// Wrong tries in a row that lock points payments.
@@ -20,25 +20,51 @@ pub fn validate(field: &str, password: &str) -> Result<(), ApiError> {
     }
 }
 
-/// A buyer's stored password: its hash and the tries since the last right one.
+/// A buyer's stored password: its hash and the tries counted since the last right one. Every
+/// try is counted before its password is checked, so tries in flight at once count too; the
+/// count stays full for the whole lock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayPassword {
     pub hash: String,
     #[serde(default)]
     pub failures: u32,
+    /// When the last try was counted: a full count locks until `LOCK_SECONDS` after it.
+    #[serde(default)]
+    pub last_try_at: Option<Timestamp>,
+    /// A lock as earlier versions wrote it (they started the count again when they locked).
     #[serde(default)]
     pub locked_until: Option<Timestamp>,
 }
 
 impl PayPassword {
+    /// When the lock ends, if the count is full (or an older lock is stored).
+    pub fn lock_ends(&self) -> Option<Timestamp> {
+        let counted = if self.failures >= MAX_FAILURES {
+            // A full count without a time (never written so) locks until a right change.
+            Some(self.last_try_at.map_or(Timestamp::from_millis(i64::MAX), |at| at.plus_seconds(LOCK_SECONDS)))
+        } else {
+            None
+        };
+        counted.max(self.locked_until)
+    }
+
     /// Refused while locked: says until when.
     pub fn check_unlocked(&self, now: Timestamp) -> Result<(), ApiError> {
-        match self.locked_until {
-            Some(until) if now < until => Err(ApiError::PointsPassword(format!(
-                "points payments are locked after {MAX_FAILURES} wrong passwords until {until}"
-            ))),
+        match self.lock_ends() {
+            Some(until) if now < until => Err(ApiError::PointsPassword(PasswordRefusal::Locked { until })),
             _ => Ok(()),
         }
+    }
+
+    /// The refusal of a wrong password counted into this state: tries left, or the lock.
+    pub fn wrong_password(&self, now: Timestamp) -> ApiError {
+        ApiError::PointsPassword(match self.lock_ends() {
+            Some(until) if now < until => PasswordRefusal::WrongAndLocked { until },
+            _ => PasswordRefusal::Wrong {
+                tries_left: MAX_FAILURES.saturating_sub(self.failures),
+                lock_minutes: LOCK_SECONDS / 60,
+            },
+        })
     }
 }
 

@@ -49,6 +49,21 @@ pub struct Checkout {
     pub fingerprint: String,
     /// The points password, for a checkout that spends points.
     pub pay_password: Option<GivenPassword>,
+    /// Start paying in the same call (a points order is paid in points as it is placed).
+    pub pay_channel: Option<PaymentChannel>,
+}
+
+/// Which channel may pay which kind of order: points pay points orders, money the others.
+pub fn check_pay_channel(order_type: OrderType, channel: Option<PaymentChannel>) -> Result<(), ApiError> {
+    match (channel, order_type) {
+        (Some(PaymentChannel::Points), OrderType::Standard) => {
+            Err(ApiError::invalid("pay_channel", "points pays points orders: send order_type points"))
+        }
+        (Some(PaymentChannel::Alipay | PaymentChannel::Wxpay), OrderType::Points) => {
+            Err(ApiError::invalid("pay_channel", "a points order is paid in points"))
+        }
+        _ => Ok(()),
+    }
 }
 
 impl Checkout {

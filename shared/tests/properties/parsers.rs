@@ -8,7 +8,7 @@ use orders_shared::adapters::http::bodies::{
 };
 use orders_shared::adapters::http::cursor::{self, CursorKey};
 use orders_shared::adapters::http::event::EventBuilder;
-use orders_shared::adapters::http::params::{id_param, idempotency_key, list_filter, order_no_param, origin};
+use orders_shared::adapters::http::params::{id_param, idempotency_key, list_filter, order_no_param};
 use orders_shared::adapters::http::Ctx;
 use orders_shared::domain::time::Timestamp;
 use orders_shared::lambda_http::http::Method;
@@ -182,7 +182,6 @@ proptest! {
             let _ = order_no_param(&request);
             let _ = id_param(&request, "sku_id");
             let _ = id_param(&request, "missing");
-            let _ = origin(&request);
             let _ = Ctx::from_request(&request);
         }
         if let Ok(value) = orders_shared::lambda_http::http::HeaderValue::from_bytes(&key) {

@@ -10,7 +10,9 @@ use orders_shared::domain::order::{
 use orders_shared::domain::party::{Role, Side};
 use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout};
-use orders_shared::domain::state::{apply, Action, AfterSalesPolicy, LineRef, PayoutOutcome, RefundApplication};
+use orders_shared::domain::state::{
+    apply, Action, AfterSalesPolicy, LineRef, PayoutOf, PayoutOutcome, RefundApplication,
+};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::samples::{self, address};
 use orders_shared::ApiError;
@@ -95,6 +97,7 @@ fn new_order(now: Timestamp, quantities: &[u32]) -> Order {
         remark: String::new(),
         fingerprint: String::new(),
         pay_password: None,
+        pay_channel: None,
     };
     let mut orders =
         build_orders("buyer", &checkout, &skus, &Default::default(), &address(), now, 1800).expect("valid checkout");
@@ -157,11 +160,14 @@ fn action_for(op: &Op, order: &Order, now: Timestamp) -> Option<Action> {
             policy: AfterSalesPolicy::default(),
         },
         Op::ConfirmReturn => Action::ConfirmReturn { restock: true, policy: AfterSalesPolicy::default() },
-        Op::Payout { answer } => Action::RecordPayout(match answer {
-            0 => PayoutOutcome::Paid,
-            1 => PayoutOutcome::Refused("ACQ.SELLER_BALANCE_NOT_ENOUGH".into()),
-            _ => PayoutOutcome::Unknown { error: "timeout".into(), retry_at: now.plus_seconds(60) },
-        }),
+        Op::Payout { answer } => Action::RecordPayout {
+            of: PayoutOf::Case,
+            outcome: match answer {
+                0 => PayoutOutcome::Paid,
+                1 => PayoutOutcome::Refused("ACQ.SELLER_BALANCE_NOT_ENOUGH".into()),
+                _ => PayoutOutcome::Unknown { error: "timeout".into(), retry_at: now.plus_seconds(60) },
+            },
+        },
         Op::RetryPayout => Action::RetryPayout { policy: AfterSalesPolicy::default() },
         Op::CloseUnreturned => Action::CloseUnreturned,
         Op::Review => Action::Review { comment: String::new() },

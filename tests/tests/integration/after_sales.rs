@@ -493,11 +493,49 @@ async fn money_that_arrives_after_its_order_closed_goes_back_by_itself() {
         let (status, text) = api.notify(&alipay_notification(&alipay, DEV_APP_ID, &no, "64.00", "T-LATE")).await;
         assert_eq!((status, text.as_str()), (StatusCode::OK, "success"));
     }
+    let kept = order(&api, &buyer, &no).await;
+    assert_eq!(kept["late_payments"][0]["payout"]["status"], "pending", "{kept}");
+    assert_eq!(kept["late_payments"][0]["payout"]["out_request_no"], format!("{no}-late-T-LATE"));
+    retry_later(&api, 0).await;
     let done = order(&api, &buyer, &no).await;
-    assert_eq!(case(&done)["type"], "late_payment");
-    assert_eq!(case(&done)["status"], "refunded", "{done}");
+    assert_eq!(done["late_payments"][0]["payout"]["status"], "succeeded", "{done}");
+    assert!(case(&done).is_null(), "a late payment is no after-sales case of the order: {done}");
     assert_eq!(done["amounts"]["refunded"], "0.00", "the order never took the money");
     assert_eq!(paid_back(&api, &no), Money(6_400), "paid back once however often Alipay repeats");
+    retry_later(&api, 86_400).await;
+    assert_eq!(paid_back(&api, &no), Money(6_400));
+}
+
+/// A second payment of a paid order (another trade) goes back through its own payout: when the
+/// provider refuses that payout, the buyer's own after-sales still opens, is approved and pays,
+/// and the shop's retry-payout sends the late payout again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_late_payment_whose_payout_fails_never_blocks_the_orders_own_after_sales() {
+    let (api, alipay) = TestApi::start_with_alipay(|_| {}).await;
+    api.put_sku(SHOP, "tea", "64.00", 10).await;
+    let buyer = api.buyer("alice");
+    let no = paid_order(&api, &alipay, &buyer, 1).await;
+    let (status, text) = api.notify(&alipay_notification(&alipay, DEV_APP_ID, &no, "64.00", "T-TWICE")).await;
+    assert_eq!((status, text.as_str()), (StatusCode::OK, "success"));
+    let gateway = api.gateway.as_ref().unwrap();
+    gateway.script([GatewayFault::Refuse("ACQ.REFUND_AMT_NOT_EQUAL_TOTAL")]);
+    retry_later(&api, 0).await;
+    let refused = order(&api, &buyer, &no).await;
+    assert_eq!(refused["late_payments"][0]["payout"]["status"], "failed", "{refused}");
+
+    let applied = apply(&api, &buyer, &no, json!({"type": "refund_only", "reason": "Changed my mind"})).await;
+    assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
+    let approved = shop_does(&api, &no, "approve", None).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    assert_eq!(case(approved.data())["status"], "refunded", "{}", approved.body);
+    assert_eq!(paid_back(&api, &no), Money(6_400), "the order's own refund");
+
+    let retried = shop_does(&api, &no, "retry-payout", None).await;
+    assert_eq!(retried.status, StatusCode::OK, "{}", retried.body);
+    retry_later(&api, 3_600).await;
+    let done = order(&api, &buyer, &no).await;
+    assert_eq!(done["late_payments"][0]["payout"]["status"], "succeeded", "{done}");
+    assert_eq!(paid_back(&api, &no), Money(12_800), "and the late payment, once each");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -33,7 +33,8 @@ fn the_committed_samples_are_current() {
 #[tokio::test]
 async fn every_sample_answers_what_its_name_says() {
     let keys = std::env::temp_dir().join(format!("orders-events-{}", rand::random::<u32>()));
-    let (alipay, alipay_key) = alipay_keys::load_or_create(&keys).expect("make dev's Alipay keys");
+    let (mut alipay, alipay_key) = alipay_keys::load_or_create(&keys).expect("make dev's Alipay keys");
+    alipay.notify_url = Some("http://127.0.0.1:3000/api/v1/payments/alipay/notify".into());
     let api = TestApi::start_with_alipay_keys(alipay, alipay_key).await;
     seed::seed_demo_shop(&api.app.store).await.expect("the demo shop");
     seed::seed_demo_orders(&api.app).await.expect("the demo orders");

@@ -8,7 +8,7 @@ use orders_integration_tests::{address, alipay_notification, Answer, Method, Sta
 use orders_shared::adapters::store::{OrderQuery, Partition};
 use orders_shared::app::after_sales::retry_refund_payouts;
 use orders_shared::domain::counters::{buckets, Bucket};
-use orders_shared::domain::order::{Order, OrderStatus, RefundKind, RefundState};
+use orders_shared::domain::order::{Order, OrderStatus, PayoutStatus, RefundState};
 use orders_shared::domain::party::Side;
 use orders_shared::domain::time::Timestamp;
 use rand::{RngExt, SeedableRng};
@@ -290,10 +290,13 @@ async fn random_faults_on_every_path_never_half_write() {
     let cases = || orders.iter().flat_map(|order| order.refund.iter().chain(order.refunds.iter()));
     let pending = cases().filter(|case| case.state == RefundState::Refunding).count();
     assert_eq!(pending, 0, "seed {seed}: every payout settled");
+    let late_payouts = || orders.iter().flat_map(|order| order.late_payments.iter());
+    let pending_late = late_payouts().filter(|late| late.payout.as_ref().is_some_and(|p| p.in_flight())).count();
+    assert_eq!(pending_late, 0, "seed {seed}: every late payout settled");
     let refunded: i64 = orders.iter().map(|order| order.amounts.refunded.0).sum::<i64>()
-        + cases()
-            .filter(|c| c.kind == RefundKind::LatePayment && c.state == RefundState::Refunded)
-            .map(|c| c.amount.0)
+        + late_payouts()
+            .filter(|late| late.payout.as_ref().is_some_and(|p| p.status == PayoutStatus::Succeeded))
+            .map(|late| late.amount.0)
             .sum::<i64>();
     let gateway = api.gateway.as_ref().unwrap().paid();
     assert_eq!(

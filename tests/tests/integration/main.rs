@@ -3,6 +3,7 @@
 //! process of its own).
 
 mod after_sales;
+mod authorization;
 mod checkout;
 mod concurrency;
 mod events;
@@ -16,6 +17,7 @@ mod payment_and_fulfilment;
 mod points_password;
 mod round_trips;
 mod secrets;
+mod security;
 mod stock;
 mod use_cases;
 mod validation;

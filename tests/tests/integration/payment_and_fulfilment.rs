@@ -3,6 +3,7 @@
 
 use futures::future::join_all;
 use orders_integration_tests::{alipay_notification, Answer, Method, StatusCode, TestApi, DEV_APP_ID};
+use orders_shared::app::after_sales::retry_refund_payouts;
 use orders_shared::app::sweep::{auto_confirm_receipts, close_expired_orders};
 use orders_shared::domain::time::Timestamp;
 use serde_json::{json, Value};
@@ -155,7 +156,12 @@ async fn pay_racing_cancel_either_pays_or_keeps_the_money_to_pay_back() {
         if cancelled {
             assert_eq!((order.data()["status"].as_str(), late), (Some("closed"), 1), "round {round}: {}", order.body);
             assert_eq!(order.data()["late_payments"][0]["trade_no"], format!("T-race-{round}"));
-            assert_eq!(order.data()["refund"]["status"], "refunded", "round {round}: the late money went back");
+            assert_eq!(order.data()["late_payments"][0]["payout"]["status"], "pending", "round {round}: to go back");
+            retry_refund_payouts(&api.app, Timestamp::now()).await.expect("payout schedule");
+            let order = api.call(Method::GET, &format!("/api/v1/orders/{no}"), Some(&buyer), None).await;
+            let payout = &order.data()["late_payments"][0]["payout"];
+            assert_eq!(payout["status"], "succeeded", "round {round}: the late money went back: {}", order.body);
+            assert!(order.data()["refund"].is_null(), "round {round}: no after-sales case for it");
             cancel_wins += 1;
         } else {
             assert_eq!((cancel.status, cancel.code()), (StatusCode::CONFLICT, 10007), "round {round}");
@@ -243,11 +249,14 @@ async fn an_order_past_its_window_cannot_be_paid_and_every_read_agrees_until_the
     assert_eq!(api.stock("tea").await, 10);
     let counts = api.counts(&buyer).await;
     assert_eq!((counts["wait_pay"].as_i64(), counts["closed"].as_i64()), (Some(0), Some(1)));
+    // The payout schedule pays the late money back through its own payout (no after-sales case).
+    let paid_back = retry_refund_payouts(&api.app, Timestamp::now()).await.expect("payout schedule");
+    assert_eq!(paid_back.done, 1);
     let stored = api.call(Method::GET, &format!("/api/v1/orders/{no}"), Some(&buyer), None).await;
-    // The late money went back by itself (its own case), before the order closed.
-    let steps = ["pending_payment", "payment_late", "late_payment_refunding", "refunded", "closed"];
+    let steps = ["pending_payment", "payment_late", "closed", "late_payment_refunded"];
     assert_eq!(timeline_statuses(stored.data()), steps);
-    assert_eq!(stored.data()["refund"]["type"], "late_payment");
+    assert_eq!(stored.data()["late_payments"][0]["payout"]["status"], "succeeded");
+    assert!(stored.data()["refund"].is_null());
     let again = close_expired_orders(&api.app, Timestamp::now()).await.expect("sweep");
     assert_eq!(again.due, 0, "the due index no longer holds it");
 }

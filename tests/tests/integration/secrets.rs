@@ -84,17 +84,16 @@ async fn secrets_are_read_by_arn_once_when_first_needed() {
     // is told to retry; nothing is kept, and the next request reads the secret.
     let order_no = page.orders[0].order_no.clone();
     secrets.throttle_next(3);
-    let throttled = start(&app, "buyer-s", &order_no, PaymentChannel::Alipay, None).await;
+    let throttled = start(&app, "buyer-s", &order_no, PaymentChannel::Alipay).await;
     assert!(matches!(throttled, Err(ApiError::Unavailable(_))), "{throttled:?}");
     assert_eq!(secrets.reads(ALIPAY_ARN), 3);
-    let Started::Alipay { order_string, .. } = start(&app, "buyer-s", &order_no, PaymentChannel::Alipay, None)
-        .await
-        .expect("signed with the key from the secret")
+    let Started::Alipay { order_string, .. } =
+        start(&app, "buyer-s", &order_no, PaymentChannel::Alipay).await.expect("signed with the key from the secret")
     else {
         panic!("an Alipay order string")
     };
     assert!(order_string.contains(&format!("app_id={APP_ID}")) && order_string.contains("sign="));
-    start(&app, "buyer-s", &order_no, PaymentChannel::Alipay, None).await.expect("again");
+    start(&app, "buyer-s", &order_no, PaymentChannel::Alipay).await.expect("again");
     assert_eq!(secrets.reads(ALIPAY_ARN), 4, "one successful read, kept");
 
     // The same secret's other field verifies Alipay's notification: read when first needed (a

@@ -125,7 +125,7 @@ async fn adjustments_move_on_hand_and_shipping_consumes_what_was_reserved() {
     let body = json!({"delta": 1, "reason": "x"});
     let foreign =
         api.call(Method::POST, "/api/v1/seller/skus/tea/stock-adjustments", Some(&other), Some(body.clone())).await;
-    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND, "another shop's SKU is hidden like a missing one");
     let missing = api.call(Method::POST, "/api/v1/seller/skus/nope/stock-adjustments", Some(&seller), Some(body)).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 
@@ -161,6 +161,7 @@ async fn a_sku_from_before_the_three_figures_is_migrated_with_what_open_orders_h
         remark: String::new(),
         fingerprint: String::new(),
         pay_password: None,
+        pay_channel: None,
     };
     let skus = std::collections::BTreeMap::from([("old".to_string(), held)]);
     let open = orders_shared::domain::pricing::build_orders(
@@ -262,6 +263,7 @@ async fn check_interleaving(api: &TestApi, sku_id: &str, ops: Vec<Op>) -> Result
                     remark: String::new(),
                     fingerprint: String::new(),
                     pay_password: None,
+                    pay_channel: None,
                 };
                 if let Ok(Placed::Created(mut created)) = place(app, "buyer", &checkout, None).await {
                     orders.push((created.remove(0).order_no, units, true));

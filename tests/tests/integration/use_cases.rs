@@ -25,6 +25,7 @@ fn checkout(items: &[(&str, u32)], fingerprint: &str) -> Checkout {
         remark: String::new(),
         fingerprint: fingerprint.into(),
         pay_password: None,
+        pay_channel: None,
     }
 }
 
@@ -88,15 +89,15 @@ async fn starting_a_payment_and_recording_the_notification() {
     let order = created(place(app, "alice", &checkout(&[("tea", 3)], "f"), None).await.unwrap()).remove(0);
     let no = order.order_no.clone();
 
-    match start(app, "alice", &no, PaymentChannel::Alipay, None).await.unwrap() {
+    match start(app, "alice", &no, PaymentChannel::Alipay).await.unwrap() {
         Started::Alipay { order_string, .. } => {
             assert!(order_string.contains("alipay.trade.app.pay") && order_string.contains("sign="))
         }
         other => panic!("expected an Alipay order string, got {other:?}"),
     }
-    let points = start(app, "alice", &no, PaymentChannel::Points, None).await;
+    let points = start(app, "alice", &no, PaymentChannel::Points).await;
     assert!(matches!(points, Err(ApiError::Invalid { field, .. }) if field == "channel"));
-    let stranger = start(app, "bob", &no, PaymentChannel::Alipay, None).await;
+    let stranger = start(app, "bob", &no, PaymentChannel::Alipay).await;
     assert!(matches!(stranger, Err(ApiError::NotFound { .. })));
 
     // A notification for another amount changes nothing; the right one pays once.
@@ -112,6 +113,6 @@ async fn starting_a_payment_and_recording_the_notification() {
     assert!(matches!(record_notification(app, tampered.as_bytes()).await, Err(ApiError::SignatureInvalid { .. })));
 
     // Paid now: starting again is a conflict.
-    let again = start(app, "alice", &no, PaymentChannel::Alipay, None).await;
+    let again = start(app, "alice", &no, PaymentChannel::Alipay).await;
     assert!(matches!(again, Err(ApiError::StateConflict { .. })));
 }

@@ -374,7 +374,8 @@ async fn an_unreachable_wechat_pay_still_places_the_orders_and_says_which_paymen
     // The same merchant, its gateway a port nothing listens on.
     let merchant = api.app.wxpay().unwrap().signing_key().await.unwrap().to_pem().unwrap();
     let wxpay_key = wxpay_keys::stand_in_wxpay_key().unwrap();
-    let unreachable = wxpay_keys::config(SigningKey::from_text(&merchant).unwrap(), &wxpay_key, None)
+    let notify_url = Some("https://api.example.com/api/v1/payments/wxpay/notify".to_string());
+    let unreachable = wxpay_keys::config(SigningKey::from_text(&merchant).unwrap(), &wxpay_key, notify_url)
         .unwrap()
         .with_gateway("http://127.0.0.1:9", std::time::Duration::from_millis(300));
     let app = api.app.clone().with_wxpay(unreachable);
@@ -387,10 +388,9 @@ async fn an_unreachable_wechat_pay_still_places_the_orders_and_says_which_paymen
         remark: String::new(),
         fingerprint: "wx-unreachable".into(),
         pay_password: None,
+        pay_channel: Some(PaymentChannel::Wxpay),
     };
-    let origin = Some("https://api.example.com");
-    let (placed, starts) =
-        place_and_start(&app, "wx-unreachable", &checkout, None, Some(PaymentChannel::Wxpay), origin).await.unwrap();
+    let (placed, starts) = place_and_start(&app, "wx-unreachable", &checkout, None).await.unwrap();
     let Placed::Created(orders) = placed else { panic!("new orders") };
     assert_eq!(orders.len(), 1);
     let no = orders[0].order_no.clone();

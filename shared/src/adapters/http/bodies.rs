@@ -8,12 +8,12 @@ use crate::domain::address::Address;
 use crate::domain::cart::{MAX_CART_ITEMS, MAX_CART_QUANTITY};
 use crate::domain::catalog::{validate_stock, Listing, MAX_STOCK};
 use crate::domain::freight::{FreightTemplate, RegionFee};
-use crate::domain::member::{validate_level_id, Benefit, MemberLevel};
+use crate::domain::member::{discount_percent, validate_level_id, Benefit, MemberLevel};
 use crate::domain::money::Money;
 use crate::domain::order::{OrderType, RefundKind, ReturnShipment, Shipment, TrackingEvent};
 use crate::domain::pay_password::{validate as validate_pay_password, GivenPassword};
 use crate::domain::payment::PaymentChannel;
-use crate::domain::pricing::{AddressSource, Checkout, MAX_DISTINCT_SKUS, MAX_POINTS, MAX_QUANTITY};
+use crate::domain::pricing::{check_pay_channel, AddressSource, Checkout, MAX_DISTINCT_SKUS, MAX_POINTS, MAX_QUANTITY};
 use crate::domain::state::{Action, AfterSalesPolicy, LineRef, RefundApplication, MAX_VOUCHERS};
 use crate::domain::text::{validate_id, validate_multiline_text, validate_text, validate_user_id};
 use crate::domain::time::Timestamp;
@@ -182,7 +182,7 @@ pub struct CreateOrderBody {
 
 impl CreateOrderBody {
     /// The payment to start with the create, if any.
-    pub fn pay_channel(&self) -> Result<Option<PaymentChannel>, ApiError> {
+    fn pay_channel(&self) -> Result<Option<PaymentChannel>, ApiError> {
         match self.pay_channel.as_deref() {
             None => Ok(None),
             Some("sccb") => Ok(Some(PaymentChannel::Points)),
@@ -223,6 +223,8 @@ impl CreateOrderBody {
         let body = serde_json::to_vec(&self).unwrap_or_default();
         let fingerprint = hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &body));
         let benefit = self.benefit()?;
+        let pay_channel = self.pay_channel()?;
+        check_pay_channel(self.order_type, pay_channel)?;
         let from_cart = if self.from_cart {
             if !self.items.is_empty() {
                 return Err(ApiError::invalid("items", "send items or from_cart, not both"));
@@ -293,6 +295,7 @@ impl CreateOrderBody {
             address,
             remark: self.remark,
             fingerprint,
+            pay_channel,
         })
     }
 }
@@ -929,18 +932,15 @@ impl FreightTemplateBody {
 pub struct MemberLevelBody {
     #[cfg_attr(feature = "openapi", schema(schema_with = rules::line::<1, 50>))]
     pub name: String,
-    /// Percent off goods.
-    #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<0, 100>))]
+    /// Percent off goods (at most 99: every order keeps 0.01 to pay).
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<0, 99>))]
     pub discount_percent: i64,
 }
 
 impl MemberLevelBody {
     pub fn into_level(self, level_id: &str) -> Result<MemberLevel, ApiError> {
         validate_level_id("level", level_id)?;
-        let percent = u8::try_from(self.discount_percent)
-            .ok()
-            .filter(|percent| *percent <= 100)
-            .ok_or_else(|| ApiError::invalid("discount_percent", "must be 0..=100"))?;
+        let percent = discount_percent(self.discount_percent)?;
         let level = MemberLevel { level_id: level_id.to_string(), name: self.name, discount_percent: percent };
         level.validate()?;
         Ok(level)

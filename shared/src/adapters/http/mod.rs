@@ -138,7 +138,7 @@ where
             line.log(error.status().as_u16(), error.code(), Some(error));
         }
     }
-    match result {
+    let mut response = match result {
         Ok(reply) => {
             let mut response = match reply.text {
                 Some((text, _)) if text.is_empty() => {
@@ -168,6 +168,23 @@ where
             response
         }
         Err(error) => error_response(&error, lang, &request_id),
+    };
+    add_security_headers(response.headers_mut());
+    response
+}
+
+/// Headers every answer carries: nothing is cached (lists and details hold names, phones and
+/// addresses), content types are not sniffed, and browsers keep to HTTPS.
+pub const SECURITY_HEADERS: [(&str, &str); 3] = [
+    ("cache-control", "no-store"),
+    ("x-content-type-options", "nosniff"),
+    ("strict-transport-security", "max-age=63072000; includeSubDomains"),
+];
+
+/// Sets `SECURITY_HEADERS` where the answer has not set its own.
+pub fn add_security_headers(headers: &mut lambda_http::http::HeaderMap) {
+    for (name, value) in SECURITY_HEADERS {
+        headers.entry(name).or_insert(HeaderValue::from_static(value));
     }
 }
 

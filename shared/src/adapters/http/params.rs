@@ -74,13 +74,6 @@ pub fn idempotency_key(request: &Request) -> Result<Option<IdempotencyKey>, ApiE
     request.headers().get("idempotency-key").map(|value| IdempotencyKey::parse(value.as_bytes())).transpose()
 }
 
-/// Where this API was called (`https://host`), from the Host and X-Forwarded-Proto headers.
-pub fn origin(request: &Request) -> Option<String> {
-    let host = header_value(request, "host")?;
-    let scheme = header_value(request, "x-forwarded-proto").unwrap_or_else(|| "https".to_string());
-    Some(format!("{scheme}://{host}"))
-}
-
 /// The filters of `GET /orders` and `GET /seller/orders`.
 pub fn list_filter(request: &Request) -> Result<ListFilter, ApiError> {
     let mut filter = ListFilter { limit: DEFAULT_LIMIT, ..ListFilter::default() };

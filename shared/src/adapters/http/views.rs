@@ -133,7 +133,8 @@ impl<'a> OrderView<'a> {
     }
 }
 
-/// A payment the order could not take.
+/// A payment the order could not take, and the payout that pays it back (apart from the
+/// order's after-sales cases).
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LatePaymentView<'a> {
@@ -141,12 +142,24 @@ pub struct LatePaymentView<'a> {
     pub trade_no: &'a str,
     pub amount: Money,
     pub received_at: Timestamp,
+    /// Paying it back: its request number, status (`pending`, `processing`, `succeeded`,
+    /// `failed`: the shop's `retry-payout` sends it again), attempts and last error.
+    pub payout: Option<&'a Payout>,
+    /// When the payout schedule calls the provider for it next.
+    pub due_at: Option<Timestamp>,
 }
 
 impl<'a> LatePaymentView<'a> {
     fn new(late: &'a LatePayment) -> LatePaymentView<'a> {
-        let LatePayment { channel, trade_no, amount, received_at } = late;
-        LatePaymentView { channel: *channel, trade_no, amount: *amount, received_at: *received_at }
+        let LatePayment { channel, trade_no, amount, received_at, payout, due_at } = late;
+        LatePaymentView {
+            channel: *channel,
+            trade_no,
+            amount: *amount,
+            received_at: *received_at,
+            payout: payout.as_ref(),
+            due_at: *due_at,
+        }
     }
 }
 
@@ -693,6 +706,8 @@ mod tests {
                 trade_no: "T".into(),
                 amount: Money(700_012),
                 received_at: now,
+                payout: None,
+                due_at: None,
             }],
             payment_starts: vec![PaymentChannel::Alipay],
             shipment: None,

@@ -109,62 +109,117 @@ impl Store {
         }
     }
 
-    /// Counts a wrong try; the fifth in a row locks until `lock_until` (and starts the count
-    /// again). The password as it is afterwards.
-    pub async fn record_pay_password_failure(
+    /// Counts a try of the password before it is checked, so that tries in flight at once are
+    /// counted too: at most `MAX_FAILURES` are counted until a right one, and a full count stays
+    /// while it locks. `Ok(Ok(count))` is the state with this try counted; `Ok(Err(until))` a
+    /// lock that refused it. A lock that has ended starts the count again (a compare and
+    /// swap on the state seen, so one racing try wins it).
+    pub async fn count_pay_password_try(
         &self,
         buyer_id: &str,
-        lock_until: Timestamp,
-    ) -> Result<PayPassword, ApiError> {
-        let add = || {
-            self.client
-                .update_item()
-                .table_name(&self.table)
-                .set_key(Some(pay_password_key(buyer_id)))
-                .update_expression("ADD failures :one")
-                .condition_expression("attribute_exists(PK)")
-                .expression_attribute_values(":one", n(1))
-                .return_values(ReturnValue::AllNew)
-                .send()
-        };
-        let output = self.write_item(add).await.map_err(store_error)?;
-        let password = pay_password_of(output.attributes.unwrap_or_default())?;
-        if password.failures < MAX_FAILURES {
-            return Ok(password);
+        now: Timestamp,
+    ) -> Result<Result<PayPassword, Timestamp>, ApiError> {
+        for _ in 0..4 {
+            let token = write_token();
+            let count = || {
+                self.client
+                    .update_item()
+                    .table_name(&self.table)
+                    .set_key(Some(pay_password_key(buyer_id)))
+                    .update_expression(
+                        "SET failures = if_not_exists(failures, :zero) + :one, last_try_at = :now, #last = :token",
+                    )
+                    .condition_expression(
+                        "attribute_exists(#hash) AND (attribute_not_exists(failures) OR failures < :max) \
+                         AND (attribute_not_exists(locked_until) OR locked_until <= :now) \
+                         AND (attribute_not_exists(#last) OR #last <> :token)",
+                    )
+                    .expression_attribute_names("#hash", "hash")
+                    .expression_attribute_names("#last", LAST_WRITE)
+                    .expression_attribute_values(":zero", n(0))
+                    .expression_attribute_values(":one", n(1))
+                    .expression_attribute_values(":max", n(MAX_FAILURES))
+                    .expression_attribute_values(":now", s(now.to_string()))
+                    .expression_attribute_values(":token", s(token.clone()))
+                    .return_values(ReturnValue::AllNew)
+                    .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                    .send()
+            };
+            let seen = match self.write_item(count).await {
+                Ok(output) => return Ok(Ok(pay_password_of(output.attributes.unwrap_or_default())?)),
+                Err(error) => match error.as_service_error() {
+                    Some(UpdateItemError::ConditionalCheckFailedException(failed)) => {
+                        let Some(item) = failed.item() else {
+                            return Err(ApiError::Internal("the points password vanished".into()));
+                        };
+                        let seen = pay_password_of(item.clone())?;
+                        // Counted by an earlier send of this very request (its answer was lost).
+                        if written_by(Some(item), &token) {
+                            return Ok(Ok(seen));
+                        }
+                        seen
+                    }
+                    _ => return Err(store_error(error)),
+                },
+            };
+            if let Some(until) = seen.lock_ends().filter(|until| now < *until) {
+                return Ok(Err(until));
+            }
+            if self.restart_pay_password_count(buyer_id, &seen, now).await? {
+                return self
+                    .pay_password(buyer_id)
+                    .await?
+                    .map(Ok)
+                    .ok_or_else(|| ApiError::Internal("the points password vanished".into()));
+            }
         }
-        let lock = || {
-            self.client
-                .update_item()
-                .table_name(&self.table)
-                .set_key(Some(pay_password_key(buyer_id)))
-                .update_expression("SET locked_until = :until, failures = :zero")
-                .condition_expression("failures >= :max")
-                .expression_attribute_values(":until", s(lock_until.to_string()))
-                .expression_attribute_values(":zero", n(0))
-                .expression_attribute_values(":max", n(MAX_FAILURES))
-                .return_values(ReturnValue::AllNew)
-                .send()
+        Err(ApiError::Unavailable("the points password kept changing; try again".into()))
+    }
+
+    /// A lock that has ended: the count starts again with this try, if the state is still the one
+    /// seen. False when another try changed it first.
+    async fn restart_pay_password_count(
+        &self,
+        buyer_id: &str,
+        seen: &PayPassword,
+        now: Timestamp,
+    ) -> Result<bool, ApiError> {
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(pay_password_key(buyer_id)))
+            .update_expression("SET failures = :one, last_try_at = :now REMOVE locked_until")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":now", s(now.to_string()))
+            .expression_attribute_values(":seen", n(seen.failures));
+        request = match seen.last_try_at {
+            Some(at) => request
+                .condition_expression("failures = :seen AND last_try_at = :at")
+                .expression_attribute_values(":at", s(at.to_string())),
+            None => request.condition_expression("failures = :seen AND attribute_not_exists(last_try_at)"),
         };
-        match self.write_item(lock).await {
-            Ok(output) => pay_password_of(output.attributes.unwrap_or_default()),
-            // A racing wrong try locked it first.
+        match self.write_item(|| request.clone().send()).await {
+            Ok(_) => Ok(true),
             Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
-                self.pay_password(buyer_id).await?.ok_or_else(|| ApiError::Internal("password vanished".into()))
+                Ok(false)
             }
             Err(error) => Err(store_error(error)),
         }
     }
 
-    /// A right password clears the count of wrong ones.
-    pub async fn clear_pay_password_failures(&self, buyer_id: &str) -> Result<(), ApiError> {
+    /// A right password clears the count, unless other tries were counted after it (they are
+    /// being checked now, and count toward the lock).
+    pub async fn clear_pay_password_tries(&self, buyer_id: &str, counted: u32) -> Result<(), ApiError> {
         let clear = || {
             self.client
                 .update_item()
                 .table_name(&self.table)
                 .set_key(Some(pay_password_key(buyer_id)))
                 .update_expression("SET failures = :zero")
-                .condition_expression("failures > :zero")
+                .condition_expression("failures = :counted")
                 .expression_attribute_values(":zero", n(0))
+                .expression_attribute_values(":counted", n(counted))
                 .send()
         };
         match self.write_item(clear).await {

@@ -5,13 +5,14 @@
 //! the order. Timers approve an unanswered request, close a case whose goods never left, and
 //! confirm goods the shop does not confirm.
 
-use super::{Entry, SideEffects, Step};
+use super::payouts::{self, PayoutOutcome};
+use super::{Action, Entry, SideEffects, Step};
 use crate::domain::address::Address;
 use crate::domain::catalog::StockMove;
 use crate::domain::money::Money;
 use crate::domain::order::{
-    CloseReason, LatePayment, Order, OrderStatus, OrderType, Payout, PayoutStatus, Refund, RefundKind, RefundLine,
-    RefundState, ReturnShipment,
+    CloseReason, Order, OrderStatus, OrderType, Payout, PayoutStatus, Refund, RefundKind, RefundLine, RefundState,
+    ReturnShipment,
 };
 use crate::domain::payment::PaymentChannel;
 use crate::domain::time::Timestamp;
@@ -152,24 +153,35 @@ fn points_for(order: &Order, units: &[RefundLine]) -> i64 {
 }
 
 /// Paid, shipped, or completed within the window, with no case open.
-pub(super) fn apply_for_refund(order: &mut Order, request: &RefundApplication, now: Timestamp, verb: &str) -> Step {
+pub(super) fn apply_for_refund(
+    order: &mut Order,
+    request: &RefundApplication,
+    now: Timestamp,
+    action: &Action,
+) -> Step {
     let eligible = matches!(order.status, OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed);
     if !eligible || order.has_open_refund() || request.kind == RefundKind::LatePayment {
         return Ok(None);
     }
-    let refuse = |from: &str| Err(ApiError::StateConflict { action: verb.into(), from: from.into() });
+    let refuse = |en: &str, zh: &str| Err(action.refused(en, zh));
     if order.status == OrderStatus::Completed {
         let deadline = order.completed_at.map(|completed| completed.plus_seconds(request.policy.window_seconds));
         if deadline.is_none_or(|deadline| now > deadline) {
-            return refuse("completed, past the after-sales window");
+            return refuse("completed, past the after-sales window", "已完成且已过售后期限");
         }
     }
     if request.kind == RefundKind::ReturnAndRefund && order.status == OrderStatus::Paid {
-        return refuse("paid and not shipped: nothing to send back (apply for refund_only)");
+        return refuse(
+            "paid and not shipped: nothing to send back (apply for refund_only)",
+            "已付款但未发货，没有可寄回的商品（请申请仅退款）",
+        );
     }
     let units = chosen_units(order, request)?;
     if units.is_empty() {
-        return refuse(&format!("{}, every unit already refunded", order.status.as_str()));
+        return refuse(
+            &format!("{}, every unit already refunded", order.status.as_str()),
+            &format!("{}，所有商品均已退款", order.status.name_zh()),
+        );
     }
     let points_order = order.order_type == OrderType::Points;
     let (amount, points, all_they_cost) = if points_order {
@@ -297,35 +309,25 @@ pub(super) fn close_unreturned(order: &mut Order) -> Step {
     Ok(Some(Entry::with_comment("refund_closed", "the goods were not sent back in time")))
 }
 
-/// The shop's retry of a payout the provider refused.
+/// The shop's retry of payouts the provider refused: the case's, and any late payment's.
 pub(super) fn retry_payout(order: &mut Order, now: Timestamp, policy: &AfterSalesPolicy) -> Step {
-    let Some(refund) = open_case(order, RefundState::Refunding) else {
-        return Ok(None);
+    let due_at = policy.payout_retry_at(now, 0);
+    let late = payouts::retry_late_payouts(order, due_at);
+    let case = match order.refund.as_mut().filter(|refund| refund.state == RefundState::Refunding) {
+        Some(refund) => match refund.payout.as_mut().filter(|payout| payout.status == PayoutStatus::Failed) {
+            Some(payout) => {
+                payout.status = PayoutStatus::Pending;
+                refund.due_at = Some(due_at);
+                true
+            }
+            None => false,
+        },
+        None => false,
     };
-    let Some(payout) = refund.payout.as_mut().filter(|payout| payout.status == PayoutStatus::Failed) else {
-        return Ok(None);
-    };
-    payout.status = PayoutStatus::Pending;
-    refund.due_at = Some(policy.payout_retry_at(now, 0));
-    Ok(Some(Entry::new("refund_payout_retried")))
+    Ok((case || late).then(|| Entry::new("refund_payout_retried")))
 }
 
-/// What one call to the provider said.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PayoutOutcome {
-    /// The provider paid it (now or on an earlier attempt with the same request number).
-    Paid,
-    /// The provider refused it (its reason); the shop decides what next.
-    Refused(String),
-    /// Unknown (timeout, 5xx, an answer that does not verify): try again at `retry_at` with the
-    /// same request number.
-    Unknown { error: String, retry_at: Timestamp },
-    /// Accepted and still being paid (WeChat Pay's `PROCESSING`): ask again at `retry_at`,
-    /// unless the provider's refund notification settles it first.
-    Processing { retry_at: Timestamp },
-}
-
-/// Records an attempt's outcome on a pending payout.
+/// Records an attempt's outcome on the case's payout in flight.
 pub(super) fn record_payout(
     order: &mut Order,
     outcome: &PayoutOutcome,
@@ -335,77 +337,19 @@ pub(super) fn record_payout(
     let Some(refund) = open_case(order, RefundState::Refunding) else {
         return Ok(None);
     };
-    let in_flight = |payout: &&mut Payout| matches!(payout.status, PayoutStatus::Pending | PayoutStatus::Processing);
-    let Some(payout) = refund.payout.as_mut().filter(in_flight) else {
+    let Some(payout) = refund.payout.as_mut().filter(|payout| payout.in_flight()) else {
         return Ok(None);
     };
-    payout.attempts += 1;
+    refund.due_at = payouts::record_attempt(payout, outcome, now);
     match outcome {
         PayoutOutcome::Paid => {
-            payout.status = PayoutStatus::Succeeded;
-            payout.last_error = None;
-            payout.refunded_at = Some(now);
             settle(order, effects)?;
             Ok(Some(Entry::new("refunded")))
         }
-        PayoutOutcome::Refused(error) => {
-            payout.status = PayoutStatus::Failed;
-            payout.last_error = Some(error.clone());
-            refund.due_at = None;
-            Ok(Some(Entry::with_comment("refund_payout_failed", error.clone())))
-        }
-        PayoutOutcome::Unknown { error, retry_at } => {
-            payout.last_error = Some(error.clone());
-            refund.due_at = Some(*retry_at);
-            Ok(Some(Entry::with_comment("refund_payout_unknown", error.clone())))
-        }
-        PayoutOutcome::Processing { retry_at } => {
-            payout.status = PayoutStatus::Processing;
-            payout.last_error = None;
-            refund.due_at = Some(*retry_at);
-            Ok(Some(Entry::new("refund_processing")))
-        }
+        PayoutOutcome::Refused(error) => Ok(Some(Entry::with_comment("refund_payout_failed", error.clone()))),
+        PayoutOutcome::Unknown { error, .. } => Ok(Some(Entry::with_comment("refund_payout_unknown", error.clone()))),
+        PayoutOutcome::Processing { .. } => Ok(Some(Entry::new("refund_processing"))),
     }
-}
-
-/// A late payment becomes a case of its own, approved at once: the money goes back through a
-/// payout (`refund_id` `<order_no>-late-<trade_no>`). The order itself does not change.
-pub(super) fn refund_late_payment(
-    order: &mut Order,
-    late: &LatePayment,
-    policy: &AfterSalesPolicy,
-    now: Timestamp,
-) -> Step {
-    let known = order.late_payments.iter().any(|kept| kept == late);
-    if !known || order.has_open_refund() || late_case_exists(order, &late.trade_no) {
-        return Ok(None);
-    }
-    if let Some(previous) = order.refund.take() {
-        order.refunds.push(previous);
-    }
-    let refund_id = format!("{}-late-{}", order.order_no, late.trade_no);
-    let reason = "payment arrived after the order closed".to_string();
-    order.refund = Some(Refund {
-        restock: false,
-        units_back: false,
-        payout: Some(Payout {
-            channel: late.channel,
-            out_request_no: refund_id.clone(),
-            status: PayoutStatus::Pending,
-            attempts: 0,
-            last_error: None,
-            refunded_at: None,
-        }),
-        due_at: Some(policy.payout_retry_at(now, 0)),
-        ..Refund::new(refund_id, RefundKind::LatePayment, RefundState::Refunding, late.amount, reason, now)
-    });
-    Ok(Some(Entry::with_comment("late_payment_refunding", late.trade_no.clone())))
-}
-
-/// Whether a late payment already has its case (open or past).
-pub fn late_case_exists(order: &Order, trade_no: &str) -> bool {
-    let id = format!("{}-late-{trade_no}", order.order_no);
-    order.refund.iter().chain(order.refunds.iter()).any(|case| case.refund_id == id)
 }
 
 /// Approved: points-only money goes back at once (in this transaction); money goes back through

@@ -1,9 +1,9 @@
 //! From payment to review: pay, ship, tracking events, receipt (by the buyer or by the clock),
 //! review, and the buyer's soft delete.
 
-use super::{held_units, is_expired, Entry, SideEffects, Step};
+use super::{held_units, Entry, SideEffects, Step};
 use crate::domain::catalog::StockMove;
-use crate::domain::order::{LatePayment, Order, OrderStatus, Payment, Shipment, TrackingEvent};
+use crate::domain::order::{Order, OrderStatus, Payment, Shipment, TrackingEvent};
 use crate::domain::payment::PaymentChannel;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
@@ -30,22 +30,6 @@ pub(super) fn pay(order: &mut Order, payment: &Payment) -> Step {
     order.payment = Some(payment.clone());
     order.expires_at = None;
     Ok(Some(Entry::new("paid")))
-}
-
-/// Money for an order that cannot take it: kept on the order to be paid back. Never the trade
-/// that paid the order, never the same trade twice.
-pub(super) fn record_late_payment(order: &mut Order, late: &LatePayment, now: Timestamp) -> Step {
-    let could_pay = order.status == OrderStatus::PendingPayment && !is_expired(order, now);
-    let paying_trade = order.payment.as_ref().is_some_and(|payment| payment.trade_no == late.trade_no);
-    let known = order.late_payments.iter().any(|known| known.trade_no == late.trade_no);
-    if could_pay || paying_trade || known {
-        return Ok(None);
-    }
-    order.late_payments.push(late.clone());
-    Ok(Some(Entry::with_comment(
-        "payment_late",
-        format!("{} {} {}", late.channel.as_str(), late.trade_no, late.amount),
-    )))
 }
 
 /// A paid order ships unless an after-sales case is open; the units it holds leave the shelf.

@@ -20,6 +20,7 @@
 mod after_sales;
 mod closing;
 mod fulfilment;
+mod payouts;
 
 use crate::domain::address::Address;
 use crate::domain::catalog::StockMove;
@@ -32,15 +33,17 @@ use crate::domain::payment::PaymentChannel;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 
-pub use after_sales::{late_case_exists, AfterSalesPolicy, LineRef, PayoutOutcome, RefundApplication, MAX_VOUCHERS};
+pub use after_sales::{AfterSalesPolicy, LineRef, RefundApplication, MAX_VOUCHERS};
 pub use fulfilment::{MAX_TRACKING_EVENTS, TRACKING_LABEL};
+pub use payouts::{payout_by_request_no, payouts_in_flight, DuePayout, PayoutOf, PayoutOutcome};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// A payment was started with this provider (recorded once per provider).
     StartPayment(PaymentChannel),
     Pay(Payment),
-    /// A payment the order cannot take (closed, past its deadline, paid by another trade).
+    /// A payment the order cannot take (closed, past its deadline, paid by another trade): kept
+    /// with the payout that pays it back.
     RecordLatePayment(LatePayment),
     Ship {
         shipment: Shipment,
@@ -79,12 +82,10 @@ pub enum Action {
     RetryPayout {
         policy: AfterSalesPolicy,
     },
-    /// What the provider said to one payout attempt.
-    RecordPayout(PayoutOutcome),
-    /// A late payment goes back (its own case).
-    RefundLatePayment {
-        late: LatePayment,
-        policy: AfterSalesPolicy,
+    /// What the provider said to one payout attempt (the case's or a late payment's).
+    RecordPayout {
+        of: PayoutOf,
+        outcome: PayoutOutcome,
     },
     Review {
         comment: String,
@@ -114,11 +115,47 @@ impl Action {
             Action::ConfirmReturn { .. } => "confirm the returned goods of",
             Action::CloseUnreturned => "close the return of",
             Action::RetryPayout { .. } => "retry the payout of",
-            Action::RecordPayout(_) => "record the payout of",
-            Action::RefundLatePayment { .. } => "refund the late payment of",
+            Action::RecordPayout { .. } => "record the payout of",
             Action::Review { .. } => "review",
             Action::Delete => "delete",
         }
+    }
+}
+
+impl Action {
+    /// The verb in Chinese, for StateConflict messages.
+    pub fn name_zh(&self) -> &'static str {
+        match self {
+            Action::StartPayment(_) => "发起支付",
+            Action::Pay(_) => "支付",
+            Action::RecordLatePayment(_) => "记录逾期付款",
+            Action::Ship { .. } => "发货",
+            Action::AddTrackingEvent(_) => "添加物流轨迹",
+            Action::ConfirmReceipt => "确认收货",
+            Action::AutoConfirm => "自动确认收货",
+            Action::Cancel { .. } => "取消",
+            Action::Timeout => "超时关闭",
+            Action::SellerClose { .. } => "关闭",
+            Action::ApplyRefund(_) => "申请售后",
+            Action::WithdrawRefund => "撤销售后申请",
+            Action::RejectRefund { .. } => "拒绝售后申请",
+            Action::ApproveRefund { .. } => "同意售后申请",
+            Action::ShipReturn { .. } => "寄回商品",
+            Action::ConfirmReturn { .. } => "确认收到退货",
+            Action::CloseUnreturned => "关闭未寄回的退货",
+            Action::RetryPayout { .. } => "重试退款",
+            Action::RecordPayout { .. } => "记录退款结果",
+            Action::Review { .. } => "评价",
+            Action::Delete => "删除",
+        }
+    }
+
+    /// A 409 for this action on an order that is `from` (English, Chinese).
+    pub fn refused(&self, from_en: &str, from_zh: &str) -> ApiError {
+        ApiError::conflict(
+            format!("cannot {} an order whose status is {from_en}", self.name()),
+            format!("订单状态为{from_zh}，不能{}", self.name_zh()),
+        )
     }
 }
 
@@ -170,12 +207,15 @@ pub fn is_expired(order: &Order, now: Timestamp) -> bool {
 }
 
 fn conflict(order: &Order, action: &Action) -> ApiError {
-    let from = match order.refund.as_ref().filter(|refund| refund.state.is_open()) {
-        Some(refund) => format!("{} with an after-sales case {}", order.status.as_str(), refund.state.as_str()),
-        None if order.deleted => format!("{} (deleted)", order.status.as_str()),
-        None => order.status.as_str().to_string(),
-    };
-    ApiError::StateConflict { action: action.name().to_string(), from }
+    let (status, status_zh) = (order.status.as_str(), order.status.name_zh());
+    match order.refund.as_ref().filter(|refund| refund.state.is_open()) {
+        Some(refund) => action.refused(
+            &format!("{status} with an after-sales case {}", refund.state.as_str()),
+            &format!("{status_zh}，售后{}", refund.state.name_zh()),
+        ),
+        None if order.deleted => action.refused(&format!("{status} (deleted)"), &format!("{status_zh}（已删除）")),
+        None => action.refused(status, status_zh),
+    }
 }
 
 /// A deleted order takes no action; an unpaid one times out only past its deadline, and is paid
@@ -184,15 +224,18 @@ fn check_open(order: &Order, action: &Action, now: Timestamp) -> Result<(), ApiE
     if order.deleted {
         return Err(conflict(order, action));
     }
-    let refuse = |from: &str| Err(ApiError::StateConflict { action: action.name().into(), from: from.into() });
+    let refuse = |en: &str, zh: &str| Err(action.refused(en, zh));
+    let past_deadline = || refuse("pending_payment past its payment deadline", "待付款且已过支付期限");
     match (action, is_expired(order, now)) {
-        (Action::Timeout, false) => refuse("pending_payment, still within its payment window"),
+        (Action::Timeout, false) => {
+            refuse("pending_payment, still within its payment window", "待付款且仍在支付期限内")
+        }
         // The provider's own time of payment counts: a payment made in time whose word arrives
         // late (a lost notification found by a query) still pays the order.
         (Action::Pay(payment), true) if order.expires_at.is_some_and(|deadline| payment.paid_at >= deadline) => {
-            refuse("pending_payment past its payment deadline")
+            past_deadline()
         }
-        (Action::StartPayment(_), true) => refuse("pending_payment past its payment deadline"),
+        (Action::StartPayment(_), true) => past_deadline(),
         _ => Ok(()),
     }
 }
@@ -206,7 +249,7 @@ pub fn apply(order: &Order, action: Action, actor: Role, now: Timestamp) -> Resu
     let step = match &action {
         Action::StartPayment(channel) => fulfilment::start_payment(&mut next, *channel),
         Action::Pay(payment) => fulfilment::pay(&mut next, payment),
-        Action::RecordLatePayment(late) => fulfilment::record_late_payment(&mut next, late, now),
+        Action::RecordLatePayment(late) => payouts::record_late_payment(&mut next, late, now),
         Action::Ship { shipment, auto_confirm_at } => {
             fulfilment::ship(&mut next, shipment, *auto_confirm_at, &mut effects)
         }
@@ -220,7 +263,7 @@ pub fn apply(order: &Order, action: Action, actor: Role, now: Timestamp) -> Resu
             closing::close(&mut next, CloseReason::PaymentTimeout, "payment window expired", &mut effects)
         }
         Action::SellerClose { reason } => closing::close(&mut next, CloseReason::SellerClosed, reason, &mut effects),
-        Action::ApplyRefund(application) => after_sales::apply_for_refund(&mut next, application, now, action.name()),
+        Action::ApplyRefund(application) => after_sales::apply_for_refund(&mut next, application, now, &action),
         Action::WithdrawRefund => after_sales::withdraw(&mut next),
         Action::RejectRefund { reason } => after_sales::reject(&mut next, reason),
         Action::ApproveRefund { return_address, policy } => {
@@ -232,8 +275,12 @@ pub fn apply(order: &Order, action: Action, actor: Role, now: Timestamp) -> Resu
         }
         Action::CloseUnreturned => after_sales::close_unreturned(&mut next),
         Action::RetryPayout { policy } => after_sales::retry_payout(&mut next, now, policy),
-        Action::RecordPayout(outcome) => after_sales::record_payout(&mut next, outcome, now, &mut effects),
-        Action::RefundLatePayment { late, policy } => after_sales::refund_late_payment(&mut next, late, policy, now),
+        Action::RecordPayout { of: PayoutOf::Case, outcome } => {
+            after_sales::record_payout(&mut next, outcome, now, &mut effects)
+        }
+        Action::RecordPayout { of: PayoutOf::LatePayment(trade_no), outcome } => {
+            payouts::record_late_payout(&mut next, trade_no, outcome, now)
+        }
     };
     let Some(entry) = step? else {
         return Err(conflict(order, &action));
