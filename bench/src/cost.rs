@@ -22,10 +22,11 @@ use orders_shared::app::orders::transition;
 use orders_shared::app::payment::{record_notification, start};
 use orders_shared::domain::idempotency::IdempotencyKey;
 use orders_shared::domain::member::Benefit;
-use orders_shared::domain::order::{OrderType, RefundKind, RefundState, Shipment};
+use orders_shared::domain::order::{OrderType, Shipment};
 use orders_shared::domain::party::Actor;
 use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::pricing::{AddressSource, Checkout};
+use orders_shared::domain::refund::{RefundKind, RefundState};
 use orders_shared::domain::state::{Action, RefundApplication};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::App;
@@ -267,10 +268,7 @@ pub async fn run(
             created(place(&app, BUYER, &checkout(&format!("{run}")), Some(&key)).await?)
         })
         .await?;
-        measure(&meter, &mut life[1], || {
-            start(&app, BUYER, &order_no, PaymentChannel::Alipay)
-        })
-        .await?;
+        measure(&meter, &mut life[1], || start(&app, BUYER, &order_no, PaymentChannel::Alipay)).await?;
         let form = paid_notification(alipay_key, &order_no)?;
         measure(&meter, &mut life[2], || record_notification(&app, form.as_bytes())).await?;
         let now = Timestamp::now();

@@ -13,9 +13,9 @@ use coldstart::Subject;
 use orders_dev::alipay_gateway::{self, StandInGateway};
 use orders_dev::{alipay_keys, handlers, local_db, seed, template, template_path};
 use orders_shared::adapters::config::{Config, NOTIFY_BASE_VARIABLE};
-use orders_shared::adapters::{alipay, wxpay};
 use orders_shared::adapters::crypto::SigningKey;
 use orders_shared::adapters::store::CallCounter;
+use orders_shared::adapters::{alipay, wxpay};
 use orders_shared::domain::address::AddressEntry;
 use orders_shared::domain::catalog::Sku;
 use orders_shared::domain::member::Benefit;
@@ -171,25 +171,10 @@ fn read_events(root: &std::path::Path) -> Result<std::collections::BTreeMap<Stri
 /// stand-in keys (WeChat Pay refuses one more than five minutes old, so it is made just before
 /// it is measured).
 fn wxpay_notification_event(template: &str, order_no: &str) -> Result<String, String> {
-    use orders_dev::wxpay_keys;
-    use orders_shared::adapters::wxpay::{beijing_rfc3339, build_notification, ApiV3Key};
+    use orders_dev::wxpay_keys::{paid_transaction, stand_in_notification};
     let now = Timestamp::now();
-    let transaction = json!({
-        "appid": wxpay_keys::DEV_APP_ID, "mchid": wxpay_keys::DEV_MCH_ID, "out_trade_no": order_no,
-        "transaction_id": format!("4200{order_no}"), "trade_type": "APP", "trade_state": "SUCCESS",
-        "success_time": beijing_rfc3339(now), "amount": {"total": 1000, "currency": "CNY"},
-    });
-    let apiv3 = ApiV3Key::from_text(wxpay_keys::DEV_APIV3_KEY)?;
-    let key = wxpay_keys::stand_in_wxpay_key()?;
-    let (headers, body) = build_notification(
-        &apiv3,
-        &key,
-        wxpay_keys::DEV_PUBLIC_KEY_ID,
-        "TRANSACTION.SUCCESS",
-        "transaction",
-        &transaction,
-        now,
-    )?;
+    let transaction = paid_transaction(order_no, 1000, &format!("4200{order_no}"), now);
+    let (headers, body) = stand_in_notification("TRANSACTION.SUCCESS", "transaction", &transaction, now, None)?;
     let mut value: Value = serde_json::from_str(template).map_err(|e| e.to_string())?;
     for (name, header) in headers.pairs() {
         value["headers"][name.to_ascii_lowercase()] = Value::String(header);
@@ -205,9 +190,10 @@ async fn seed_events(
     templates: &std::collections::BTreeMap<String, String>,
     alipay_key: &SigningKey,
 ) -> Result<std::collections::BTreeMap<String, String>, String> {
-    use orders_shared::domain::order::{Payment, RefundKind, ReturnShipment, Shipment};
+    use orders_shared::domain::order::{Payment, Shipment};
     use orders_shared::domain::party::Role;
     use orders_shared::domain::payment::PaymentChannel;
+    use orders_shared::domain::refund::{RefundKind, ReturnShipment};
     use orders_shared::domain::state::{apply, Action, AfterSalesPolicy, PayoutOf, PayoutOutcome, RefundApplication};
     let now = Timestamp::now();
     let pay = Action::Pay(Payment { channel: PaymentChannel::Alipay, trade_no: "seed".into(), paid_at: now });

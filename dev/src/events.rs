@@ -185,7 +185,6 @@ fn alipay_notification() -> Result<String, String> {
 /// it is sent it is more than five minutes old, so it shows the shape and is refused as stale
 /// (`sign-wxpay-notify` makes a fresh one).
 fn wxpay_notification(function: &'static str, event_type: &str, original_type: &str) -> Result<Request, String> {
-    use orders_shared::adapters::wxpay::{build_notification_with_nonce, ApiV3Key, Notification};
     let order_no = demo_order_no("start-payment").ok_or("no demo order for start-payment")?;
     let at = orders_shared::domain::time::Timestamp::parse("2026-11-25T03:00:00Z")?;
     let resource = if original_type == "refund" {
@@ -194,18 +193,10 @@ fn wxpay_notification(function: &'static str, event_type: &str, original_type: &
             "success_time": "2026-11-25T11:00:00+08:00", "user_received_account": "支付用户零钱",
             "amount": {"total": 13800, "refund": 13800, "payer_total": 13800, "payer_refund": 13800}})
     } else {
-        json!({"appid": crate::wxpay_keys::DEV_APP_ID, "mchid": crate::wxpay_keys::DEV_MCH_ID, "out_trade_no": order_no,
-            "transaction_id": "4200002026112500000000000001", "trade_type": "APP", "trade_state": "SUCCESS",
-            "trade_state_desc": "支付成功", "bank_type": "OTHERS", "success_time": "2026-11-25T11:00:00+08:00",
-            "payer": {"openid": "stand-in-openid"},
-            "amount": {"total": 13800, "payer_total": 13800, "currency": "CNY", "payer_currency": "CNY"}})
+        crate::wxpay_keys::paid_transaction(&order_no, 13_800, "4200002026112500000000000001", at)
     };
-    let apiv3 = ApiV3Key::from_text(crate::wxpay_keys::DEV_APIV3_KEY)?;
-    let key = crate::wxpay_keys::stand_in_wxpay_key()?;
-    let notice = Notification { event_type, original_type, resource: &resource, at };
-    let nonce = "5K8264ILTKCH16CQ2502SI8ZNMTM67VS";
-    let (headers, body) =
-        build_notification_with_nonce(&apiv3, &key, crate::wxpay_keys::DEV_PUBLIC_KEY_ID, &notice, nonce)?;
+    let nonce = Some("5K8264ILTKCH16CQ2502SI8ZNMTM67VS");
+    let (headers, body) = crate::wxpay_keys::stand_in_notification(event_type, original_type, &resource, at, nonce)?;
     let path = if original_type == "refund" {
         "/api/v1/payments/wxpay/refund-notify"
     } else {

@@ -155,8 +155,8 @@ pub fn client_with(endpoint: &str, interceptors: Vec<SharedInterceptor>) -> aws_
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("local", "local", None, None, "orders-dev"))
         .endpoint_url(endpoint)
-        .timeout_config(orders_shared::adapters::runtime::timeouts())
-        .retry_config(orders_shared::adapters::runtime::retries());
+        .timeout_config(orders_shared::adapters::aws::timeouts())
+        .retry_config(orders_shared::adapters::aws::retries());
     for interceptor in interceptors {
         config = config.interceptor(interceptor);
     }

@@ -4,7 +4,12 @@
 //! notifications and `sign-wxpay-notify`'s.
 
 use orders_shared::adapters::crypto::SigningKey;
-use orders_shared::adapters::wxpay::{ApiV3Key, MerchantIds, WxpayConfig};
+use orders_shared::adapters::wxpay::{
+    beijing_rfc3339, build_notification_with_nonce, nonce, ApiV3Key, MerchantIds, Notification, SignedHeaders,
+    WxpayConfig,
+};
+use orders_shared::domain::time::Timestamp;
+use serde_json::{json, Value};
 use std::path::Path;
 
 pub const DEV_APP_ID: &str = "wx0000000000000dev";
@@ -47,4 +52,38 @@ pub fn merchant_key(dir: &Path) -> Result<SigningKey, String> {
     let key = SigningKey::generate()?;
     std::fs::write(&path, key.to_pem()?).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(key)
+}
+
+/// The `transaction` resource WeChat Pay sends (and answers a query with) for a trade of the
+/// stand-in merchant that the buyer paid at `at`: `total` in fen.
+pub fn paid_transaction(order_no: &str, total: i64, transaction_id: &str, at: Timestamp) -> Value {
+    json!({
+        "appid": DEV_APP_ID,
+        "mchid": DEV_MCH_ID,
+        "out_trade_no": order_no,
+        "transaction_id": transaction_id,
+        "trade_type": "APP",
+        "trade_state": "SUCCESS",
+        "trade_state_desc": "支付成功",
+        "bank_type": "OTHERS",
+        "success_time": beijing_rfc3339(at),
+        "payer": {"openid": "stand-in-openid"},
+        "amount": {"total": total, "payer_total": total, "currency": "CNY", "payer_currency": "CNY"},
+    })
+}
+
+/// A notification as WeChat Pay sends it, sealed and signed with the stand-in keys: its headers
+/// and body. `nonce` fixes the nonce (deterministic samples); none draws one.
+pub fn stand_in_notification(
+    event_type: &str,
+    original_type: &str,
+    resource: &Value,
+    at: Timestamp,
+    nonce_text: Option<&str>,
+) -> Result<(SignedHeaders, String), String> {
+    let apiv3 = ApiV3Key::from_text(DEV_APIV3_KEY)?;
+    let key = stand_in_wxpay_key()?;
+    let notice = Notification { event_type, original_type, resource, at };
+    let drawn = nonce();
+    build_notification_with_nonce(&apiv3, &key, DEV_PUBLIC_KEY_ID, &notice, nonce_text.unwrap_or(&drawn))
 }

@@ -7,7 +7,7 @@ use orders_dev::{auth, data_dir, seed, server, template, template_path};
 use orders_shared::adapters::alipay::{self, gateway_from_env, AlipayConfig};
 use orders_shared::adapters::config::Config;
 use orders_shared::adapters::config::NOTIFY_BASE_VARIABLE;
-use orders_shared::adapters::http::cursor::CursorKey;
+use orders_shared::adapters::cursor::CursorKey;
 use orders_shared::adapters::runtime::init_tracing;
 use orders_shared::adapters::secrets::Secret;
 use orders_shared::adapters::wxpay::{self, ApiV3Key, WxpayConfig};

@@ -7,7 +7,7 @@
 //!
 //! `TABLE_NAME=<table> cargo run -p orders-dev --bin migrate-stock`
 
-use orders_shared::adapters::runtime::dynamodb_client;
+use orders_shared::adapters::aws::dynamodb_client;
 use orders_shared::adapters::store::Store;
 use std::process::ExitCode;
 

@@ -6,7 +6,6 @@
 //! `cargo run -q -p orders-dev --bin sign-wxpay-notify -- <order_no> <total in fen> [trade_state]`
 
 use orders_dev::wxpay_keys;
-use orders_shared::adapters::wxpay::{beijing_rfc3339, build_notification, ApiV3Key};
 use orders_shared::domain::time::Timestamp;
 use serde_json::json;
 use std::process::ExitCode;
@@ -34,30 +33,11 @@ fn run() -> Result<String, String> {
     let total: i64 = total.parse().map_err(|_| format!("the total is in fen, a whole number (got {total:?})"))?;
     let trade_state = rest.first().cloned().unwrap_or_else(|| "SUCCESS".to_string());
     let now = Timestamp::now();
-    let transaction = json!({
-        "appid": wxpay_keys::DEV_APP_ID,
-        "mchid": wxpay_keys::DEV_MCH_ID,
-        "out_trade_no": order_no,
-        "transaction_id": format!("42000{:023}", rand::random::<u64>()),
-        "trade_type": "APP",
-        "trade_state": trade_state,
-        "trade_state_desc": "支付成功",
-        "bank_type": "OTHERS",
-        "success_time": beijing_rfc3339(now),
-        "payer": {"openid": "stand-in-openid"},
-        "amount": {"total": total, "payer_total": total, "currency": "CNY", "payer_currency": "CNY"},
-    });
-    let apiv3 = ApiV3Key::from_text(wxpay_keys::DEV_APIV3_KEY)?;
-    let key = wxpay_keys::stand_in_wxpay_key()?;
-    let (headers, body) = build_notification(
-        &apiv3,
-        &key,
-        wxpay_keys::DEV_PUBLIC_KEY_ID,
-        "TRANSACTION.SUCCESS",
-        "transaction",
-        &transaction,
-        now,
-    )?;
+    let transaction_id = format!("42000{:023}", rand::random::<u64>());
+    let mut transaction = wxpay_keys::paid_transaction(order_no, total, &transaction_id, now);
+    transaction["trade_state"] = json!(trade_state);
+    let (headers, body) =
+        wxpay_keys::stand_in_notification("TRANSACTION.SUCCESS", "transaction", &transaction, now, None)?;
     let port = std::env::var("ORDERS_DEV_PORT").ok().filter(|port| !port.is_empty()).unwrap_or_else(|| "3000".into());
     let headers: Vec<String> = headers.pairs().iter().map(|(name, value)| format!("-H '{name}: {value}'")).collect();
     Ok(format!(

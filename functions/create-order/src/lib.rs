@@ -2,8 +2,7 @@
 //! same transaction that writes the orders (one per seller); `Idempotency-Key` is honoured;
 //! `pay_channel` starts paying in the same call.
 
-use orders_shared::app::checkout::{place_and_start, Placed};
-use orders_shared::domain::order::Order;
+use orders_shared::app::checkout::place_and_start;
 use orders_shared::domain::time::Timestamp;
 use orders_shared::http::bodies::{json_body, CreateOrderBody};
 use orders_shared::http::params::idempotency_key;
@@ -18,21 +17,11 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 
 async fn create(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let buyer_id = ctx.buyer()?;
-    let lang = ctx.lang;
     let key = idempotency_key(&request)?;
-    let body = json_body::<CreateOrderBody>(&request)?;
-    let checkout = body.into_checkout()?;
-    let now = Timestamp::now();
-    let order_nos = |orders: &[Order]| orders.iter().map(|order| order.order_no.as_str()).collect::<Vec<_>>().join(",");
+    let checkout = json_body::<CreateOrderBody>(&request)?.into_checkout()?;
     let (placed, payments) = place_and_start(&app, buyer_id, &checkout, key.as_ref()).await?;
-    match placed {
-        Placed::Created(orders) => {
-            let view = CreatedOrdersView::new(&orders, now).with_payments(&payments, lang);
-            Ok(Reply::created(view)?.about(order_nos(&orders)))
-        }
-        Placed::Replayed(orders) => {
-            let view = CreatedOrdersView::new(&orders, now).with_payments(&payments, lang);
-            Ok(Reply::created(view)?.about(order_nos(&orders)).header("idempotent-replayed", "true"))
-        }
-    }
+    let orders = placed.orders();
+    let view = CreatedOrdersView::new(orders, Timestamp::now()).with_payments(&payments, ctx.lang);
+    let reply = Reply::created(view)?.about_orders(orders);
+    Ok(if placed.is_replay() { reply.header("idempotent-replayed", "true") } else { reply })
 }

@@ -1,7 +1,7 @@
 //! Configuration from the environment, read once per process. Every variable is checked here, so
 //! a bad value stops a function at init with a message naming it.
 
-use crate::adapters::http::cursor::CursorKey;
+use crate::adapters::cursor::CursorKey;
 use crate::adapters::secrets::Secret;
 use crate::domain::state::AfterSalesPolicy;
 

@@ -1,8 +1,10 @@
 //! The outside world: HTTP, DynamoDB, Alipay, WeChat Pay, configuration, the Lambda runtime.
 
 pub mod alipay;
+pub mod aws;
 pub mod config;
 pub mod crypto;
+pub mod cursor;
 pub mod http;
 pub mod metrics;
 pub mod outbound;

@@ -131,7 +131,7 @@ static CLIENT: OnceCell<aws_sdk_secretsmanager::Client> = OnceCell::const_new();
 
 async fn client() -> &'static aws_sdk_secretsmanager::Client {
     CLIENT
-        .get_or_init(|| async { aws_sdk_secretsmanager::Client::new(&crate::adapters::runtime::sdk_config().await) })
+        .get_or_init(|| async { aws_sdk_secretsmanager::Client::new(&crate::adapters::aws::sdk_config().await) })
         .await
 }
 

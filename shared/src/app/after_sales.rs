@@ -9,10 +9,11 @@ use crate::app::orders::{buyer_order, transition, transition_from};
 use crate::app::provider::PaymentProvider;
 use crate::app::App;
 use crate::domain::address::Address;
-use crate::domain::order::{Deadline, Order, PayoutStatus, RefundState, ReturnShipment};
+use crate::domain::order::{Deadline, Order};
 use crate::domain::order_no;
 use crate::domain::party::Actor;
 use crate::domain::payment::{PayoutRequest, RefundStatus};
+use crate::domain::refund::{PayoutStatus, RefundState, ReturnShipment};
 use crate::domain::state::{
     payout_by_request_no, payouts_in_flight, Action, DuePayout, PayoutOutcome, RefundApplication,
 };

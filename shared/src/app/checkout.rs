@@ -43,6 +43,20 @@ pub async fn place(
     Ok(placed)
 }
 
+impl Placed {
+    /// The orders, new or replayed.
+    pub fn orders(&self) -> &[Order] {
+        match self {
+            Placed::Created(orders) | Placed::Replayed(orders) => orders,
+        }
+    }
+
+    /// Whether an earlier call with the same Idempotency-Key made them.
+    pub fn is_replay(&self) -> bool {
+        matches!(self, Placed::Replayed(_))
+    }
+}
+
 /// A checkout read and priced, not yet written.
 struct Priced {
     orders: Vec<Order>,
@@ -224,7 +238,7 @@ async fn place_orders(
         let now = Timestamp::now();
         let priced = match price(app, buyer_id, checkout, claim, Purpose::Create, now).await? {
             Ok(priced) => priced,
-            Err(replayed) => return settle(app, buyer_id, replayed, Vec::new()).await,
+            Err(replayed) => return placed_from(app, buyer_id, replayed, Vec::new()).await,
         };
         let orders = priced.orders;
         match app.store.create_orders(&orders, claim, &priced.from_cart, now).await? {
@@ -234,7 +248,7 @@ async fn place_orders(
                 return Ok(Placed::Created(orders));
             }
             CreateOutcome::OrderNoTaken => continue,
-            outcome => return settle(app, buyer_id, outcome, orders).await,
+            outcome => return placed_from(app, buyer_id, outcome, orders).await,
         }
     }
     Err(ApiError::Unavailable("could not allocate a unique order number".into()))
@@ -251,7 +265,12 @@ async fn already_written(app: &App, buyer_id: &str, orders: &[Order]) -> Result<
 }
 
 /// The answer for a store outcome; a replay reads the first call's orders back.
-async fn settle(app: &App, buyer_id: &str, outcome: CreateOutcome, created: Vec<Order>) -> Result<Placed, ApiError> {
+async fn placed_from(
+    app: &App,
+    buyer_id: &str,
+    outcome: CreateOutcome,
+    created: Vec<Order>,
+) -> Result<Placed, ApiError> {
     match outcome {
         CreateOutcome::Created => Ok(Placed::Created(created)),
         CreateOutcome::Replayed(order_nos) => {

@@ -1,7 +1,7 @@
 //! Order lists, shared by the buyer's and the shop's list: which index partition answers a
 //! filter, cursors bound to the caller and the filter, and totals from counters.
 
-use crate::adapters::http::cursor;
+use crate::adapters::cursor;
 use crate::adapters::store::{Counts, OrderQuery, Partition};
 use crate::app::App;
 use crate::domain::counters::Bucket;

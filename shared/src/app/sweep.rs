@@ -83,7 +83,7 @@ async fn sweep(
     Ok(report)
 }
 
-fn apply<'a>(app: &'a App, buyer_id: &'a str, order_no: &'a str, action: &'a Action) -> StepFuture<'a> {
+fn transition_due<'a>(app: &'a App, buyer_id: &'a str, order_no: &'a str, action: &'a Action) -> StepFuture<'a> {
     Box::pin(async move {
         transition(app, Actor::Schedule { buyer_id }, order_no, action.clone()).await?;
         Ok(Moved::Done)
@@ -114,5 +114,5 @@ pub async fn close_expired_orders(app: &App, now: Timestamp) -> Result<SweepRepo
 
 /// `auto-confirm-receipt`.
 pub async fn auto_confirm_receipts(app: &App, now: Timestamp) -> Result<SweepReport, ApiError> {
-    sweep(app, Deadline::AutoConfirm, Action::AutoConfirm, now, metrics::orders_auto_confirmed, apply).await
+    sweep(app, Deadline::AutoConfirm, Action::AutoConfirm, now, metrics::orders_auto_confirmed, transition_due).await
 }

@@ -14,6 +14,7 @@ pub mod party;
 pub mod pay_password;
 pub mod payment;
 pub mod pricing;
+pub mod refund;
 pub mod state;
 pub mod text;
 pub mod time;

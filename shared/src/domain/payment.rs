@@ -19,6 +19,12 @@ pub enum PaymentChannel {
 }
 
 impl PaymentChannel {
+    /// Every channel, in the order messages and descriptions list them.
+    pub const ALL: [PaymentChannel; 3] = [PaymentChannel::Alipay, PaymentChannel::Wxpay, PaymentChannel::Points];
+
+    /// Other names a create's `pay_channel` (`pay_type`) takes for a channel: `sccb` is points.
+    pub const ALIASES: [(&'static str, PaymentChannel); 1] = [("sccb", PaymentChannel::Points)];
+
     pub fn as_str(self) -> &'static str {
         match self {
             PaymentChannel::Alipay => "alipay",
@@ -29,12 +35,24 @@ impl PaymentChannel {
 
     /// Reads a channel name from a body field.
     pub fn parse(field: &str, name: &str) -> Result<PaymentChannel, ApiError> {
-        match name {
-            "alipay" => Ok(PaymentChannel::Alipay),
-            "wxpay" => Ok(PaymentChannel::Wxpay),
-            "points" => Ok(PaymentChannel::Points),
-            other => Err(ApiError::invalid(field, format!("unknown channel {other:?}; use alipay, wxpay or points"))),
+        PaymentChannel::ALL.into_iter().find(|channel| channel.as_str() == name).ok_or_else(|| {
+            let names: Vec<&str> = PaymentChannel::ALL.iter().map(|channel| channel.as_str()).collect();
+            ApiError::invalid(field, format!("unknown channel {name:?}; use {}", names.join(", ")))
+        })
+    }
+
+    /// Reads a channel name or one of its `ALIASES`.
+    pub fn parse_with_aliases(field: &str, name: &str) -> Result<PaymentChannel, ApiError> {
+        match PaymentChannel::ALIASES.iter().find(|(alias, _)| *alias == name) {
+            Some((_, channel)) => Ok(*channel),
+            None => PaymentChannel::parse(field, name),
         }
+    }
+
+    /// Every name a create's `pay_channel` takes: the channels and their aliases.
+    pub fn pay_channel_names() -> Vec<&'static str> {
+        let channels = PaymentChannel::ALL.iter().map(|channel| channel.as_str());
+        channels.chain(PaymentChannel::ALIASES.iter().map(|(alias, _)| *alias)).collect()
     }
 }
 

@@ -213,12 +213,18 @@ pub fn build_orders(
             auto_confirm_at: None,
             completed_at: None,
         };
-        let order = if points_order {
-            let trade_no = format!("P{}", order.order_no);
-            let payment = Payment { channel: PaymentChannel::Points, trade_no, paid_at: now };
-            state::apply(&order, Action::Pay(payment), Role::Buyer, now)?.0
-        } else {
-            order
+        // A points order is paid as it is placed; a payment started in the same call is written
+        // with the order, so the start costs no second write.
+        let order = match (points_order, checkout.pay_channel) {
+            (true, _) => {
+                let trade_no = format!("P{}", order.order_no);
+                let payment = Payment { channel: PaymentChannel::Points, trade_no, paid_at: now };
+                state::apply(&order, Action::Pay(payment), Role::Buyer, now)?.0
+            }
+            (false, Some(channel)) if channel != PaymentChannel::Points => {
+                state::apply(&order, Action::StartPayment(channel), Role::Buyer, now)?.0
+            }
+            (false, _) => order,
         };
         orders.push(order);
     }

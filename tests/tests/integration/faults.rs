@@ -8,8 +8,9 @@ use orders_integration_tests::{address, alipay_notification, Answer, Method, Sta
 use orders_shared::adapters::store::{OrderQuery, Partition};
 use orders_shared::app::after_sales::retry_refund_payouts;
 use orders_shared::domain::counters::{buckets, Bucket};
-use orders_shared::domain::order::{Order, OrderStatus, PayoutStatus, RefundState};
+use orders_shared::domain::order::{Order, OrderStatus};
 use orders_shared::domain::party::Side;
+use orders_shared::domain::refund::{PayoutStatus, RefundState};
 use orders_shared::domain::time::Timestamp;
 use rand::{RngExt, SeedableRng};
 use serde_json::json;

@@ -3,7 +3,7 @@
 //! bodies that are not JSON.
 
 use orders_integration_tests::{address, order_body, Method, StatusCode, TestApi};
-use orders_shared::adapters::http::cursor;
+use orders_shared::adapters::cursor;
 use serde_json::json;
 
 fn base64url(bytes: &[u8]) -> String {

@@ -1,15 +1,16 @@
 //! HTTP plumbing every function shares: the envelope and `serve`, which runs a route; the
 //! caller's context (claims from the JWT authorizer); parsing of bodies, paths, queries and
-//! headers; the wire views; list cursors; and the API Gateway event the dev server and the
+//! headers; the wire views; and the API Gateway event the dev server and the
 //! benchmark build.
 
 pub mod bodies;
 pub mod context;
-pub mod cursor;
 pub mod event;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod params;
+#[cfg(feature = "openapi")]
+pub mod rules;
 pub mod views;
 
 pub use context::Ctx;
@@ -89,6 +90,12 @@ impl Reply {
     pub fn about(mut self, order_no: impl Into<String>) -> Reply {
         self.order_no = Some(order_no.into());
         self
+    }
+
+    /// Names the orders (comma-separated) in the request's log line.
+    pub fn about_orders(self, orders: &[crate::domain::order::Order]) -> Reply {
+        let numbers: Vec<&str> = orders.iter().map(|order| order.order_no.as_str()).collect();
+        self.about(numbers.join(","))
     }
 
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {

@@ -2,7 +2,7 @@
 //! default, so "at most 20" and "one default" are each kept by a single condition.
 
 use super::keys::*;
-use super::{build_error, decode, encode, key, n, put, s, sort_key, Item, Store, TransactFailure};
+use super::table::{build_error, decode, encode, key, n, put, s, sort_key, Item, Store, TransactFailure};
 use crate::domain::address::{Address, AddressEntry, MAX_ADDRESSES};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;

@@ -2,7 +2,7 @@
 //! Adding a SKU writes the item and the count together; the count's condition refuses a 101st.
 
 use super::keys::*;
-use super::{build_error, decode, encode, key, n, sort_key, store_error, Item, Store, TransactFailure};
+use super::table::{build_error, decode, encode, key, n, sort_key, store_error, Item, Store, TransactFailure};
 use crate::domain::cart::{CartItem, MAX_CART_ITEMS};
 use crate::error::ApiError;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};

@@ -11,7 +11,7 @@ use super::members::{level_of_membership, levels_key, levels_of, membership_key}
 use super::orders::{order_item, order_no_claim};
 use super::points::{balance_of, pay_password_key, pay_password_of, points_update};
 use super::skus::{decode_sku, stock_update};
-use super::{decode, key, n, put, s, sort_key, Item, Store, TransactFailure};
+use super::table::{decode, key, n, put, s, sort_key, Item, Store, TransactFailure};
 use crate::domain::address::AddressEntry;
 use crate::domain::catalog::{Sku, StockMove};
 use crate::domain::counters::bucket_delta;

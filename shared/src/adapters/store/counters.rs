@@ -2,7 +2,7 @@
 //! transaction as the change that moves them.
 
 use super::keys::*;
-use super::{build_error, key, n, s, store_error, Item, Store};
+use super::table::{build_error, key, n, s, store_error, Item, Store};
 use crate::domain::counters::Bucket;
 use crate::error::ApiError;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};

@@ -4,7 +4,7 @@
 //! in the same transaction, which also checks the template exists.
 
 use super::keys::*;
-use super::{build_error, decode, key, n, store_error, to_attribute, Item, Store};
+use super::table::{build_error, decode, key, n, store_error, to_attribute, Item, Store};
 use crate::domain::freight::{FreightTemplate, MAX_TEMPLATES};
 use crate::error::ApiError;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};

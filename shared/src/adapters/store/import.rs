@@ -3,8 +3,8 @@
 use super::counters::{counter_update, sum_deltas};
 use super::keys::*;
 use super::orders::{order_item, order_no_claim};
-use super::TransactFailure;
-use super::{build_error, key, store_error, Store};
+use super::table::TransactFailure;
+use super::table::{build_error, key, store_error, Store};
 use crate::domain::catalog::StockMove;
 use crate::domain::counters::{bucket_delta, Bucket};
 use crate::domain::order::Order;

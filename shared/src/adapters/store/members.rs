@@ -3,7 +3,7 @@
 //! BatchGetItem.
 
 use super::keys::*;
-use super::{decode, key, s, store_error, to_attribute, Item, Store};
+use super::table::{decode, key, s, store_error, to_attribute, Item, Store};
 use crate::domain::member::{MemberLevel, MAX_LEVELS};
 use crate::error::ApiError;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -90,7 +90,7 @@ impl Store {
             self.batch_get(vec![membership_key(buyer_id), levels_key(), key(buyer_pk(buyer_id), POINTS_SK)]).await?;
         let (mut level_id, mut levels, mut points) = (None, BTreeMap::new(), 0);
         for item in &items {
-            match super::sort_key(item) {
+            match super::table::sort_key(item) {
                 MEMBER_SK => level_id = level_of_membership(item),
                 MEMBER_LEVELS_SK => levels = levels_of(item)?,
                 POINTS_SK => points = super::points::balance_of(Some(item)),

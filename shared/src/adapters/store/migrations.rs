@@ -1,7 +1,7 @@
 //! One-time conversions of stored data, run by hand (`migrate-stock`), never on a request path.
 
 use super::keys::*;
-use super::{decode, key, n, s, store_error, Item, Store};
+use super::table::{decode, key, n, s, store_error, Item, Store};
 use crate::domain::order::{Order, OrderStatus};
 use crate::error::ApiError;
 use std::collections::BTreeMap;

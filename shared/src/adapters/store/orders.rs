@@ -5,7 +5,7 @@ use super::counters::counter_update;
 use super::keys::*;
 use super::points::points_update;
 use super::skus::stock_update;
-use super::{
+use super::table::{
     build_error, decode, encode, key, n, s, store_error, to_attribute, write_token, written_by, Item, Store,
     TransactFailure, LAST_WRITE,
 };

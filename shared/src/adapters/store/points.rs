@@ -2,7 +2,7 @@
 //! when an order closes, granted by an admin.
 
 use super::keys::*;
-use super::{build_error, key, n, s, store_error, write_token, written_by, Item, Store, LAST_WRITE};
+use super::table::{build_error, key, n, s, store_error, write_token, written_by, Item, Store, LAST_WRITE};
 use crate::domain::pay_password::{PayPassword, MAX_FAILURES};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
@@ -76,7 +76,7 @@ pub(crate) fn pay_password_key(buyer_id: &str) -> Item {
 }
 
 pub(crate) fn pay_password_of(item: Item) -> Result<PayPassword, ApiError> {
-    super::decode(item)
+    super::table::decode(item)
 }
 
 impl Store {

@@ -2,7 +2,7 @@
 //! schedules read.
 
 use super::keys::*;
-use super::{decode, s, store_error, Item, Store};
+use super::table::{decode, s, store_error, Item, Store};
 use crate::domain::order::{Deadline, Order, OrderStatus};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;

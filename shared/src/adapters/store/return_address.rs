@@ -1,7 +1,7 @@
 //! A shop's return address: one item beside the shop's counters, where approved returns are sent.
 
 use super::keys::{seller_pk, RETURN_ADDRESS_SK};
-use super::{decode, encode, key, store_error, Store};
+use super::table::{decode, encode, key, store_error, Store};
 use crate::domain::address::Address;
 use crate::error::ApiError;
 

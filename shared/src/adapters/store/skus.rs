@@ -3,7 +3,9 @@
 //! `on_hand = available + reserved` holds and nothing is read, then written.
 
 use super::keys::*;
-use super::{build_error, decode, encode, key, n, s, store_error, write_token, written_by, Item, Store, LAST_WRITE};
+use super::table::{
+    build_error, decode, encode, key, n, s, store_error, write_token, written_by, Item, Store, LAST_WRITE,
+};
 use crate::domain::catalog::{Listing, Sku, StockMove, StockRefusal, MAX_STOCK};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
@@ -200,7 +202,7 @@ impl Store {
                     let missing = || ApiError::Internal(format!("SKU {} missing after its put", listing.sku_id));
                     Ok(Ok(decode_sku(stored.ok_or_else(missing)?)?))
                 }
-                Err(super::TransactFailure::Conditions(failed)) if failed.contains(&0) => {
+                Err(super::table::TransactFailure::Conditions(failed)) if failed.contains(&0) => {
                     let stored = self.get(key(sku_pk(&listing.sku_id), SKU_SK), true).await?;
                     let named = stored
                         .as_ref()
@@ -212,8 +214,8 @@ impl Store {
                     }
                     Ok(Err(refusal(stored.as_ref(), &listing.seller_id, Some(on_hand), expected_on_hand)))
                 }
-                Err(super::TransactFailure::Conditions(_)) => Ok(Err(StockRefusal::NoSuchTemplate)),
-                Err(super::TransactFailure::Api(error)) => Err(error),
+                Err(super::table::TransactFailure::Conditions(_)) => Ok(Err(StockRefusal::NoSuchTemplate)),
+                Err(super::table::TransactFailure::Api(error)) => Err(error),
             };
         }
         let request = self

@@ -6,15 +6,13 @@
 //! confirm goods the shop does not confirm.
 
 use super::payouts::{self, PayoutOutcome};
-use super::{Action, Entry, SideEffects, Step};
+use super::step::{Entry, SideEffects, Step, Verb};
 use crate::domain::address::Address;
 use crate::domain::catalog::StockMove;
 use crate::domain::money::Money;
-use crate::domain::order::{
-    CloseReason, Order, OrderStatus, OrderType, Payout, PayoutStatus, Refund, RefundKind, RefundLine, RefundState,
-    ReturnShipment,
-};
+use crate::domain::order::{CloseReason, Order, OrderStatus, OrderType};
 use crate::domain::payment::PaymentChannel;
+use crate::domain::refund::{Payout, PayoutStatus, Refund, RefundKind, RefundLine, RefundState, ReturnShipment};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 
@@ -153,17 +151,12 @@ fn points_for(order: &Order, units: &[RefundLine]) -> i64 {
 }
 
 /// Paid, shipped, or completed within the window, with no case open.
-pub(super) fn apply_for_refund(
-    order: &mut Order,
-    request: &RefundApplication,
-    now: Timestamp,
-    action: &Action,
-) -> Step {
+pub(super) fn apply_for_refund(order: &mut Order, request: &RefundApplication, now: Timestamp, verb: Verb) -> Step {
     let eligible = matches!(order.status, OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed);
     if !eligible || order.has_open_refund() || request.kind == RefundKind::LatePayment {
         return Ok(None);
     }
-    let refuse = |en: &str, zh: &str| Err(action.refused(en, zh));
+    let refuse = |en: &str, zh: &str| Err(verb.refused(en, zh));
     if order.status == OrderStatus::Completed {
         let deadline = order.completed_at.map(|completed| completed.plus_seconds(request.policy.window_seconds));
         if deadline.is_none_or(|deadline| now > deadline) {
@@ -328,7 +321,7 @@ pub(super) fn retry_payout(order: &mut Order, now: Timestamp, policy: &AfterSale
 }
 
 /// Records an attempt's outcome on the case's payout in flight.
-pub(super) fn record_payout(
+pub(super) fn record_case_payout(
     order: &mut Order,
     outcome: &PayoutOutcome,
     now: Timestamp,
@@ -343,7 +336,7 @@ pub(super) fn record_payout(
     refund.due_at = payouts::record_attempt(payout, outcome, now);
     match outcome {
         PayoutOutcome::Paid => {
-            settle(order, effects)?;
+            settle_refunded_case(order, effects)?;
             Ok(Some(Entry::new("refunded")))
         }
         PayoutOutcome::Refused(error) => Ok(Some(Entry::with_comment("refund_payout_failed", error.clone()))),
@@ -380,12 +373,12 @@ fn start_payout(
         return Ok(());
     }
     let outcome = PayoutOutcome::Paid;
-    record_payout(order, &outcome, now, effects).map(|_| ())
+    record_case_payout(order, &outcome, now, effects).map(|_| ())
 }
 
 /// The money is back: amounts, lines, stock and points move; a case that leaves nothing paid
 /// closes the order.
-fn settle(order: &mut Order, effects: &mut SideEffects) -> Result<(), ApiError> {
+fn settle_refunded_case(order: &mut Order, effects: &mut SideEffects) -> Result<(), ApiError> {
     let unshipped = order.status == OrderStatus::Paid;
     let Some(refund) = order.refund.as_mut() else {
         return Ok(());

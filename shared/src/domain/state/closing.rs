@@ -1,7 +1,7 @@
 //! The ways an unpaid order closes: the buyer cancels (also past the deadline, before the schedule
 //! does), the payment window runs out, the shop closes it. Reserved units and points come back.
 
-use super::{held_units, Entry, SideEffects, Step};
+use super::step::{held_units, Entry, SideEffects, Step};
 use crate::domain::catalog::StockMove;
 use crate::domain::order::{CloseReason, Order, OrderStatus};
 

@@ -1,7 +1,7 @@
 //! From payment to review: pay, ship, tracking events, receipt (by the buyer or by the clock),
 //! review, and the buyer's soft delete.
 
-use super::{held_units, Entry, SideEffects, Step};
+use super::step::{held_units, Entry, SideEffects, Step};
 use crate::domain::catalog::StockMove;
 use crate::domain::order::{Order, OrderStatus, Payment, Shipment, TrackingEvent};
 use crate::domain::payment::PaymentChannel;

@@ -4,11 +4,11 @@
 //! order's cases, so a late payment's payout, whatever becomes of it, never blocks the order's
 //! own after-sales (nor the reverse).
 
-use super::{Entry, Step};
+use super::step::{is_expired, Entry, Step};
 use crate::domain::money::Money;
-use crate::domain::order::{LatePayment, Order, OrderStatus, Payout, PayoutStatus, RefundState};
+use crate::domain::order::{LatePayment, Order, OrderStatus};
 use crate::domain::payment::PaymentChannel;
-use crate::domain::state::is_expired;
+use crate::domain::refund::{Payout, PayoutStatus, RefundState};
 use crate::domain::time::Timestamp;
 
 /// What one call to the provider said.

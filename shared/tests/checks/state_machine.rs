@@ -4,12 +4,11 @@
 use orders_shared::domain::catalog::StockMove;
 use orders_shared::domain::counters::{bucket_delta, buckets, Bucket};
 use orders_shared::domain::money::Money;
-use orders_shared::domain::order::{
-    CloseReason, Order, OrderStatus, Payment, RefundKind, ReturnShipment, Shipment, TrackingEvent,
-};
+use orders_shared::domain::order::{CloseReason, Order, OrderStatus, Payment, Shipment, TrackingEvent};
 use orders_shared::domain::party::{Role, Side};
 use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout};
+use orders_shared::domain::refund::{RefundKind, ReturnShipment};
 use orders_shared::domain::state::{
     apply, Action, AfterSalesPolicy, LineRef, PayoutOf, PayoutOutcome, RefundApplication,
 };

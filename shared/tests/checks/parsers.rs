@@ -2,11 +2,11 @@
 //! path parameters, headers and claims, and cursors. None may panic; each answers a value or an
 //! `ApiError`. `PROPTEST_CASES` sets the cases per property (CI runs the default, 512).
 
+use orders_shared::adapters::cursor::{self, CursorKey};
 use orders_shared::adapters::http::bodies::{
     json_body, optional_body, AddressBody, CreateOrderBody, GrantPointsBody, PaymentBody, PutSkuBody, ReasonBody,
     ReviewBody, ShipBody, StockAdjustmentBody, TrackingEventBody,
 };
-use orders_shared::adapters::http::cursor::{self, CursorKey};
 use orders_shared::adapters::http::event::EventBuilder;
 use orders_shared::adapters::http::params::{id_param, idempotency_key, list_filter, order_no_param};
 use orders_shared::adapters::http::Ctx;
