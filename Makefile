@@ -28,7 +28,7 @@ contract-long: tools ## the same with 10x the generated cases (a few minutes)
 	scripts/tools.sh contract
 	CONTRACT_EXAMPLES=500 scripts/contract.sh
 
-walkthrough: tools ## run the README's walkthrough against a fresh dev server and check every answer
+walkthrough: tools ## run docs/walkthrough.md against a fresh dev server and check every answer
 	scripts/walkthrough.sh
 
 events: ## rewrite events/ from dev/src/events.rs (a test fails when they are stale)

@@ -1,5 +1,5 @@
-"""Runs the README's walkthrough (between `<!-- walkthrough:begin -->` and `<!-- walkthrough:end -->`)
-against a running dev server and checks every answer, so the README cannot drift from what the
+"""Runs the walkthrough in docs/walkthrough.md (between `<!-- walkthrough:begin -->` and `<!-- walkthrough:end -->`)
+against a running dev server and checks every answer, so the walkthrough cannot drift from what the
 service does. `scripts/walkthrough.sh` starts a fresh dev server and calls this.
 
 The walkthrough is a sequence of ```sh blocks, each run with bash in the environment the dev server
@@ -10,7 +10,7 @@ or ```text block right after one is its expected answer. In an expected JSON ans
   "...": "..."  in an object: other members may follow;  "..." as the last item of a list: more may follow
 `--update` rewrites the expected answers from what the service answers, keeping those placeholders.
 
-Usage: walkthrough.py README.md [--update]
+Usage: walkthrough.py docs/walkthrough.md [--update]
 """
 
 import json
@@ -148,7 +148,7 @@ def main():
             section = section[: answer.start(2)] + replacement + section[answer.end(2) :]
         open(readme, "w", encoding="utf-8").write(text[:start] + section + text[end:])
         print(f"walkthrough: rewrote {len(replacements)} answers in {readme}")
-    print(f"walkthrough: {steps} steps, every answer as the README shows it")
+    print(f"walkthrough: {steps} steps, every answer as docs/walkthrough.md shows it")
 
 
 if __name__ == "__main__":

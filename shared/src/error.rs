@@ -1,5 +1,5 @@
 //! Every failure a route can answer, with its envelope code and HTTP status, in one place (the
-//! README's error table lists them).
+//! docs/wire.md's error table lists them).
 
 use crate::domain::time::Timestamp;
 use lambda_http::http::StatusCode;
@@ -39,6 +39,15 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    pub const ALL: [Rejection; 6] = [
+        Rejection::Malformed,
+        Rejection::Signature,
+        Rejection::Merchant,
+        Rejection::UnknownOrder,
+        Rejection::Amount,
+        Rejection::Stale,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Rejection::Malformed => "malformed",
@@ -99,6 +108,42 @@ impl ApiError {
 
     pub fn rejected(reason: Rejection, detail: impl Into<String>) -> Self {
         ApiError::SignatureInvalid { reason, detail: detail.into() }
+    }
+
+    /// One error of each kind (docs/wire.md's table is checked against their codes and statuses).
+    pub fn one_of_each() -> Vec<ApiError> {
+        let all = vec![
+            ApiError::not_found("order", "1"),
+            ApiError::Unauthorized,
+            ApiError::Forbidden { needed: "seller" },
+            ApiError::PointsPassword(PasswordRefusal::Locked { until: Timestamp::from_millis(0) }),
+            ApiError::Internal(String::new()),
+            ApiError::Unavailable(String::new()),
+            ApiError::invalid("field", "rule"),
+            ApiError::conflict("en", "zh"),
+            ApiError::OutOfStock { sku_id: String::new() },
+            ApiError::IdempotencyMismatch,
+            ApiError::rejected(Rejection::Signature, ""),
+            ApiError::UnsupportedMediaType,
+        ];
+        // A new kind of error does not compile until it is listed above.
+        for error in &all {
+            match error {
+                ApiError::NotFound { .. }
+                | ApiError::Unauthorized
+                | ApiError::Forbidden { .. }
+                | ApiError::PointsPassword(_)
+                | ApiError::Internal(_)
+                | ApiError::Unavailable(_)
+                | ApiError::Invalid { .. }
+                | ApiError::StateConflict { .. }
+                | ApiError::OutOfStock { .. }
+                | ApiError::IdempotencyMismatch
+                | ApiError::SignatureInvalid { .. }
+                | ApiError::UnsupportedMediaType => {}
+            }
+        }
+        all
     }
 
     /// A 409: what was refused and why, in English and Chinese.

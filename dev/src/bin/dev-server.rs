@@ -220,7 +220,7 @@ async fn run() -> Result<(), String> {
     let admin = auth::mint(&secret, seed::DEMO_ADMIN, "admin", None, 30);
     println!();
     println!("Order service on http://127.0.0.1:{port}  (DynamoDB Local: {}, table {table})", dynamo.endpoint());
-    println!("The base URL and tokens (HS256, ORDERS_DEV_JWT_SECRET, 30 days) the README's walkthrough uses:");
+    println!("The base URL and tokens (HS256, ORDERS_DEV_JWT_SECRET, 30 days) docs/walkthrough.md uses:");
     println!("  export API=http://127.0.0.1:{port}");
     println!("  export BUYER_TOKEN={buyer}");
     println!("  export SELLER_TOKEN={seller}");

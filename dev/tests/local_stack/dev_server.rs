@@ -1,5 +1,5 @@
 //! `make dev`'s server as a user runs it: the binary, started from a folder inside the
-//! repository, with the README's configuration variables set.
+//! repository, with the configuration variables docs/configuration.md lists set.
 
 use orders_dev::auth;
 use orders_dev::local_db::free_port;

@@ -1,5 +1,5 @@
-//! `GET /api/v1/orders/{id}/payment`: the payment state of one of the buyer's orders (seed 004's
-//! `/status`: `paid`). With `?refresh=true` an unpaid order whose payment was started is first
+//! `GET /api/v1/orders/{id}/payment`: the payment state of one of the buyer's orders (`paid`
+//! says whether it is paid). With `?refresh=true` an unpaid order whose payment was started is first
 //! checked with its providers, and a payment whose notification never came is settled.
 
 use orders_shared::app::orders::buyer_order;

@@ -1,5 +1,5 @@
 //! `GET /api/v1/shipping-fee?seller_id=&template_id=&province=&quantity=`: what a shop's freight
-//! template charges (seed 002's calculate-shipping).
+//! template charges.
 
 use orders_shared::app::freight;
 use orders_shared::http::params::shipping_fee_query;

@@ -42,6 +42,20 @@ pub const STORE_RETRIES: &str = "StoreRetries";
 /// Requests answered 503 (store or a secret unavailable after retries).
 pub const UNAVAILABLE: &str = "Unavailable";
 
+/// Every metric this service writes (docs/observability.md lists them; a test compares).
+pub const ALL: [&str; 10] = [
+    ORDERS_CREATED,
+    ORDERS_PAID,
+    PAID_AMOUNT_FEN,
+    ORDERS_REFUNDED,
+    REFUNDED_AMOUNT_FEN,
+    ORDERS_CLOSED_BY_TIMEOUT,
+    ORDERS_AUTO_CONFIRMED,
+    NOTIFY_REJECTED,
+    STORE_RETRIES,
+    UNAVAILABLE,
+];
+
 static COLLECTOR: OnceLock<&'static Collector> = OnceLock::new();
 
 /// Installs the EMF recorder (once per process; later calls do nothing).

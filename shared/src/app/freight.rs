@@ -1,4 +1,4 @@
-//! A shop's freight templates and the fee a template charges (seed 002's calculate-shipping).
+//! A shop's freight templates and the fee a template charges (`GET /shipping-fee`).
 
 use crate::adapters::store::{FreightRefusal, ShopFreight};
 use crate::app::App;

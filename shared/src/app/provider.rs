@@ -1,7 +1,7 @@
 //! One payment layer: what every provider does for the use cases (start a payment, verify its
 //! notification, query and close a trade, refund and query a refund). Alipay, WeChat Pay and
-//! points implement it; `App::provider` picks one by channel. Another provider (seed 002's
-//! LianLian) is one more implementation and one more arm of `Provider`.
+//! points implement it; `App::provider` picks one by channel. Another provider is one more
+//! implementation and one more arm of `Provider`.
 
 use crate::adapters::alipay::{self, AlipayConfig, RefundAnswer};
 use crate::adapters::config::missing_notify_url;

@@ -1,5 +1,5 @@
 //! Member levels and the benefit an order takes: the member discount or points, never both
-//! (seed 001: a discount means no points).
+//! (a discount means no points).
 
 use crate::domain::money::Money;
 use crate::domain::text::validate_text;
@@ -68,7 +68,7 @@ pub enum Benefit {
     Points(i64),
 }
 
-/// Which benefit an order took (seed 003's `discount_type`).
+/// Which benefit an order took (`discount_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

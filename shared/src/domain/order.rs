@@ -113,7 +113,7 @@ pub struct Amounts {
     /// What the points took off a standard order.
     #[serde(with = "as_fen", default)]
     pub points_deduction: Money,
-    /// `member` or `points` when one of them lowered the price (seed 003).
+    /// `member` or `points` when one of them lowered the price.
     #[serde(default)]
     pub discount_type: Option<DiscountType>,
     #[serde(with = "as_fen")]

@@ -1,4 +1,4 @@
-//! The points password (seed 004's `pay_password`): six digits a buyer sets; once set, every
+//! The points password (`pay_password`): six digits a buyer sets; once set, every
 //! points payment carries it. Five wrong tries lock points payments for fifteen minutes. Only its
 //! argon2id hash is stored, and it is never logged.
 

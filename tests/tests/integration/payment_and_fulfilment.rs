@@ -460,7 +460,7 @@ async fn pay_channel_starts_paying_in_the_create_call() {
     let (status, _) = api.notify(&alipay_notification(&alipay, DEV_APP_ID, no, amount, "T-created")).await;
     assert_eq!(status, StatusCode::OK);
 
-    // Seed 004's pay_type and its values: sccb is points, for a points order.
+    // pay_type is pay_channel's alias, and sccb is points, for a points order.
     let sccb = json!({"items": [{"sku_id": "mug", "quantity": 1}], "address": orders_integration_tests::address(), "order_type": "points", "pay_type": "sccb"});
     let paid = api.call(Method::POST, "/api/v1/orders", Some(&buyer), Some(sccb)).await;
     assert_eq!(paid.status, StatusCode::CREATED, "{}", paid.body);

@@ -1,4 +1,4 @@
-//! The points password (seed 004's `pay_password`): set and changed with the old one, required
+//! The points password (`pay_password`): set and changed with the old one, required
 //! by every points payment once set, five wrong tries lock points payments for 15 minutes.
 
 use futures::future::join_all;

@@ -59,7 +59,7 @@ pub struct CreateOrderBody {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<0, MAX_POINTS>))]
     pub points_to_use: i64,
-    /// Start paying in the same call (seed 004's `pay_type`): `alipay` answers each order's
+    /// Start paying in the same call (alias `pay_type`): `alipay` answers each order's
     /// signed order string; `points` (or `sccb`) pays a points order as it is placed.
     #[serde(default, alias = "pay_type")]
     #[cfg_attr(feature = "openapi", schema(schema_with = rules::pay_channel))]

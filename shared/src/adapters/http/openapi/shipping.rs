@@ -28,8 +28,7 @@ fn list_freight_templates() {}
     ))]
 fn delete_freight_template() {}
 
-/// What a shop's freight template charges for `quantity` units to `province` (seed 002's
-/// calculate-shipping). Template ids are a shop's own, so `seller_id` names the shop
+/// What a shop's freight template charges for `quantity` units to `province`. Template ids are a shop's own, so `seller_id` names the shop
 #[utoipa::path(get, path = "/api/v1/shipping-fee", operation_id = "get-shipping-fee", tag = "shipping",
     params(
         ("seller_id" = String, Query, pattern = "^[A-Za-z0-9_.:@|+=-]{1,128}$"),

@@ -226,7 +226,7 @@ pub struct AmountsView {
     pub points_used: i64,
     /// What the points took off (0.01 a point).
     pub points_deduction: Money,
-    /// `member` or `points` when one of them lowered the price (seed 003's `discount_type`).
+    /// `member` or `points` when one of them lowered the price.
     pub discount_type: Option<DiscountType>,
     /// goods + shipping − discount − points_deduction.
     pub payable: Money,
@@ -251,8 +251,8 @@ impl AmountsView {
     }
 }
 
-/// An after-sales case. Seed 002's `back_status` and seed 004's `refund_status` map from
-/// `status` as the README's "After-sales" section shows.
+/// An after-sales case (`status` is its state; docs/architecture.md, "After-sales", maps it to
+/// the statuses other shop APIs use).
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefundView<'a> {

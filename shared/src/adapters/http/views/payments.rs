@@ -117,11 +117,10 @@ pub struct PaymentStartView<'a> {
     pub channel: PaymentChannel,
     pub amount: Money,
     pub expires_at: Option<Timestamp>,
-    /// `alipay`: the signed `alipay.trade.app.pay` request the Alipay app SDK takes (seed 004's
-    /// `alipay_result`).
+    /// `alipay`: the signed `alipay.trade.app.pay` request the Alipay app SDK takes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_string: Option<&'a str>,
-    /// `wxpay`: the WeChat app SDK's `PayReq` (seed 004's `wxpay_result`).
+    /// `wxpay`: the WeChat app SDK's `PayReq` (`wxpay_result`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wxpay_result: Option<&'a AppPayParams>,
 }
