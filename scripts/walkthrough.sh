@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-cargo build -q -p orders-dev --bin dev-server --bin sign-alipay-notify --bin sign-wxpay-notify
+cargo build -q -p orders-dev --bin dev-server --bin sign-alipay-notify --bin sign-wxpay-notify --bin sign-lianlian-notify
 # shellcheck source=scripts/fresh-dev-server.sh
 . scripts/fresh-dev-server.sh
 python3 scripts/walkthrough.py docs/walkthrough.md "$@"

@@ -24,6 +24,7 @@ use orders_shared::domain::idempotency::IdempotencyKey;
 use orders_shared::domain::member::Benefit;
 use orders_shared::domain::order::{OrderType, Shipment};
 use orders_shared::domain::party::Actor;
+use orders_shared::domain::payment::Callback;
 use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::pricing::{AddressSource, Checkout};
 use orders_shared::domain::refund::{RefundKind, RefundState};
@@ -256,8 +257,9 @@ pub async fn run(
     let gateway_app = App::new(local_db::client(endpoint), Config::for_table(table));
     let gateway = StandInGateway::new(gateway_app, app_public, gateway_key);
     tokio::spawn(async move { axum::serve(listener, gateway.router()).await });
-    let alipay = alipay.with_gateway(gateway_url, std::time::Duration::from_secs(5));
-    let app = App::new(client, Config::for_table(table)).with_alipay(alipay);
+    let alipay = alipay.with_gateway(&gateway_url, std::time::Duration::from_secs(5));
+    let app =
+        App::new(client, Config::for_table(table)).with_provider(PaymentChannel::Alipay, std::sync::Arc::new(alipay));
     let mut life = vec![Tally::default(); LIFE.len()];
     let mut refunded = vec![Tally::default(); REFUNDED.len()];
     let mut cancelled = vec![Tally::default(); CANCELLED.len()];
@@ -268,9 +270,12 @@ pub async fn run(
             created(place(&app, BUYER, &checkout(&format!("{run}")), Some(&key)).await?)
         })
         .await?;
-        measure(&meter, &mut life[1], || start(&app, BUYER, &order_no, PaymentChannel::Alipay)).await?;
+        measure(&meter, &mut life[1], || start(&app, BUYER, &order_no, PaymentChannel::Alipay.into())).await?;
         let form = paid_notification(alipay_key, &order_no)?;
-        measure(&meter, &mut life[2], || record_notification(&app, form.as_bytes())).await?;
+        measure(&meter, &mut life[2], || {
+            record_notification(&app, PaymentChannel::Alipay, Callback::body(form.as_bytes()))
+        })
+        .await?;
         let now = Timestamp::now();
         let shipment = Shipment {
             carrier_code: "SF".into(),
@@ -292,7 +297,10 @@ pub async fn run(
         })
         .await?;
         let form = paid_notification(alipay_key, &order_no)?;
-        measure(&meter, &mut refunded[1], || record_notification(&app, form.as_bytes())).await?;
+        measure(&meter, &mut refunded[1], || {
+            record_notification(&app, PaymentChannel::Alipay, Callback::body(form.as_bytes()))
+        })
+        .await?;
         let application = RefundApplication {
             kind: RefundKind::RefundOnly,
             amount: None,

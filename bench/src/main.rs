@@ -170,6 +170,25 @@ fn read_events(root: &std::path::Path) -> Result<std::collections::BTreeMap<Stri
 /// A WeChat Pay notification that the bench order `order_no` (10.00) is paid, signed now with the
 /// stand-in keys (WeChat Pay refuses one more than five minutes old, so it is made just before
 /// it is measured).
+/// The sample event with a LianLian notification that `order_no` (10.00) is paid, signed with the
+/// stand-in LianLian key.
+fn lianlian_notification_event(template: &str, order_no: &str) -> Result<String, String> {
+    use orders_dev::lianlian_keys::{paid_notification, stand_in_lianlian_key};
+    use orders_shared::adapters::lianlian::{lianlian_time, sign_notification};
+    let now = Timestamp::now();
+    let params = paid_notification(
+        order_no,
+        &lianlian_time(now),
+        orders_shared::domain::money::Money(1000),
+        &format!("2026{}", &order_no[6..]),
+        now,
+    );
+    let body = sign_notification(&stand_in_lianlian_key()?, params).map_err(|e| e.to_string())?;
+    let mut value: Value = serde_json::from_str(template).map_err(|e| e.to_string())?;
+    value["body"] = Value::String(body);
+    Ok(value.to_string())
+}
+
 fn wxpay_notification_event(template: &str, order_no: &str) -> Result<String, String> {
     use orders_dev::wxpay_keys::{paid_transaction, stand_in_notification};
     let now = Timestamp::now();
@@ -241,6 +260,7 @@ async fn seed_events(
         ("seller-close-order", vec![]),
         ("alipay-notify", vec![]),
         ("wxpay-notify", vec![]),
+        ("lianlian-notify", vec![]),
         ("delete-order", vec![Action::Cancel { reason: String::new() }]),
         ("ship-order", vec![pay.clone()]),
         ("add-tracking-event", vec![pay.clone(), ship.clone()]),
@@ -294,6 +314,9 @@ async fn seed_events(
         if name == "wxpay-notify" {
             event = wxpay_notification_event(&event, &order_no)?;
         }
+        if name == "lianlian-notify" {
+            event = lianlian_notification_event(&event, &order_no)?;
+        }
         events.insert(format!("order_no:{name}"), order_no);
         events.insert(name.clone(), event);
     }
@@ -334,11 +357,13 @@ async fn run() -> Result<(), String> {
     let gateway_app = App::new(local_db::client(&endpoint), Config::for_table(table));
     let gateway = StandInGateway::new(gateway_app, app_public, SigningKey::from_text(&alipay_key.to_pem()?)?);
     tokio::spawn(async move { axum::serve(listener, gateway.router()).await });
-    let alipay = alipay.with_gateway(gateway_url.clone(), std::time::Duration::from_secs(5));
+    let alipay = alipay.with_gateway(&gateway_url, std::time::Duration::from_secs(5));
     let wxpay_key = orders_dev::wxpay_keys::stand_in_wxpay_key()?;
     let wxpay_notify = Some(format!("{NOTIFY_BASE}{}", wxpay::NOTIFY_PATH));
     let wxpay = orders_dev::wxpay_keys::config(SigningKey::generate()?, &wxpay_key, wxpay_notify)?;
-    let app = App::new(client, Config::for_table(table)).with_alipay(alipay).with_wxpay(wxpay);
+    let app = App::new(client, Config::for_table(table))
+        .with_provider(orders_shared::domain::payment::PaymentChannel::Alipay, std::sync::Arc::new(alipay))
+        .with_provider(orders_shared::domain::payment::PaymentChannel::Wxpay, std::sync::Arc::new(wxpay));
 
     // The data every run reads: SKUs with plenty of stock, an address, points.
     put_skus(&app).await?;
@@ -418,6 +443,14 @@ async fn run() -> Result<(), String> {
     .into_iter()
     .map(|(name, value)| (name.to_string(), value.to_string()))
     .collect();
+    let lianlian_env: Vec<(String, String)> = [
+        ("LIANLIAN_OID_PARTNER", orders_dev::lianlian_keys::DEV_OID_PARTNER),
+        ("LIANLIAN_WARE_CATEGORY", orders_dev::lianlian_keys::DEV_WARE_CATEGORY),
+        ("LIANLIAN_PUBLIC_KEY_PEM", orders_dev::lianlian_keys::STAND_IN_LIANLIAN_PUBLIC_KEY),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value.to_string()))
+    .collect();
     let subject = |name: &str, program: PathBuf, event: &str| {
         let mut env = base_env.clone();
         match name {
@@ -425,6 +458,7 @@ async fn run() -> Result<(), String> {
             "alipay-notify" => env.extend(alipay_env(("ALIPAY_PUBLIC_KEY_PEM", &alipay_public_pem))),
             // As template.yaml gives them (the keys are text here instead of a secret).
             "wxpay-notify" | "wxpay-refund-notify" => env.extend(wxpay_env.iter().cloned()),
+            "lianlian-notify" | "lianlian-refund-notify" => env.extend(lianlian_env.iter().cloned()),
             // Refunds sign their calls and verify the answers.
             "approve-refund" | "confirm-return" | "retry-payout" => {
                 env.extend(alipay_env(("ALIPAY_APP_PRIVATE_KEY_PEM", &app_private_pem)));

@@ -21,27 +21,13 @@ use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 /// Where the dev server serves it.
 pub const PATH: &str = "/stand-in/alipay/gateway.do";
 /// The stand-in's ledger of refunds, as JSON.
 pub const LEDGER_PATH: &str = "/stand-in/alipay/refunds";
 
-/// Something to go wrong with the next refund call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
-    /// A business refusal (`40004` with this sub_code); nothing is paid.
-    Refuse(&'static str),
-    /// `20000` / `ACQ.SYSTEM_ERROR`; nothing is paid.
-    SystemError,
-    /// HTTP 502 without an answer; `paid` says whether the refund happened first.
-    BadGateway { paid: bool },
-    /// No answer for this long (longer than the caller waits); `paid` likewise.
-    Stall { paid: bool, for_: Duration },
-    /// Pays, then answers with a signature that does not verify.
-    BadSignature,
-}
+pub use crate::gateway_fault::Fault;
 
 /// One refund the stand-in paid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -218,7 +204,7 @@ async fn refund(gateway: &StandInGateway, _params: &BTreeMap<String, String>, bi
                     Err("ACQ.REFUND_AMT_NOT_EQUAL_TOTAL")
                 } else {
                     let paid = PaidRefund { out_trade_no: out_trade_no.clone(), out_request_no, amount };
-                    if matches!(fault, Some(Fault::BadGateway { paid: false } | Fault::Stall { paid: false, .. })) {
+                    if !Fault::takes_the_refund(fault.as_ref()) {
                         Ok(false)
                     } else {
                         books.paid.push(paid);
@@ -228,13 +214,8 @@ async fn refund(gateway: &StandInGateway, _params: &BTreeMap<String, String>, bi
             }
         }
     };
-    match fault {
-        Some(Fault::BadGateway { .. }) => return (axum::http::StatusCode::BAD_GATEWAY, "bad gateway").into_response(),
-        Some(Fault::Stall { for_, .. }) => {
-            tokio::time::sleep(for_).await;
-            return (axum::http::StatusCode::GATEWAY_TIMEOUT, "stalled").into_response();
-        }
-        _ => {}
+    if let Some(lost) = Fault::lost_answer(fault.as_ref()).await {
+        return lost;
     }
     let fund_change = match outcome {
         Ok(fund_change) => fund_change,

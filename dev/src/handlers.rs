@@ -49,6 +49,8 @@ handlers! {
     "get-shipping-fee" => get_shipping_fee,
     "get-sku" => get_sku,
     "grant-points" => grant_points,
+    "lianlian-notify" => lianlian_notify,
+    "lianlian-refund-notify" => lianlian_refund_notify,
     "list-addresses" => list_addresses,
     "list-freight-templates" => list_freight_templates,
     "list-orders" => list_orders,

@@ -6,8 +6,12 @@ pub mod alipay_gateway;
 pub mod alipay_keys;
 pub mod auth;
 pub mod events;
+pub mod gateway_fault;
 pub mod handlers;
+pub mod lianlian_gateway;
+pub mod lianlian_keys;
 pub mod local_db;
+pub mod local_providers;
 pub mod seed;
 pub mod server;
 pub mod template;
@@ -41,6 +45,26 @@ pub fn data_dir() -> Result<PathBuf, String> {
         Ok(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
         _ => Ok(repo_root()?.join(".data")),
     }
+}
+
+/// A command-line tool's `main`: prints what `run` makes, or its error prefixed with the tool's
+/// name (and fails).
+pub fn tool_main(name: &str, run: impl FnOnce() -> Result<String, String>) -> std::process::ExitCode {
+    match run() {
+        Ok(line) => {
+            println!("{line}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{name}: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// The dev server's port: `ORDERS_DEV_PORT`, else 3000.
+pub fn dev_port() -> String {
+    std::env::var("ORDERS_DEV_PORT").ok().filter(|port| !port.is_empty()).unwrap_or_else(|| "3000".into())
 }
 
 #[cfg(test)]

@@ -130,7 +130,7 @@ pub enum DemoStage {
 /// state that function needs, each `DEMO_LINE` of the demo buyer from the demo shop (128.00, plus 10.00 shipping).
 /// Their numbers are fixed (`demo_order_no`) and their payment deadline a year away, so a sample
 /// answers 2xx on a fresh `.data/` whenever it is sent first (a second cancel is a 409).
-pub const DEMO_ORDERS: [(&str, DemoStage); 19] = [
+pub const DEMO_ORDERS: [(&str, DemoStage); 20] = [
     ("get-order", DemoStage::Unpaid),
     ("cancel-order", DemoStage::Unpaid),
     ("seller-close-order", DemoStage::Unpaid),
@@ -150,6 +150,7 @@ pub const DEMO_ORDERS: [(&str, DemoStage); 19] = [
     ("ship-return", DemoStage::AwaitingReturn),
     ("confirm-return", DemoStage::Returning),
     ("retry-payout", DemoStage::PayoutRefused),
+    ("lianlian-notify", DemoStage::Unpaid),
 ];
 
 /// The demo shop's return address.

@@ -5,14 +5,18 @@
 use aws_sdk_dynamodb::config::SharedInterceptor;
 use faults::FaultInjector;
 use orders_dev::alipay_gateway::{self, StandInGateway};
+use orders_dev::lianlian_gateway::{self, StandInLianlian};
+use orders_dev::lianlian_keys::{self, MerchantKey};
 use orders_dev::wxpay_gateway::{self, StandInKeys, StandInWxpay};
 use orders_dev::{alipay_keys, local_db, wxpay_keys};
 use orders_dev::{auth, server, template, template_path};
 use orders_shared::adapters::alipay::AlipayConfig;
 use orders_shared::adapters::config::Config;
+use orders_shared::adapters::lianlian::{LianlianConfig, LianlianSettings};
 use orders_shared::adapters::metrics::CountRetries;
 use orders_shared::adapters::store::CallCounter;
 use orders_shared::adapters::wxpay::ApiV3Key;
+use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::App;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -49,8 +53,12 @@ pub struct TestApi {
     pub calls: CallCounter,
     /// The stand-in Alipay gateway refunds go to (when Alipay is configured).
     pub gateway: Option<Arc<StandInGateway>>,
+    /// The Alipay app's public key (what verifies the order strings), when Alipay is configured.
+    pub alipay_app_public: Option<orders_shared::adapters::crypto::VerifyingKey>,
     /// The stand-in WeChat Pay gateway (always configured).
     pub wxpay: Arc<StandInWxpay>,
+    /// The stand-in LianLian Pay gateway (always configured).
+    pub lianlian: Arc<StandInLianlian>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -72,7 +80,7 @@ impl Answer {
 }
 
 /// The test merchant's WeChat Pay key: one per test process (generating one takes a while).
-fn wxpay_merchant_key() -> SigningKey {
+pub fn wxpay_merchant_key() -> SigningKey {
     static PEM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let pem = PEM.get_or_init(|| SigningKey::generate().and_then(|key| key.to_pem()).expect("a merchant key"));
     SigningKey::from_text(pem).expect("the merchant key")
@@ -94,8 +102,39 @@ fn wxpay_stand_in(base: &str) -> (orders_shared::adapters::wxpay::WxpayConfig, A
     let wxpay_key = wxpay_keys::stand_in_wxpay_key().expect("stand-in key");
     let config = wxpay_keys::config(merchant, &wxpay_key, Some(notify_url))
         .expect("settings")
-        .with_gateway(format!("{base}{}", wxpay_gateway::PREFIX), Duration::from_millis(400));
+        .with_gateway(&format!("{base}{}", wxpay_gateway::PREFIX), Duration::from_millis(400));
     (config, StandInWxpay::new(keys))
+}
+
+/// The test merchant's LianLian key: one per test process.
+pub fn lianlian_merchant_key() -> &'static MerchantKey {
+    static KEY: std::sync::OnceLock<MerchantKey> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| MerchantKey::generate().expect("a merchant key"))
+}
+
+/// LianLian settings for an API at `base` (Apple Pay on), and the stand-in gateway they call
+/// (the committed 1024-bit stand-in LianLian key signs its answers and notifications).
+pub fn lianlian_stand_in(base: &str) -> (LianlianConfig, Arc<StandInLianlian>) {
+    let merchant = lianlian_merchant_key();
+    let settings = LianlianSettings {
+        oid_partner: lianlian_keys::DEV_OID_PARTNER.into(),
+        ware_category: lianlian_keys::DEV_WARE_CATEGORY.into(),
+        ap_merchant_id: Some(lianlian_keys::DEV_AP_MERCHANT_ID.into()),
+        notify_url: Some(format!("{base}/api/v1/payments/lianlian/notify")),
+        refund_notify_url: Some(format!("{base}/api/v1/payments/lianlian/refund-notify")),
+    };
+    let config = LianlianConfig::with_keys(
+        settings,
+        merchant.signing_key().expect("merchant key"),
+        lianlian_keys::stand_in_lianlian_public_key().expect("stand-in public key"),
+    )
+    .with_gateway(&format!("{base}{}", lianlian_gateway::PREFIX), Duration::from_millis(400));
+    let gateway = StandInLianlian::new(
+        lianlian_keys::DEV_OID_PARTNER,
+        merchant.verifying_key().expect("merchant public key"),
+        lianlian_keys::stand_in_lianlian_key().expect("stand-in key"),
+    );
+    (config, gateway)
 }
 
 /// A second copy of a key (keys are not `Clone`).
@@ -183,18 +222,27 @@ impl TestApi {
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let mut app = App::new(client, config);
         let mut gateway_keys = None;
+        let mut alipay_app_public = None;
         if let Some((alipay, alipay_key)) = alipay {
             let app_public = alipay.signing_key().await.expect("app key").verifying_key().expect("public key");
+            alipay_app_public = Some(alipay.signing_key().await.expect("app key").verifying_key().expect("public key"));
             // Short, so that a stalled gateway is a quick test.
-            let alipay = alipay.with_gateway(format!("{base}{}", alipay_gateway::PATH), Duration::from_millis(400));
-            app = app.with_alipay(alipay);
+            let alipay = alipay.with_gateway(&format!("{base}{}", alipay_gateway::PATH), Duration::from_millis(400));
+            app = app.with_provider(PaymentChannel::Alipay, Arc::new(alipay));
             gateway_keys = Some((app_public, alipay_key));
         }
         let gateway =
             gateway_keys.map(|(app_public, alipay_key)| StandInGateway::new(app.clone(), app_public, alipay_key));
         let (wxpay_config, wxpay) = wxpay_stand_in(&base);
-        app = app.with_wxpay(wxpay_config);
-        let extra = gateway.clone().map(StandInGateway::router).unwrap_or_default().merge(wxpay.clone().router());
+        app = app.with_provider(PaymentChannel::Wxpay, Arc::new(wxpay_config));
+        let (lianlian_config, lianlian) = lianlian_stand_in(&base);
+        app = app.with_provider(PaymentChannel::Lianlian, Arc::new(lianlian_config));
+        let extra = gateway
+            .clone()
+            .map(StandInGateway::router)
+            .unwrap_or_default()
+            .merge(wxpay.clone().router())
+            .merge(lianlian.clone().router());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         // A short wait for bodies, so a test of a body shorter than its Content-Length is quick.
         let state = server::DevState::with_body_timeout(app.clone(), SECRET, Duration::from_secs(1));
@@ -202,7 +250,7 @@ impl TestApi {
             let _ = stopped.await;
         }));
         let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("http client");
-        TestApi { base, http, app, calls, gateway, wxpay, _stop: stop }
+        TestApi { base, http, app, calls, gateway, alipay_app_public, wxpay, lianlian, _stop: stop }
     }
 
     pub fn buyer(&self, id: &str) -> String {
@@ -224,6 +272,50 @@ impl TestApi {
             .await
             .expect("the dev server answers");
         (response.status(), response.text().await.unwrap_or_default())
+    }
+
+    /// The buyer's view of an order (answered 200).
+    pub async fn order_of(&self, buyer: &str, no: &str) -> Value {
+        let answer = self.call(Method::GET, &format!("/api/v1/orders/{no}"), Some(buyer), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        answer.data().clone()
+    }
+
+    /// An order's payment (`refresh`: asking its providers first), answered 200.
+    pub async fn payment_of(&self, buyer: &str, no: &str, refresh: bool) -> Value {
+        let path = format!("/api/v1/orders/{no}/payment{}", if refresh { "?refresh=true" } else { "" });
+        let answer = self.call(Method::GET, &path, Some(buyer), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        answer.data().clone()
+    }
+
+    /// Creates an order for 2 × `tea` (of shop-a) paid with `channel` in the same call: its order
+    /// number and the answer's data.
+    pub async fn create_paying(&self, buyer: &str, channel: &str) -> (String, Value) {
+        let mut body = order_body(&[("tea", 2)]);
+        body["pay_channel"] = json!(channel);
+        let created = self.call(Method::POST, "/api/v1/orders", Some(buyer), Some(body)).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let no = created.data()["orders"][0]["order_no"].as_str().expect("an order number").to_string();
+        (no, created.data().clone())
+    }
+
+    /// A step of shop-a's after-sales (`approve`, `retry-payout`, ...), answered 200: its data.
+    pub async fn shop_refund_step(&self, no: &str, step: &str) -> Value {
+        let seller = self.seller("shop-a-user", "shop-a");
+        let path = format!("/api/v1/seller/orders/{no}/refund/{step}");
+        let answer = self.call(Method::POST, &path, Some(&seller), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        answer.data().clone()
+    }
+
+    /// The buyer asks for all the money of a paid, unshipped order of shop-a back and the shop
+    /// approves: the approval's data.
+    pub async fn refund_approved(&self, buyer: &str, no: &str) -> Value {
+        let body = json!({"type": "refund_only", "reason": "r"});
+        let applied = self.call(Method::POST, &format!("/api/v1/orders/{no}/refund"), Some(buyer), Some(body)).await;
+        assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
+        self.shop_refund_step(no, "approve").await
     }
 
     pub fn seller(&self, user: &str, shop: &str) -> String {

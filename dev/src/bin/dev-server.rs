@@ -2,17 +2,16 @@
 //! shop, and every function on 127.0.0.1:3000. Ctrl-C stops all of it.
 
 use orders_dev::local_db::{self, LocalDynamo};
-use orders_dev::{alipay_gateway, alipay_keys, wxpay_gateway, wxpay_keys};
+use orders_dev::local_providers::{local_provider, Local};
 use orders_dev::{auth, data_dir, seed, server, template, template_path};
-use orders_shared::adapters::alipay::{self, gateway_from_env, AlipayConfig};
 use orders_shared::adapters::config::Config;
 use orders_shared::adapters::config::NOTIFY_BASE_VARIABLE;
 use orders_shared::adapters::cursor::CursorKey;
 use orders_shared::adapters::runtime::init_tracing;
 use orders_shared::adapters::secrets::Secret;
-use orders_shared::adapters::wxpay::{self, ApiV3Key, WxpayConfig};
 use orders_shared::app::after_sales::{retry_refund_payouts, run_timers};
 use orders_shared::app::sweep::{auto_confirm_receipts, close_expired_orders};
+use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::time::Timestamp;
 use orders_shared::App;
 use std::process::ExitCode;
@@ -85,128 +84,18 @@ async fn run() -> Result<(), String> {
     // laptop, say); never where a request says it came from.
     let notify_base = env_or(NOTIFY_BASE_VARIABLE, &format!("http://127.0.0.1:{port}"));
     lambda_env.push((NOTIFY_BASE_VARIABLE.to_string(), notify_base.clone()));
-    let mut stand_in = None;
-    match AlipayConfig::from_env()? {
-        Some(mut alipay) => {
-            alipay.notify_url.get_or_insert_with(|| format!("{notify_base}{}", alipay::NOTIFY_PATH));
-            for name in [
-                "ALIPAY_APP_ID",
-                alipay::NOTIFY_URL_VARIABLE,
-                "ALIPAY_APP_PRIVATE_KEY_PEM",
-                "ALIPAY_PUBLIC_KEY_PEM",
-                "ALIPAY_SECRET_ARN",
-                "ALIPAY_GATEWAY_URL",
-                "ALIPAY_TIMEOUT_MS",
-            ] {
-                if let Ok(value) = std::env::var(name) {
-                    lambda_env.push((name.to_string(), one_line(&value)));
-                }
-            }
-            app = app.with_alipay(alipay);
-        }
-        None => {
-            let dir = data.join("alipay");
-            let (mut alipay, alipay_key) = alipay_keys::load_or_create(&dir)?;
-            alipay.notify_url = Some(format!("{notify_base}{}", alipay::NOTIFY_PATH));
-            let app_key = alipay.signing_key().await.map_err(|error| error.to_string())?;
-            let app_key_pem = app_key.to_pem()?;
-            let app_public = app_key.verifying_key()?;
-            let alipay_public = alipay_keys::stand_in_alipay_key()?.verifying_key()?;
-            lambda_env.push(("ALIPAY_APP_ID".to_string(), alipay_keys::DEV_APP_ID.to_string()));
-            lambda_env.push(("ALIPAY_APP_PRIVATE_KEY_PEM".to_string(), one_line(&app_key_pem)));
-            lambda_env.push(("ALIPAY_PUBLIC_KEY_PEM".to_string(), one_line(&alipay_public.to_pem())));
-            eprintln!(
-                "Alipay: ALIPAY_APP_ID is unset, so dev keys are in {} (app id {}); sign a test notification with\n  \
-                 cargo run -q -p orders-dev --bin sign-alipay-notify -- <order_no> <amount>",
-                dir.display(),
-                alipay_keys::DEV_APP_ID
-            );
-            let (configured, timeout) = gateway_from_env()?;
-            let url = match configured {
-                Some(url) => url,
-                None => {
-                    // Refunds go to the stand-in gateway this server runs (with the same keys).
-                    stand_in = Some((app_public, alipay_key));
-                    format!("http://127.0.0.1:{port}{}", alipay_gateway::PATH)
-                }
-            };
-            alipay = alipay.with_gateway(url.clone(), timeout);
-            lambda_env.push(("ALIPAY_GATEWAY_URL".to_string(), url));
-            lambda_env.push(("ALIPAY_TIMEOUT_MS".to_string(), timeout.as_millis().to_string()));
-            app = app.with_alipay(alipay);
-        }
+    let local = Local { data: &data, port, notify_base: &notify_base };
+    let mut stand_ins = Vec::new();
+    let mut notes = Vec::new();
+    for channel in PaymentChannel::ALL {
+        let Some(provider) = local_provider(channel, &local).await? else { continue };
+        app = app.with_provider(provider.channel, provider.provider);
+        lambda_env.extend(provider.lambda_env);
+        stand_ins.extend(provider.stand_in);
+        notes.extend(provider.notes);
     }
-    let mut wxpay_stand_in = None;
-    match WxpayConfig::from_env()? {
-        Some(mut wxpay) => {
-            wxpay.notify_url.get_or_insert_with(|| format!("{notify_base}{}", wxpay::NOTIFY_PATH));
-            wxpay.refund_notify_url.get_or_insert_with(|| format!("{notify_base}{}", wxpay::REFUND_NOTIFY_PATH));
-            for name in [
-                "WXPAY_APP_ID",
-                "WXPAY_MCH_ID",
-                "WXPAY_MCH_SERIAL_NO",
-                "WXPAY_MCH_PRIVATE_KEY_PEM",
-                "WXPAY_APIV3_KEY",
-                "WXPAY_PUBLIC_KEY_PEM",
-                "WXPAY_PUBLIC_KEY_ID",
-                "WXPAY_SECRET_ARN",
-                "WXPAY_NOTIFY_URL",
-                "WXPAY_REFUND_NOTIFY_URL",
-                "WXPAY_GATEWAY_URL",
-                "WXPAY_TIMEOUT_MS",
-            ] {
-                if let Ok(value) = std::env::var(name) {
-                    lambda_env.push((name.to_string(), one_line(&value)));
-                }
-            }
-            app = app.with_wxpay(wxpay);
-        }
-        None => {
-            let dir = data.join("wxpay");
-            let mch_key = wxpay_keys::merchant_key(&dir)?;
-            let mch_public = mch_key.verifying_key()?;
-            let mch_key_pem = mch_key.to_pem()?;
-            let wxpay_key = wxpay_keys::stand_in_wxpay_key()?;
-            let wxpay_public = wxpay_key.verifying_key()?;
-            let notify_url = format!("{notify_base}{}", wxpay::NOTIFY_PATH);
-            let configured = env_or("WXPAY_GATEWAY_URL", "");
-            let url = if configured.is_empty() {
-                // Payments and refunds go to the stand-in gateway this server runs.
-                wxpay_stand_in = Some(wxpay_gateway::StandInKeys {
-                    mch_id: wxpay_keys::DEV_MCH_ID.into(),
-                    mch_serial_no: wxpay_keys::DEV_MCH_SERIAL_NO.into(),
-                    merchant_public_key: mch_public,
-                    wxpay_key: wxpay_keys::stand_in_wxpay_key()?,
-                    wxpay_key_id: wxpay_keys::DEV_PUBLIC_KEY_ID.into(),
-                    apiv3_key: ApiV3Key::from_text(wxpay_keys::DEV_APIV3_KEY)?,
-                });
-                format!("http://127.0.0.1:{port}{}", wxpay_gateway::PREFIX)
-            } else {
-                configured
-            };
-            let timeout = std::time::Duration::from_secs(10);
-            app = app.with_wxpay(
-                wxpay_keys::config(mch_key, &wxpay_key, Some(notify_url))?.with_gateway(url.clone(), timeout),
-            );
-            for (name, value) in [
-                ("WXPAY_APP_ID", wxpay_keys::DEV_APP_ID.to_string()),
-                ("WXPAY_MCH_ID", wxpay_keys::DEV_MCH_ID.to_string()),
-                ("WXPAY_MCH_SERIAL_NO", wxpay_keys::DEV_MCH_SERIAL_NO.to_string()),
-                ("WXPAY_MCH_PRIVATE_KEY_PEM", one_line(&mch_key_pem)),
-                ("WXPAY_APIV3_KEY", wxpay_keys::DEV_APIV3_KEY.to_string()),
-                ("WXPAY_PUBLIC_KEY_PEM", one_line(&wxpay_public.to_pem())),
-                ("WXPAY_PUBLIC_KEY_ID", wxpay_keys::DEV_PUBLIC_KEY_ID.to_string()),
-                ("WXPAY_GATEWAY_URL", url),
-            ] {
-                lambda_env.push((name.to_string(), value));
-            }
-            eprintln!(
-                "WeChat Pay: WXPAY_MCH_ID is unset, so the merchant key is in {} (mchid {}); sign a test notification with\n  \
-                 cargo run -q -p orders-dev --bin sign-wxpay-notify -- <order_no> <amount in fen>",
-                dir.display(),
-                wxpay_keys::DEV_MCH_ID
-            );
-        }
+    for note in &notes {
+        eprintln!("{note}");
     }
     write_lambda_env(&data.join("lambda.env"), &lambda_env)?;
     let added = seed::seed_demo_shop(&app.store).await.map_err(|error| format!("seeding failed: {error}"))?;
@@ -237,31 +126,7 @@ async fn run() -> Result<(), String> {
     println!();
 
     tokio::spawn(run_schedules(app.clone(), sweep_seconds));
-    let extra = match stand_in {
-        Some((app_public, alipay_key)) => {
-            println!(
-                "Refunds go to the stand-in Alipay gateway at $API{} (what it paid back: $API{}).",
-                alipay_gateway::PATH,
-                alipay_gateway::LEDGER_PATH
-            );
-            alipay_gateway::StandInGateway::new(app.clone(), app_public, alipay_key).router()
-        }
-        None => axum::Router::new(),
-    };
-    let extra = match wxpay_stand_in {
-        Some(keys) => {
-            println!(
-                "WeChat Pay goes to the stand-in gateway at $API{0}: the buyer pays with POST $API{0}/buyer-pays/<order_no>,",
-                wxpay_gateway::PREFIX
-            );
-            println!(
-                "a PROCESSING refund completes with POST $API{0}/refunds/<refund_id>/complete (add ?notify=false to lose the notification).",
-                wxpay_gateway::PREFIX
-            );
-            extra.merge(wxpay_gateway::StandInWxpay::new(keys).router())
-        }
-        None => extra,
-    };
+    let extra = stand_ins.into_iter().fold(axum::Router::new(), |routes, stand_in| routes.merge(stand_in(&app)));
     let state = server::DevState::new(app, secret);
     let shutdown = async {
         let terminate = async {
@@ -325,11 +190,6 @@ fn cursor_key_text(path: &std::path::Path) -> Result<String, String> {
             .map(|text| text.trim().to_string())
             .map_err(|error| format!("cannot read {}: {error}", path.display())),
     }
-}
-
-/// A key as one line: the PEM's base64 without its header lines (the functions read both).
-fn one_line(text: &str) -> String {
-    text.lines().filter(|line| !line.starts_with("-----")).map(str::trim).collect()
 }
 
 /// The environment `cargo lambda watch` gives the functions (Cargo.toml's

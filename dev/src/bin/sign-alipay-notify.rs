@@ -10,16 +10,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(line) => {
-            println!("{line}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("sign-alipay-notify: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    orders_dev::tool_main("sign-alipay-notify", run)
 }
 
 fn run() -> Result<String, String> {
@@ -43,7 +34,7 @@ fn run() -> Result<String, String> {
         ("version".to_string(), "1.0".to_string()),
     ]);
     let body = sign_notification(&alipay_key, params).map_err(|error| error.to_string())?;
-    let port = std::env::var("ORDERS_DEV_PORT").ok().filter(|port| !port.is_empty()).unwrap_or_else(|| "3000".into());
+    let port = orders_dev::dev_port();
     Ok(format!(
         "curl -s -X POST http://127.0.0.1:{port}/api/v1/payments/alipay/notify \
          -H 'Content-Type: application/x-www-form-urlencoded' --data '{body}'"

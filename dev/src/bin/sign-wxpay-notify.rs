@@ -11,16 +11,7 @@ use serde_json::json;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(line) => {
-            println!("{line}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("sign-wxpay-notify: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    orders_dev::tool_main("sign-wxpay-notify", run)
 }
 
 fn run() -> Result<String, String> {
@@ -38,7 +29,7 @@ fn run() -> Result<String, String> {
     transaction["trade_state"] = json!(trade_state);
     let (headers, body) =
         wxpay_keys::stand_in_notification("TRANSACTION.SUCCESS", "transaction", &transaction, now, None)?;
-    let port = std::env::var("ORDERS_DEV_PORT").ok().filter(|port| !port.is_empty()).unwrap_or_else(|| "3000".into());
+    let port = orders_dev::dev_port();
     let headers: Vec<String> = headers.pairs().iter().map(|(name, value)| format!("-H '{name}: {value}'")).collect();
     Ok(format!(
         "curl -s -o /dev/null -w '%{{http_code}}\\n' -X POST http://127.0.0.1:{port}/api/v1/payments/wxpay/notify -H 'Content-Type: application/json' {} --data '{body}'",

@@ -201,8 +201,26 @@ fn the_descriptions_channel_enums_are_the_codes() {
     let create = &schemas["CreateOrderBody"]["properties"]["pay_channel"];
     let listed = if create["enum"].is_array() { &create["enum"] } else { &create["oneOf"][0]["enum"] };
     assert_eq!(names(listed), pay_channels, "CreateOrderBody's pay_channel");
+    assert_eq!(names(&schemas["PaymentBody"]["properties"]["channel"]["enum"]), pay_channels, "PaymentBody's channel");
+    let methods: BTreeSet<String> = PaymentChannel::ALL
+        .iter()
+        .flat_map(|channel| channel.methods())
+        .map(|method| method.as_str().to_string())
+        .collect();
+    assert_eq!(names(&schemas["PaymentMethod"]["enum"]), methods, "the methods");
+    let fields: BTreeSet<String> =
+        PaymentChannel::ALL.iter().filter_map(|channel| channel.client_params_field()).map(String::from).collect();
+    let answered: BTreeSet<String> =
+        schemas["ClientParamsView"]["properties"].as_object().expect("fields").keys().cloned().collect();
+    assert_eq!(answered, fields, "a start's answer has a field per money channel");
     let committed: serde_json::Value = serde_json::from_str(&read("docs/openapi.json")).unwrap();
     assert_eq!(names(&committed["components"]["schemas"]["PaymentChannel"]["enum"]), channels);
+    // Every money channel's notification route is in the README's table and docs/routes.md.
+    for channel in PaymentChannel::ALL.into_iter().filter(|channel| channel.takes_money()) {
+        let path = format!("/payments/{}/notify", channel.as_str());
+        assert!(read("README.md").contains(&path), "README.md lists {path}");
+        assert!(read("docs/routes.md").contains(&path), "docs/routes.md lists {path}");
+    }
 }
 
 #[test]

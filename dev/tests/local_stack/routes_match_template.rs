@@ -16,6 +16,8 @@ fn every_template_route_has_a_handler_and_every_handler_a_route() {
     let expected = BTreeSet::from([
         ("GET", "/api/v1/skus/{sku_id}"),
         ("POST", "/api/v1/payments/alipay/notify"),
+        ("POST", "/api/v1/payments/lianlian/notify"),
+        ("POST", "/api/v1/payments/lianlian/refund-notify"),
         ("POST", "/api/v1/payments/wxpay/notify"),
         ("POST", "/api/v1/payments/wxpay/refund-notify"),
     ]);

@@ -1,8 +1,9 @@
-//! `POST /api/v1/orders/{id}/payments`: start paying. `alipay` answers the RSA2-signed
-//! `order_string` for the Alipay app SDK, `wxpay` the WeChat app SDK's parameters
-//! (`wxpay_result`); `points` answers the settlement of a points order.
+//! `POST /api/v1/orders/{id}/payments`: start paying with a channel (and a method where it has
+//! several). A money channel answers what its app SDK takes in the channel's field
+//! (`order_string`, `wxpay_result`, `lianlian_params`); `points` answers the settlement of a
+//! points order.
 
-use orders_shared::app::payment::{start, Started};
+use orders_shared::app::payment::start;
 use orders_shared::domain::time::Timestamp;
 use orders_shared::http::bodies::{json_body, PaymentBody};
 use orders_shared::http::params::order_no_param;
@@ -18,11 +19,10 @@ pub async fn handle(app: App, request: Request) -> Response<Body> {
 async fn pay(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let buyer_id = ctx.buyer()?;
     let order_no = order_no_param(&request)?;
-    let channel = json_body::<PaymentBody>(&request)?.channel()?;
-    let started = start(&app, buyer_id, &order_no, channel).await?;
-    match (&started, PaymentStartView::new(&started)) {
-        (_, Some(view)) => Reply::ok(view),
-        (Started::AlreadySettled(order), None) => Reply::ok(PaymentView::new(order, Timestamp::now())),
-        (_, None) => Err(ApiError::Internal("a started payment without parameters".into())),
+    let choice = json_body::<PaymentBody>(&request)?.choice()?;
+    let started = start(&app, buyer_id, &order_no, choice).await?;
+    match PaymentStartView::new(&started) {
+        Some(view) => Reply::ok(view),
+        None => Reply::ok(PaymentView::new(&started.order, Timestamp::now())),
     }
 }

@@ -2,17 +2,11 @@
 //! by its headers' signature (within five minutes), decrypted with the APIv3 key and recorded
 //! exactly once; the answer is 204, or 4xx `{"code": "FAIL", "message": ...}` changing nothing.
 
-use orders_shared::app::payment::receive_notification;
 use orders_shared::domain::payment::PaymentChannel;
-use orders_shared::http::{serve, Ctx, Reply};
+use orders_shared::http::callback::serve_callback;
 use orders_shared::lambda_http::{Body, Request, Response};
-use orders_shared::{ApiError, App};
+use orders_shared::App;
 
 pub async fn handle(app: App, request: Request) -> Response<Body> {
-    serve(request, |ctx, request| notify(app, ctx, request)).await
-}
-
-async fn notify(app: App, _ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
-    let body = request.body().as_ref();
-    Ok(Reply::for_wxpay(receive_notification(&app, PaymentChannel::Wxpay, request.headers(), body).await))
+    serve_callback(app, PaymentChannel::Wxpay, request).await
 }

@@ -80,7 +80,6 @@ pub const NOTIFY_BASE_VARIABLE: &str = "PAYMENT_NOTIFY_BASE_URL";
 /// followed by the provider's route `path`, else none (payments with it then refuse to start).
 /// Only configuration decides where a provider calls back, never a request's Host header.
 pub fn notify_url(variable: &str, path: &str) -> Result<Option<String>, String> {
-    let var = |name: &str| std::env::var(name).ok().map(|value| value.trim().to_string()).filter(|v| !v.is_empty());
     let url = match (var(variable), var(NOTIFY_BASE_VARIABLE)) {
         (Some(url), _) => (variable, url),
         (None, Some(base)) => (NOTIFY_BASE_VARIABLE, format!("{}{path}", base.trim_end_matches('/'))),
@@ -92,11 +91,64 @@ pub fn notify_url(variable: &str, path: &str) -> Result<Option<String>, String> 
     }
 }
 
-/// The refusal of a payment whose provider has no notify URL configured.
-pub fn missing_notify_url(variable: &str) -> crate::error::ApiError {
-    crate::error::ApiError::Internal(format!(
-        "neither {variable} nor {NOTIFY_BASE_VARIABLE} is set: no URL for the provider to notify, so payments with it cannot start"
-    ))
+/// A variable's value, trimmed; none when unset or blank.
+pub fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|value| value.trim().to_string()).filter(|value| !value.is_empty())
+}
+
+/// Where a provider's API is called and how long a call may take before its outcome counts as
+/// unknown (asked again later under the same request number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gateway {
+    /// No trailing slash.
+    pub url: String,
+    pub timeout: std::time::Duration,
+}
+
+impl Gateway {
+    /// The default every provider starts from: ten seconds.
+    pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+    pub fn new(url: &str, timeout: std::time::Duration) -> Gateway {
+        Gateway { url: url.trim_end_matches('/').to_string(), timeout }
+    }
+
+    /// `url_variable` (an http(s) URL, else `default_url`) and `timeout_variable` (milliseconds,
+    /// 100 to 60000, else ten seconds), checked.
+    pub fn from_env(url_variable: &str, timeout_variable: &str, default_url: &str) -> Result<Gateway, String> {
+        let url = url_var(url_variable)?.unwrap_or_else(|| default_url.to_string());
+        Ok(Gateway::new(&url, timeout_var(timeout_variable)?))
+    }
+}
+
+/// An http(s) URL from `name`, if set.
+pub fn url_var(name: &str) -> Result<Option<String>, String> {
+    match var(name) {
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => Ok(Some(url)),
+        Some(url) => Err(format!("{name} must be an http(s) URL, got {url:?}")),
+        None => Ok(None),
+    }
+}
+
+/// A call's time limit from `name` (milliseconds, 100 to 60000), else ten seconds.
+pub fn timeout_var(name: &str) -> Result<std::time::Duration, String> {
+    match var(name) {
+        Some(text) => match text.parse::<u64>() {
+            Ok(ms) if (100..=60_000).contains(&ms) => Ok(std::time::Duration::from_millis(ms)),
+            _ => Err(format!("{name} must be 100 to 60000, got {text:?}")),
+        },
+        None => Ok(Gateway::DEFAULT_TIMEOUT),
+    }
+}
+
+/// A provider's notify URL, or the refusal that names its variable (payments and refunds with
+/// the provider cannot start without one).
+pub fn configured_notify_url<'a>(url: &'a Option<String>, variable: &str) -> Result<&'a str, crate::error::ApiError> {
+    url.as_deref().ok_or_else(|| {
+        crate::error::ApiError::Internal(format!(
+            "neither {variable} nor {NOTIFY_BASE_VARIABLE} is set: no URL for the provider to notify, so payments with it cannot start"
+        ))
+    })
 }
 
 fn number_var(name: &str, default: i64, allowed: std::ops::RangeInclusive<i64>) -> Result<i64, String> {

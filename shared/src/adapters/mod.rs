@@ -1,4 +1,5 @@
-//! The outside world: HTTP, DynamoDB, Alipay, WeChat Pay, configuration, the Lambda runtime.
+//! The outside world: HTTP, DynamoDB, the payment providers (Alipay, WeChat Pay, LianLian Pay),
+//! configuration, the Lambda runtime.
 
 pub mod alipay;
 pub mod aws;
@@ -6,8 +7,10 @@ pub mod config;
 pub mod crypto;
 pub mod cursor;
 pub mod http;
+pub mod lianlian;
 pub mod metrics;
 pub mod outbound;
+pub mod providers;
 pub mod runtime;
 pub mod secrets;
 pub mod store;

@@ -4,11 +4,10 @@
 //! The functions run on tokio's current-thread runtime: Lambda hands a process one event at a
 //! time, so worker threads would only add start-up time and cross-thread wake-ups.
 
-use crate::adapters::alipay::AlipayConfig;
 use crate::adapters::aws::dynamodb_client;
 use crate::adapters::config::Config;
 use crate::adapters::metrics;
-use crate::adapters::wxpay::WxpayConfig;
+use crate::adapters::providers::providers_from_env;
 use crate::app::App;
 use lambda_http::{service_fn, Body, Request, Response};
 use std::convert::Infallible;
@@ -18,14 +17,8 @@ impl App {
     /// Everything a function needs, from the environment.
     pub async fn from_env() -> Result<App, lambda_http::Error> {
         let config = Config::from_env()?;
-        let mut app = App::new(dynamodb_client().await?, config);
-        if let Some(alipay) = AlipayConfig::from_env()? {
-            app = app.with_alipay(alipay);
-        }
-        if let Some(wxpay) = WxpayConfig::from_env()? {
-            app = app.with_wxpay(wxpay);
-        }
-        Ok(app)
+        let providers = providers_from_env()?;
+        Ok(App { providers, ..App::new(dynamodb_client().await?, config) })
     }
 }
 

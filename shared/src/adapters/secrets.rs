@@ -125,6 +125,14 @@ impl<T> Secret<T> {
     }
 }
 
+/// The value of a secret a function may lack: a 500 naming `name` when this one has none.
+pub async fn configured<'a, T>(secret: &'a Option<Secret<T>>, name: &str) -> Result<&'a T, ApiError> {
+    match secret {
+        Some(secret) => secret.get().await,
+        None => Err(ApiError::Internal(format!("{name} is not configured for this function"))),
+    }
+}
+
 /// The Secrets Manager client, built on the first read from the same environment as the
 /// DynamoDB client (`AWS_ENDPOINT_URL_SECRETS_MANAGER` points it elsewhere).
 static CLIENT: OnceCell<aws_sdk_secretsmanager::Client> = OnceCell::const_new();

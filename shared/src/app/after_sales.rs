@@ -6,7 +6,6 @@
 
 use crate::adapters::metrics;
 use crate::app::orders::{buyer_order, transition, transition_from};
-use crate::app::provider::PaymentProvider;
 use crate::app::App;
 use crate::domain::address::Address;
 use crate::domain::order::{Deadline, Order};
@@ -119,6 +118,10 @@ pub async fn pay_out(app: &App, mut order: Order) -> Result<Order, ApiError> {
             amount: due.amount,
             trade_total: due.trade_total,
             reason: &due.reason,
+            trade_started_at: order.created_at,
+            // Written with the payout; a payout from before that names a time that never moves.
+            started_at: due.payout.started_at.unwrap_or(order.created_at),
+            attempts: due.payout.attempts,
         };
         let answer = match app.provider(due.payout.channel) {
             Ok(provider) if due.payout.status == PayoutStatus::Processing => provider.query_refund(&request, now).await,

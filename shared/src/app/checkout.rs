@@ -4,12 +4,10 @@
 
 use crate::adapters::metrics;
 use crate::adapters::store::{CheckoutWants, CreateOutcome, IdempotencyClaim};
-use crate::app::provider::PaymentProvider;
 use crate::app::{payment, points, App};
 use crate::domain::idempotency::IdempotencyKey;
 use crate::domain::member::Benefit;
 use crate::domain::order::{Order, OrderType};
-use crate::domain::payment::PaymentChannel;
 use crate::domain::pricing::{build_orders, points_spent, AddressSource, Checkout, PriceBook};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
@@ -190,23 +188,19 @@ pub async fn place_and_start(
     key: Option<&IdempotencyKey>,
 ) -> Result<(Placed, PaymentStarts), ApiError> {
     // A missing provider is found before anything is written.
-    if let Some(channel) = checkout.pay_channel {
-        app.provider(channel)?.check_start()?;
+    if let Some(choice) = checkout.pay_channel {
+        app.provider(choice.channel)?.check_start(choice.method)?;
     }
     let mut placed = place(app, buyer_id, checkout, key).await?;
     let mut starts = PaymentStarts::default();
-    if let Some(channel @ (PaymentChannel::Alipay | PaymentChannel::Wxpay)) = checkout.pay_channel {
+    if let Some(choice) = checkout.pay_channel.filter(|choice| choice.channel.takes_money()) {
         let orders = match &mut placed {
             Placed::Created(orders) | Placed::Replayed(orders) => orders,
         };
         for order in orders.iter_mut().filter(|order| order.payment.is_none()) {
-            match payment::start_order(app, buyer_id, order.clone(), channel).await {
+            match payment::start_order(app, buyer_id, order.clone(), choice).await {
                 Ok(start) => {
-                    if let payment::Started::Alipay { order: after, .. }
-                    | payment::Started::Wxpay { order: after, .. } = &start
-                    {
-                        *order = after.clone();
-                    }
+                    *order = start.order.clone();
                     starts.started.push(start);
                 }
                 Err(error) => {

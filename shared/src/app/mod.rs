@@ -16,10 +16,10 @@ pub mod points;
 pub mod provider;
 pub mod sweep;
 
-use crate::adapters::alipay::AlipayConfig;
 use crate::adapters::config::Config;
 use crate::adapters::store::Store;
-use crate::adapters::wxpay::WxpayConfig;
+use crate::app::provider::{PaymentProvider, PaymentProviders};
+use crate::domain::payment::PaymentChannel;
 use crate::error::ApiError;
 use std::sync::Arc;
 
@@ -28,10 +28,8 @@ use std::sync::Arc;
 pub struct App {
     pub store: Store,
     pub config: Arc<Config>,
-    /// Alipay merchant settings, where configured.
-    pub alipay: Option<Arc<AlipayConfig>>,
-    /// WeChat Pay merchant settings, where configured.
-    pub wxpay: Option<Arc<WxpayConfig>>,
+    /// The payment providers this function has, by channel (points always).
+    pub providers: PaymentProviders,
 }
 
 impl App {
@@ -39,28 +37,18 @@ impl App {
         App {
             store: Store::new(client, config.table_name.clone()),
             config: Arc::new(config),
-            alipay: None,
-            wxpay: None,
+            providers: PaymentProviders::points_only(),
         }
     }
 
-    pub fn with_alipay(mut self, alipay: AlipayConfig) -> App {
-        self.alipay = Some(Arc::new(alipay));
+    /// The same dependencies with `provider` serving `channel`.
+    pub fn with_provider(mut self, channel: PaymentChannel, provider: Arc<dyn PaymentProvider>) -> App {
+        self.providers = self.providers.with(channel, provider);
         self
     }
 
-    pub fn with_wxpay(mut self, wxpay: WxpayConfig) -> App {
-        self.wxpay = Some(Arc::new(wxpay));
-        self
-    }
-
-    /// The WeChat Pay settings, or a 500 that says what is missing.
-    pub fn wxpay(&self) -> Result<&WxpayConfig, ApiError> {
-        self.wxpay.as_deref().ok_or_else(|| ApiError::Internal("WXPAY_MCH_ID and its keys are not configured".into()))
-    }
-
-    /// The Alipay settings, or a 500 that says what is missing.
-    pub fn alipay(&self) -> Result<&AlipayConfig, ApiError> {
-        self.alipay.as_deref().ok_or_else(|| ApiError::Internal("ALIPAY_APP_ID and its keys are not configured".into()))
+    /// The provider of `channel`, or a 500 saying it is not configured here.
+    pub fn provider(&self, channel: PaymentChannel) -> Result<&dyn PaymentProvider, ApiError> {
+        self.providers.get(channel)
     }
 }

@@ -4,54 +4,50 @@
 //! notification never came), and refunds' notifications.
 
 use crate::adapters::metrics;
-use crate::adapters::wxpay::AppPayParams;
 use crate::app::after_sales;
 use crate::app::orders::{buyer_order, transition, transition_from};
-use crate::app::provider::{PaymentParams, PaymentProvider};
 use crate::app::App;
 use crate::domain::money::Money;
 use crate::domain::order::{LatePayment, Order, OrderStatus, OrderType, Payment};
 use crate::domain::order_no;
 use crate::domain::party::Actor;
-use crate::domain::payment::{Notice, PaymentChannel, TradeFacts, TradeStatus};
+use crate::domain::payment::{
+    Acknowledgement, Callback, ClientParams, Notice, PaymentChannel, PaymentChoice, TradeFacts, TradeStatus,
+};
 use crate::domain::state::{is_expired, Action};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, Rejection};
-use lambda_http::http::HeaderMap;
 
-/// What starting a payment gives the buyer's app.
+/// What starting a payment gives the buyer's app: the order as it is now and, unless nothing is
+/// left to pay (a points order, paid as it was placed), what the provider's app SDK takes.
 #[derive(Debug)]
-pub enum Started {
-    /// Nothing to pay: a points order was paid when it was placed.
-    AlreadySettled(Order),
-    /// The RSA2-signed string the Alipay app SDK takes.
-    Alipay { order: Order, order_string: String },
-    /// The parameters the WeChat app SDK takes.
-    Wxpay { order: Order, params: AppPayParams },
+pub struct Started {
+    pub order: Order,
+    pub channel: PaymentChannel,
+    pub params: Option<ClientParams>,
 }
 
 /// Starts paying one of the buyer's orders.
-pub async fn start(app: &App, buyer_id: &str, order_no: &str, channel: PaymentChannel) -> Result<Started, ApiError> {
+pub async fn start(app: &App, buyer_id: &str, order_no: &str, choice: PaymentChoice) -> Result<Started, ApiError> {
     let stored = buyer_order(app, buyer_id, order_no).await?;
-    match channel {
-        PaymentChannel::Points if stored.order_type == OrderType::Points => Ok(Started::AlreadySettled(stored)),
-        PaymentChannel::Points => Err(ApiError::invalid(
+    match (choice.channel, stored.order_type) {
+        (PaymentChannel::Points, OrderType::Points) => {
+            Ok(Started { order: stored, channel: PaymentChannel::Points, params: None })
+        }
+        (PaymentChannel::Points, OrderType::Standard) => Err(ApiError::invalid(
             "channel",
             "points pays points orders; use points_to_use when placing a standard order",
         )),
-        PaymentChannel::Alipay | PaymentChannel::Wxpay => start_order(app, buyer_id, stored, channel).await,
+        (_, _) => start_order(app, buyer_id, stored, choice).await,
     }
 }
 
 /// Starts paying an unpaid order within its window with a money provider: the start is recorded
-/// on the order first (once per provider), then the provider is asked.
-pub async fn start_order(
-    app: &App,
-    buyer_id: &str,
-    order: Order,
-    channel: PaymentChannel,
-) -> Result<Started, ApiError> {
+/// on the order first (once per provider, unless the order was written with it), then the
+/// provider is asked.
+pub async fn start_order(app: &App, buyer_id: &str, order: Order, choice: PaymentChoice) -> Result<Started, ApiError> {
     let now = Timestamp::now();
+    let channel = choice.channel;
     let start = Action::StartPayment(channel);
     if order.status != OrderStatus::PendingPayment {
         return Err(start.refused(order.status.as_str(), order.status.name_zh()));
@@ -64,40 +60,36 @@ pub async fn start_order(
         return Err(start.refused("pending_payment with nothing to pay", "待付款但应付金额为 0"));
     }
     let provider = app.provider(channel)?;
-    provider.check_start()?;
+    provider.check_start(choice.method)?;
     let order = if order.payment_starts.contains(&channel) {
         order
     } else {
         let order_no = order.order_no.clone();
         transition_from(app, Actor::Buyer(buyer_id), &order_no, Some(order), start).await?
     };
-    match provider.start(&order, now).await? {
-        PaymentParams::Alipay { order_string } => Ok(Started::Alipay { order, order_string }),
-        PaymentParams::Wxpay(params) => Ok(Started::Wxpay { order, params }),
-        PaymentParams::Settled => Ok(Started::AlreadySettled(order)),
-    }
+    let params = provider.start(&order, choice.method, now).await?;
+    Ok(Started { order, channel, params })
 }
 
-/// Records Alipay's asynchronous notification (the form body as received). `Ok` means: answer
-/// `success`; it names the order.
-pub async fn record_notification(app: &App, form: &[u8]) -> Result<String, ApiError> {
-    receive_notification(app, PaymentChannel::Alipay, &HeaderMap::new(), form).await
+/// What a notification came to: the answer the provider expects, and the order it named.
+#[derive(Debug)]
+pub struct Received {
+    pub acknowledgement: Acknowledgement,
+    pub order_no: Option<String>,
 }
 
-/// Records a provider's notification: verified (signature, merchant, and for WeChat Pay the
-/// five-minute window and decryption) before anything is read. A paid trade moves its order to
-/// paid exactly once however often it is repeated; money for an order that can no longer take
-/// it is recorded on the order as a late payment and paid back; a refund's outcome settles its
-/// payout. `Ok` names the order. A refused one changes nothing and is counted by reason.
-pub async fn receive_notification(
+/// Records a provider's notification: verified (signature, merchant, and where the provider
+/// asks for it a time window and decryption) before anything is read. A paid trade moves its
+/// order to paid exactly once however often it is repeated; money for an order that can no
+/// longer take it is kept on the order and paid back; a refund's outcome settles its payout. A
+/// refused one changes nothing and is counted by reason. Returns the order it named.
+pub async fn record_notification(
     app: &App,
     channel: PaymentChannel,
-    headers: &HeaderMap,
-    body: &[u8],
+    callback: Callback<'_>,
 ) -> Result<String, ApiError> {
     let result = async {
-        let provider = app.provider(channel)?;
-        match provider.verify_notification(headers, body, Timestamp::now()).await? {
+        match app.provider(channel)?.verify_notification(callback, Timestamp::now()).await? {
             Notice::Trade(facts) => {
                 settle_trade(app, channel, &facts).await?;
                 Ok(facts.out_trade_no)
@@ -115,16 +107,33 @@ pub async fn receive_notification(
     result
 }
 
+/// `record_notification`, answered as the provider expects.
+pub async fn receive_notification(app: &App, channel: PaymentChannel, callback: Callback<'_>) -> Received {
+    let provider = match app.provider(channel) {
+        Ok(provider) => provider,
+        Err(error) => return Received { acknowledgement: Acknowledgement::Refused(error), order_no: None },
+    };
+    match record_notification(app, channel, callback).await {
+        Ok(order_no) => Received { acknowledgement: provider.acknowledge(Ok(())), order_no: Some(order_no) },
+        Err(error) => {
+            tracing::warn!(channel = channel.as_str(), %error, "payment notification not recorded");
+            Received { acknowledgement: provider.acknowledge(Err(error)), order_no: None }
+        }
+    }
+}
+
 fn paid_by(order: &Order, channel: PaymentChannel, trade_no: &str) -> bool {
     order.payment.as_ref().is_some_and(|payment| payment.channel == channel && payment.trade_no == trade_no)
 }
 
 /// Records what a provider verifiably said about an order's trade. Only a paid trade changes
 /// anything; its amount must be the order's (and never 0.00: nothing is paid for nothing).
-pub async fn settle_trade(app: &App, channel: PaymentChannel, facts: &TradeFacts) -> Result<(), ApiError> {
+/// Returns whether the trade paid the order (now or before); a payment the order could not take
+/// is kept on it to be paid back, and is not.
+pub async fn settle_trade(app: &App, channel: PaymentChannel, facts: &TradeFacts) -> Result<bool, ApiError> {
     let TradeStatus::Paid { trade_no, amount, paid_at } = &facts.status else {
         // Not paid, or closed: nothing to record; acknowledge so the provider stops repeating.
-        return Ok(());
+        return Ok(false);
     };
     let order_no = &facts.out_trade_no;
     let unknown = || ApiError::rejected(Rejection::UnknownOrder, format!("out_trade_no {order_no} is not an order"));
@@ -141,9 +150,12 @@ pub async fn settle_trade(app: &App, channel: PaymentChannel, facts: &TradeFacts
             format!("the amount paid {amount} is not the order's {}", order.amounts.payable),
         ));
     }
-    if paid_by(&order, channel, trade_no) || order.late_payments.iter().any(|kept| &kept.trade_no == trade_no) {
+    if paid_by(&order, channel, trade_no) {
         // Recorded before (a repeated notification, or a query after it).
-        return Ok(());
+        return Ok(true);
+    }
+    if order.late_payments.iter().any(|kept| &kept.trade_no == trade_no) {
+        return Ok(false);
     }
     let now = Timestamp::now();
     // The provider's time of payment when it gives one (it enforces the deadline it was given).
@@ -152,7 +164,7 @@ pub async fn settle_trade(app: &App, channel: PaymentChannel, facts: &TradeFacts
     {
         Ok(_) => {
             metrics::order_paid(channel, *amount);
-            return Ok(());
+            return Ok(true);
         }
         Err(conflict @ ApiError::StateConflict { .. }) => conflict,
         Err(error) => return Err(error),
@@ -171,16 +183,12 @@ pub async fn settle_trade(app: &App, channel: PaymentChannel, facts: &TradeFacts
     match transition(app, Actor::PaymentProvider, order_no, Action::RecordLatePayment(late)).await {
         Ok(_) => {
             tracing::warn!(%order_no, %trade_no, "payment for an order that could not take it ({conflict}); kept, to be paid back");
-            Ok(())
+            Ok(false)
         }
         // A concurrent copy of this notification paid the order or recorded the payment.
         Err(ApiError::StateConflict { .. }) => match app.store.order_by_no(order_no).await? {
-            Some(order)
-                if paid_by(&order, channel, trade_no)
-                    || order.late_payments.iter().any(|kept| &kept.trade_no == trade_no) =>
-            {
-                Ok(())
-            }
+            Some(order) if paid_by(&order, channel, trade_no) => Ok(true),
+            Some(order) if order.late_payments.iter().any(|kept| &kept.trade_no == trade_no) => Ok(false),
             _ => Err(conflict),
         },
         Err(error) => Err(error),
@@ -188,29 +196,31 @@ pub async fn settle_trade(app: &App, channel: PaymentChannel, facts: &TradeFacts
 }
 
 /// Asks every provider a payment of the order was started with, and settles a paid trade whose
-/// notification never came. Returns whether one was settled.
+/// notification never came. Returns whether one paid the order (one it could no longer take is
+/// kept to be paid back, and the order may close).
 pub async fn ask_providers(app: &App, order: &Order) -> Result<bool, ApiError> {
     let now = Timestamp::now();
-    let mut settled = false;
+    let mut paid = false;
     for channel in &order.payment_starts {
         let facts = app.provider(*channel)?.query(order, now).await?;
         if matches!(facts.status, TradeStatus::Paid { .. }) {
-            settle_trade(app, *channel, &facts).await?;
-            settled = true;
+            paid |= settle_trade(app, *channel, &facts).await?;
         }
     }
-    Ok(settled)
+    Ok(paid)
 }
 
 /// Closes the order's trade at every provider its payment was started with, so that it can no
-/// longer be paid; a trade paid meanwhile is settled instead (true).
+/// longer be paid; a trade paid meanwhile is settled instead (true when it paid the order).
 pub async fn close_at_providers(app: &App, order: &Order) -> Result<bool, ApiError> {
     let now = Timestamp::now();
     for channel in &order.payment_starts {
         let status = app.provider(*channel)?.close(order, now).await?;
         if matches!(status, TradeStatus::Paid { .. }) {
-            settle_trade(app, *channel, &TradeFacts { out_trade_no: order.order_no.clone(), status }).await?;
-            return Ok(true);
+            let facts = TradeFacts { out_trade_no: order.order_no.clone(), status };
+            if settle_trade(app, *channel, &facts).await? {
+                return Ok(true);
+            }
         }
     }
     Ok(false)

@@ -1,170 +1,95 @@
-//! One payment layer: what every provider does for the use cases (start a payment, verify its
-//! notification, query and close a trade, refund and query a refund). Alipay, WeChat Pay and
-//! points implement it; `App::provider` picks one by channel. Another provider is one more
-//! implementation and one more arm of `Provider`.
+//! One payment layer: what every provider does for the use cases, in domain types only (start a
+//! payment, verify a notification and say how to acknowledge it, query and close a trade, refund
+//! and query a refund). Each provider implements it in its own adapter module; `PaymentProviders`
+//! maps a channel to its provider and is one field of the `App`. Points, which need no provider,
+//! are implemented here.
 
-use crate::adapters::alipay::{self, AlipayConfig, RefundAnswer};
-use crate::adapters::config::missing_notify_url;
-use crate::adapters::wxpay::{self, AppPayParams, WxpayConfig};
-use crate::app::App;
 use crate::domain::order::Order;
-use crate::domain::payment::{Notice, PaymentChannel, PayoutRequest, RefundStatus, TradeFacts, TradeStatus};
+use crate::domain::payment::{
+    Acknowledgement, Callback, ClientParams, Notice, PaymentChannel, PaymentMethod, PayoutRequest, RefundStatus,
+    TradeFacts, TradeStatus,
+};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
-use lambda_http::http::HeaderMap;
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
-/// What the buyer's app needs to pay.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PaymentParams {
-    /// The RSA2-signed string the Alipay app SDK takes.
-    Alipay { order_string: String },
-    /// The parameters the WeChat app SDK's `PayReq` takes.
-    Wxpay(AppPayParams),
-    /// Nothing to pay (a points order is paid as it is placed).
-    Settled,
-}
+/// What a provider's call gives back, later.
+pub type ProviderFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, ApiError>> + Send + 'a>>;
 
 /// A payment provider. Where it notifies comes from its configuration only.
-pub trait PaymentProvider {
-    /// Whether payments can start here (its notify URL is configured): checked before anything
-    /// is written, so a misconfigured function refuses at once instead of half-starting.
-    fn check_start(&self) -> Result<(), ApiError> {
-        Ok(())
-    }
+pub trait PaymentProvider: Send + Sync {
+    /// Whether payments (with `method`) can start here (its notify URL and whatever the method
+    /// needs are configured): checked before anything is written, so a misconfigured function
+    /// refuses at once instead of half-starting.
+    fn check_start(&self, method: Option<PaymentMethod>) -> Result<(), ApiError>;
 
-    /// What the buyer's app needs to pay `order` (unpaid, within its window).
-    fn start(&self, order: &Order, now: Timestamp) -> impl Future<Output = Result<PaymentParams, ApiError>> + Send;
+    /// What the buyer's app needs to pay `order` (unpaid, within its window) with `method` (one
+    /// of the channel's, or none where it has one); none when nothing is left to pay.
+    fn start<'a>(
+        &'a self,
+        order: &'a Order,
+        method: Option<PaymentMethod>,
+        now: Timestamp,
+    ) -> ProviderFuture<'a, Option<ClientParams>>;
 
     /// A notification, verified (and decrypted) as the provider signs it; a bad one is
     /// `SignatureInvalid`.
-    fn verify_notification(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-        now: Timestamp,
-    ) -> impl Future<Output = Result<Notice, ApiError>> + Send;
+    fn verify_notification<'a>(&'a self, callback: Callback<'a>, now: Timestamp) -> ProviderFuture<'a, Notice>;
+
+    /// The answer the provider expects to a notification that was recorded, or refused.
+    fn acknowledge(&self, outcome: Result<(), ApiError>) -> Acknowledgement;
 
     /// What the provider knows of the order's trade (503 when it cannot say now).
-    fn query(&self, order: &Order, now: Timestamp) -> impl Future<Output = Result<TradeFacts, ApiError>> + Send;
+    fn query<'a>(&'a self, order: &'a Order, now: Timestamp) -> ProviderFuture<'a, TradeFacts>;
 
     /// Closes the order's trade so that it can no longer be paid: `Closed`, or `Paid` when it
     /// was paid meanwhile.
-    fn close(&self, order: &Order, now: Timestamp) -> impl Future<Output = Result<TradeStatus, ApiError>> + Send;
+    fn close<'a>(&'a self, order: &'a Order, now: Timestamp) -> ProviderFuture<'a, TradeStatus>;
 
     /// Pays `payout` back (at most once per request number).
-    fn refund(
-        &self,
-        payout: &PayoutRequest<'_>,
-        now: Timestamp,
-    ) -> impl Future<Output = Result<RefundStatus, ApiError>> + Send;
+    fn refund<'a>(&'a self, payout: &'a PayoutRequest<'a>, now: Timestamp) -> ProviderFuture<'a, RefundStatus>;
 
     /// What became of a refund the provider accepted.
-    fn query_refund(
-        &self,
-        payout: &PayoutRequest<'_>,
-        now: Timestamp,
-    ) -> impl Future<Output = Result<RefundStatus, ApiError>> + Send;
+    fn query_refund<'a>(&'a self, payout: &'a PayoutRequest<'a>, now: Timestamp) -> ProviderFuture<'a, RefundStatus>;
 }
 
-/// A configured notify URL, or the refusal that names its variable.
-fn notify_url<'a>(configured: &'a Option<String>, variable: &str) -> Result<&'a str, ApiError> {
-    configured.as_deref().ok_or_else(|| missing_notify_url(variable))
+/// The providers this function has, by channel.
+#[derive(Clone, Default)]
+pub struct PaymentProviders {
+    by_channel: Vec<(PaymentChannel, Arc<dyn PaymentProvider>)>,
 }
 
-/// Alipay's open API (RSA2).
-pub struct Alipay<'a>(pub &'a AlipayConfig);
-
-impl PaymentProvider for Alipay<'_> {
-    fn check_start(&self) -> Result<(), ApiError> {
-        notify_url(&self.0.notify_url, alipay::NOTIFY_URL_VARIABLE).map(|_| ())
-    }
-
-    async fn start(&self, order: &Order, now: Timestamp) -> Result<PaymentParams, ApiError> {
-        let config = self.0;
-        let notify_url = notify_url(&config.notify_url, alipay::NOTIFY_URL_VARIABLE)?;
-        let key = config.signing_key().await?;
-        let order_string = alipay::app_pay_order_string(config, key, order, notify_url, now)?;
-        Ok(PaymentParams::Alipay { order_string })
-    }
-
-    async fn verify_notification(
-        &self,
-        _headers: &HeaderMap,
-        body: &[u8],
-        _now: Timestamp,
-    ) -> Result<Notice, ApiError> {
-        let config = self.0;
-        let notification = alipay::verify_notification(config, config.verifying_key().await?, body)?;
-        Ok(Notice::Trade(notification.facts()))
-    }
-
-    async fn query(&self, order: &Order, now: Timestamp) -> Result<TradeFacts, ApiError> {
-        alipay::query(self.0, &order.order_no, now).await
-    }
-
-    async fn close(&self, order: &Order, now: Timestamp) -> Result<TradeStatus, ApiError> {
-        alipay::close(self.0, &order.order_no, now).await
-    }
-
-    async fn refund(&self, payout: &PayoutRequest<'_>, now: Timestamp) -> Result<RefundStatus, ApiError> {
-        let call = alipay::RefundCall {
-            out_trade_no: payout.out_trade_no,
-            trade_no: payout.trade_no,
-            refund_amount: payout.amount,
-            out_request_no: payout.out_request_no,
-            refund_reason: payout.reason,
-        };
-        Ok(match alipay::refund(self.0, &call, now).await? {
-            RefundAnswer::Refunded { .. } => RefundStatus::Refunded,
-            RefundAnswer::Refused(why) => RefundStatus::Refused(why),
-            RefundAnswer::Unknown(why) => RefundStatus::Unknown(why),
-        })
-    }
-
-    /// Alipay answers a refund synchronously; asking again under the same request number is
-    /// how its SDKs learn an unknown outcome (it pays the number once).
-    async fn query_refund(&self, payout: &PayoutRequest<'_>, now: Timestamp) -> Result<RefundStatus, ApiError> {
-        self.refund(payout, now).await
+impl std::fmt::Debug for PaymentProviders {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.by_channel.iter().map(|(channel, _)| channel)).finish()
     }
 }
 
-/// WeChat Pay API v3.
-pub struct Wxpay<'a>(pub &'a WxpayConfig);
-
-impl PaymentProvider for Wxpay<'_> {
-    fn check_start(&self) -> Result<(), ApiError> {
-        notify_url(&self.0.notify_url, wxpay::NOTIFY_URL_VARIABLE).map(|_| ())
+impl PaymentProviders {
+    /// Points only (they need no configuration).
+    pub fn points_only() -> PaymentProviders {
+        PaymentProviders::default().with(PaymentChannel::Points, Arc::new(Points))
     }
 
-    async fn start(&self, order: &Order, now: Timestamp) -> Result<PaymentParams, ApiError> {
-        let config = self.0;
-        let notify_url = notify_url(&config.notify_url, wxpay::NOTIFY_URL_VARIABLE)?;
-        let prepay_id = wxpay::prepay(config, order, notify_url, now).await?;
-        let key = config.signing_key().await?;
-        Ok(PaymentParams::Wxpay(wxpay::app_pay_params(config, key, &prepay_id, now)?))
+    /// The same providers with `provider` serving `channel` (in place of any other).
+    pub fn with(mut self, channel: PaymentChannel, provider: Arc<dyn PaymentProvider>) -> PaymentProviders {
+        self.by_channel.retain(|(served, _)| *served != channel);
+        self.by_channel.push((channel, provider));
+        self
     }
 
-    async fn verify_notification(&self, headers: &HeaderMap, body: &[u8], now: Timestamp) -> Result<Notice, ApiError> {
-        wxpay::read_notification(self.0, headers, body, now).await
+    /// The provider of `channel`, or a 500 saying it is not configured in this function.
+    pub fn get(&self, channel: PaymentChannel) -> Result<&dyn PaymentProvider, ApiError> {
+        self.by_channel.iter().find(|(served, _)| *served == channel).map(|(_, provider)| provider.as_ref()).ok_or_else(
+            || ApiError::Internal(format!("payments with {} are not configured in this function", channel.as_str())),
+        )
     }
 
-    async fn query(&self, order: &Order, now: Timestamp) -> Result<TradeFacts, ApiError> {
-        wxpay::query(self.0, &order.order_no, now).await
-    }
-
-    async fn close(&self, order: &Order, now: Timestamp) -> Result<TradeStatus, ApiError> {
-        wxpay::close(self.0, &order.order_no, now).await
-    }
-
-    async fn refund(&self, payout: &PayoutRequest<'_>, now: Timestamp) -> Result<RefundStatus, ApiError> {
-        let config = self.0;
-        let notify_url = notify_url(&config.refund_notify_url, wxpay::REFUND_NOTIFY_URL_VARIABLE)?;
-        wxpay::refund(config, payout, notify_url, now).await
-    }
-
-    async fn query_refund(&self, payout: &PayoutRequest<'_>, now: Timestamp) -> Result<RefundStatus, ApiError> {
-        wxpay::query_refund(self.0, payout.out_request_no, now).await
+    /// The channels served.
+    pub fn channels(&self) -> Vec<PaymentChannel> {
+        self.by_channel.iter().map(|(channel, _)| *channel).collect()
     }
 }
 
@@ -173,20 +98,31 @@ impl PaymentProvider for Wxpay<'_> {
 pub struct Points;
 
 impl PaymentProvider for Points {
-    async fn start(&self, _order: &Order, _now: Timestamp) -> Result<PaymentParams, ApiError> {
-        Ok(PaymentParams::Settled)
+    fn check_start(&self, _method: Option<PaymentMethod>) -> Result<(), ApiError> {
+        Ok(())
     }
 
-    async fn verify_notification(
-        &self,
-        _headers: &HeaderMap,
-        _body: &[u8],
+    fn start<'a>(
+        &'a self,
+        _order: &'a Order,
+        _method: Option<PaymentMethod>,
         _now: Timestamp,
-    ) -> Result<Notice, ApiError> {
-        Err(ApiError::invalid("channel", "points send no notifications"))
+    ) -> ProviderFuture<'a, Option<ClientParams>> {
+        Box::pin(async { Ok(None) })
     }
 
-    async fn query(&self, order: &Order, _now: Timestamp) -> Result<TradeFacts, ApiError> {
+    fn verify_notification<'a>(&'a self, _callback: Callback<'a>, _now: Timestamp) -> ProviderFuture<'a, Notice> {
+        Box::pin(async { Err(ApiError::invalid("channel", "points send no notifications")) })
+    }
+
+    fn acknowledge(&self, outcome: Result<(), ApiError>) -> Acknowledgement {
+        match outcome {
+            Ok(()) => Acknowledgement::Reply { status: 204, content_type: "text/plain", body: String::new() },
+            Err(error) => Acknowledgement::Refused(error),
+        }
+    }
+
+    fn query<'a>(&'a self, order: &'a Order, _now: Timestamp) -> ProviderFuture<'a, TradeFacts> {
         let status = match &order.payment {
             Some(payment) => TradeStatus::Paid {
                 trade_no: payment.trade_no.clone(),
@@ -195,76 +131,18 @@ impl PaymentProvider for Points {
             },
             None => TradeStatus::NotPaid,
         };
-        Ok(TradeFacts { out_trade_no: order.order_no.clone(), status })
+        Box::pin(async move { Ok(TradeFacts { out_trade_no: order.order_no.clone(), status }) })
     }
 
-    async fn close(&self, _order: &Order, _now: Timestamp) -> Result<TradeStatus, ApiError> {
-        Ok(TradeStatus::Closed)
+    fn close<'a>(&'a self, _order: &'a Order, _now: Timestamp) -> ProviderFuture<'a, TradeStatus> {
+        Box::pin(async { Ok(TradeStatus::Closed) })
     }
 
-    async fn refund(&self, _payout: &PayoutRequest<'_>, _now: Timestamp) -> Result<RefundStatus, ApiError> {
-        Ok(RefundStatus::Refunded)
+    fn refund<'a>(&'a self, _payout: &'a PayoutRequest<'a>, _now: Timestamp) -> ProviderFuture<'a, RefundStatus> {
+        Box::pin(async { Ok(RefundStatus::Refunded) })
     }
 
-    async fn query_refund(&self, _payout: &PayoutRequest<'_>, _now: Timestamp) -> Result<RefundStatus, ApiError> {
-        Ok(RefundStatus::Refunded)
-    }
-}
-
-/// The provider of a channel, as one type (static dispatch: no boxed futures).
-pub enum Provider<'a> {
-    Alipay(Alipay<'a>),
-    Wxpay(Wxpay<'a>),
-    Points(Points),
-}
-
-impl App {
-    /// The provider of `channel`, or a 500 saying which settings are missing.
-    pub fn provider(&self, channel: PaymentChannel) -> Result<Provider<'_>, ApiError> {
-        Ok(match channel {
-            PaymentChannel::Alipay => Provider::Alipay(Alipay(self.alipay()?)),
-            PaymentChannel::Wxpay => Provider::Wxpay(Wxpay(self.wxpay()?)),
-            PaymentChannel::Points => Provider::Points(Points),
-        })
-    }
-}
-
-macro_rules! each {
-    ($provider:expr, $p:ident => $call:expr) => {
-        match $provider {
-            Provider::Alipay($p) => $call,
-            Provider::Wxpay($p) => $call,
-            Provider::Points($p) => $call,
-        }
-    };
-}
-
-impl PaymentProvider for Provider<'_> {
-    fn check_start(&self) -> Result<(), ApiError> {
-        each!(self, p => p.check_start())
-    }
-
-    async fn start(&self, order: &Order, now: Timestamp) -> Result<PaymentParams, ApiError> {
-        each!(self, p => p.start(order, now).await)
-    }
-
-    async fn verify_notification(&self, headers: &HeaderMap, body: &[u8], now: Timestamp) -> Result<Notice, ApiError> {
-        each!(self, p => p.verify_notification(headers, body, now).await)
-    }
-
-    async fn query(&self, order: &Order, now: Timestamp) -> Result<TradeFacts, ApiError> {
-        each!(self, p => p.query(order, now).await)
-    }
-
-    async fn close(&self, order: &Order, now: Timestamp) -> Result<TradeStatus, ApiError> {
-        each!(self, p => p.close(order, now).await)
-    }
-
-    async fn refund(&self, payout: &PayoutRequest<'_>, now: Timestamp) -> Result<RefundStatus, ApiError> {
-        each!(self, p => p.refund(payout, now).await)
-    }
-
-    async fn query_refund(&self, payout: &PayoutRequest<'_>, now: Timestamp) -> Result<RefundStatus, ApiError> {
-        each!(self, p => p.query_refund(payout, now).await)
+    fn query_refund<'a>(&'a self, _payout: &'a PayoutRequest<'a>, _now: Timestamp) -> ProviderFuture<'a, RefundStatus> {
+        Box::pin(async { Ok(RefundStatus::Refunded) })
     }
 }

@@ -96,11 +96,14 @@ fn close_unpaid<'a>(app: &'a App, buyer_id: &'a str, order_no: &'a str, action: 
             app.store.get_order(buyer_id, order_no).await?.ok_or_else(|| ApiError::not_found("order", order_no))?;
         // Asked first: a paid trade whose notification was lost is settled, not closed; an
         // unpaid one is closed at its provider before the order closes.
-        if order.status == OrderStatus::PendingPayment
-            && (ask_providers(app, &order).await? || close_at_providers(app, &order).await?)
-        {
-            tracing::info!(%order_no, "paid at the provider without a notification; settled instead of closed");
-            return Ok(Moved::Settled);
+        if order.status == OrderStatus::PendingPayment && !order.payment_starts.is_empty() {
+            if ask_providers(app, &order).await? || close_at_providers(app, &order).await? {
+                tracing::info!(%order_no, "paid at the provider without a notification; settled instead of closed");
+                return Ok(Moved::Settled);
+            }
+            // Read again: a payment that came too late may have been kept on it meanwhile.
+            transition(app, Actor::Schedule { buyer_id }, order_no, action.clone()).await?;
+            return Ok(Moved::Done);
         }
         transition_from(app, Actor::Schedule { buyer_id }, order_no, Some(order), action.clone()).await?;
         Ok(Moved::Done)

@@ -10,7 +10,7 @@ use crate::domain::order::{Amounts, Order, OrderLine, OrderStatus, OrderType, Pa
 use crate::domain::order_no;
 use crate::domain::party::Role;
 use crate::domain::pay_password::GivenPassword;
-use crate::domain::payment::PaymentChannel;
+use crate::domain::payment::{PaymentChannel, PaymentChoice};
 use crate::domain::state::{self, Action};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
@@ -50,16 +50,16 @@ pub struct Checkout {
     /// The points password, for a checkout that spends points.
     pub pay_password: Option<GivenPassword>,
     /// Start paying in the same call (a points order is paid in points as it is placed).
-    pub pay_channel: Option<PaymentChannel>,
+    pub pay_channel: Option<PaymentChoice>,
 }
 
 /// Which channel may pay which kind of order: points pay points orders, money the others.
 pub fn check_pay_channel(order_type: OrderType, channel: Option<PaymentChannel>) -> Result<(), ApiError> {
     match (channel, order_type) {
-        (Some(PaymentChannel::Points), OrderType::Standard) => {
+        (Some(channel), OrderType::Standard) if !channel.takes_money() => {
             Err(ApiError::invalid("pay_channel", "points pays points orders: send order_type points"))
         }
-        (Some(PaymentChannel::Alipay | PaymentChannel::Wxpay), OrderType::Points) => {
+        (Some(channel), OrderType::Points) if channel.takes_money() => {
             Err(ApiError::invalid("pay_channel", "a points order is paid in points"))
         }
         _ => Ok(()),
@@ -221,8 +221,8 @@ pub fn build_orders(
                 let payment = Payment { channel: PaymentChannel::Points, trade_no, paid_at: now };
                 state::apply(&order, Action::Pay(payment), Role::Buyer, now)?.0
             }
-            (false, Some(channel)) if channel != PaymentChannel::Points => {
-                state::apply(&order, Action::StartPayment(channel), Role::Buyer, now)?.0
+            (false, Some(choice)) if choice.channel.takes_money() => {
+                state::apply(&order, Action::StartPayment(choice.channel), Role::Buyer, now)?.0
             }
             (false, _) => order,
         };

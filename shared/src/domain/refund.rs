@@ -98,6 +98,9 @@ pub struct Payout {
     pub last_error: Option<String>,
     #[serde(default)]
     pub refunded_at: Option<Timestamp>,
+    /// When it was written: the request time providers that want one get on every retry.
+    #[serde(default)]
+    pub started_at: Option<Timestamp>,
 }
 
 impl Payout {

@@ -117,7 +117,7 @@ fn parse_every_body(request: &Request) {
         let _ = body.validated();
     }
     if let Ok(body) = json_body::<PaymentBody>(request) {
-        let _ = body.channel();
+        let _ = body.choice();
     }
     if let Ok(body) = json_body::<ShipBody>(request) {
         let _ = body.into_action(now, 10);

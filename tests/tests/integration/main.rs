@@ -10,6 +10,7 @@ mod events;
 mod faults;
 mod hostile_input;
 mod lambda_environment;
+mod lianlian;
 mod metrics;
 mod orders_flow;
 mod outage;

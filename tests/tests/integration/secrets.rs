@@ -7,9 +7,10 @@ use orders_integration_tests::secrets_manager::StandInSecretsManager;
 use orders_integration_tests::{alipay_notification, dynamodb_endpoint, order_body, Method, StatusCode, TestApi};
 use orders_shared::adapters::crypto::SigningKey;
 use orders_shared::app::listing::{list_orders, ListFilter};
-use orders_shared::app::payment::{record_notification, start, Started};
+use orders_shared::app::payment::{record_notification, start};
 use orders_shared::domain::order::OrderStatus;
 use orders_shared::domain::party::Side;
+use orders_shared::domain::payment::Callback;
 use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::time::Timestamp;
 use orders_shared::{ApiError, App};
@@ -84,23 +85,28 @@ async fn secrets_are_read_by_arn_once_when_first_needed() {
     // is told to retry; nothing is kept, and the next request reads the secret.
     let order_no = page.orders[0].order_no.clone();
     secrets.throttle_next(3);
-    let throttled = start(&app, "buyer-s", &order_no, PaymentChannel::Alipay).await;
+    let throttled = start(&app, "buyer-s", &order_no, PaymentChannel::Alipay.into()).await;
     assert!(matches!(throttled, Err(ApiError::Unavailable(_))), "{throttled:?}");
     assert_eq!(secrets.reads(ALIPAY_ARN), 3);
-    let Started::Alipay { order_string, .. } =
-        start(&app, "buyer-s", &order_no, PaymentChannel::Alipay).await.expect("signed with the key from the secret")
-    else {
-        panic!("an Alipay order string")
-    };
+    let started = start(&app, "buyer-s", &order_no, PaymentChannel::Alipay.into())
+        .await
+        .expect("signed with the key from the secret");
+    let order_string = started.params.as_ref().and_then(|params| params.value.as_str()).expect("an order string");
     assert!(order_string.contains(&format!("app_id={APP_ID}")) && order_string.contains("sign="));
-    start(&app, "buyer-s", &order_no, PaymentChannel::Alipay).await.expect("again");
+    start(&app, "buyer-s", &order_no, PaymentChannel::Alipay.into()).await.expect("again");
     assert_eq!(secrets.reads(ALIPAY_ARN), 4, "one successful read, kept");
 
     // The same secret's other field verifies Alipay's notification: read when first needed (a
     // deployed function only ever needs one of the two keys), then kept.
     let form = alipay_notification(&alipay_key, APP_ID, &order_no, "18.00", "T-secret-1");
-    assert_eq!(record_notification(&app, form.as_bytes()).await.expect("verified"), order_no);
-    assert_eq!(record_notification(&app, form.as_bytes()).await.expect("a repeat"), order_no);
+    assert_eq!(
+        record_notification(&app, PaymentChannel::Alipay, Callback::body(form.as_bytes())).await.expect("verified"),
+        order_no
+    );
+    assert_eq!(
+        record_notification(&app, PaymentChannel::Alipay, Callback::body(form.as_bytes())).await.expect("a repeat"),
+        order_no
+    );
     let paid = app.store.get_order("buyer-s", &order_no).await.unwrap().unwrap();
     assert_eq!(paid.status, OrderStatus::Paid);
     assert_eq!(secrets.reads(ALIPAY_ARN), 5);
@@ -119,7 +125,8 @@ async fn a_missing_or_malformed_secret_is_a_500_that_names_it() {
         matches!(&error, ApiError::Internal(why) if why.contains("ORDERS_CURSOR_KEY") && why.contains("ResourceNotFound")),
         "{error:?}"
     );
-    let alipay = app.alipay().unwrap();
+    // The same settings the function read from its environment.
+    let alipay = orders_shared::adapters::alipay::AlipayConfig::from_env().unwrap().expect("Alipay configured");
     let error = alipay.signing_key().await.err().expect("not a key");
     assert!(matches!(&error, ApiError::Internal(why) if why.contains("ALIPAY_APP_PRIVATE_KEY_PEM")), "{error:?}");
     let error = alipay.verifying_key().await.err().expect("no such field");

@@ -4,11 +4,12 @@
 use orders_integration_tests::{alipay_notification, TestApi, DEV_APP_ID};
 use orders_shared::app::checkout::{place, Placed};
 use orders_shared::app::orders::transition;
-use orders_shared::app::payment::{record_notification, start, Started};
+use orders_shared::app::payment::{record_notification, start};
 use orders_shared::domain::idempotency::IdempotencyKey;
 use orders_shared::domain::member::Benefit;
 use orders_shared::domain::order::{OrderStatus, OrderType};
 use orders_shared::domain::party::Actor;
+use orders_shared::domain::payment::Callback;
 use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::pricing::{AddressSource, Checkout};
 use orders_shared::domain::state::Action;
@@ -89,30 +90,35 @@ async fn starting_a_payment_and_recording_the_notification() {
     let order = created(place(app, "alice", &checkout(&[("tea", 3)], "f"), None).await.unwrap()).remove(0);
     let no = order.order_no.clone();
 
-    match start(app, "alice", &no, PaymentChannel::Alipay).await.unwrap() {
-        Started::Alipay { order_string, .. } => {
-            assert!(order_string.contains("alipay.trade.app.pay") && order_string.contains("sign="))
-        }
-        other => panic!("expected an Alipay order string, got {other:?}"),
-    }
-    let points = start(app, "alice", &no, PaymentChannel::Points).await;
+    let started = start(app, "alice", &no, PaymentChannel::Alipay.into()).await.unwrap();
+    let order_string = started.params.as_ref().and_then(|params| params.value.as_str()).expect("an order string");
+    assert!(order_string.contains("alipay.trade.app.pay") && order_string.contains("sign="));
+    let points = start(app, "alice", &no, PaymentChannel::Points.into()).await;
     assert!(matches!(points, Err(ApiError::Invalid { field, .. }) if field == "channel"));
-    let stranger = start(app, "bob", &no, PaymentChannel::Alipay).await;
+    let stranger = start(app, "bob", &no, PaymentChannel::Alipay.into()).await;
     assert!(matches!(stranger, Err(ApiError::NotFound { .. })));
 
     // A notification for another amount changes nothing; the right one pays once.
     let wrong = alipay_notification(&alipay_key, DEV_APP_ID, &no, "29.99", "T-1");
-    assert!(matches!(record_notification(app, wrong.as_bytes()).await, Err(ApiError::SignatureInvalid { .. })));
+    assert!(matches!(
+        record_notification(app, PaymentChannel::Alipay, Callback::body(wrong.as_bytes())).await,
+        Err(ApiError::SignatureInvalid { .. })
+    ));
     let right = alipay_notification(&alipay_key, DEV_APP_ID, &no, "30.00", "T-1");
-    record_notification(app, right.as_bytes()).await.expect("paid");
-    record_notification(app, right.as_bytes()).await.expect("a repeat is acknowledged");
+    record_notification(app, PaymentChannel::Alipay, Callback::body(right.as_bytes())).await.expect("paid");
+    record_notification(app, PaymentChannel::Alipay, Callback::body(right.as_bytes()))
+        .await
+        .expect("a repeat is acknowledged");
     let paid = app.store.get_order("alice", &no).await.unwrap().unwrap();
     assert_eq!(paid.status, OrderStatus::Paid);
     assert_eq!(paid.version, 3, "the start recorded, then paid exactly once");
     let tampered = right.replace("T-1", "T-2");
-    assert!(matches!(record_notification(app, tampered.as_bytes()).await, Err(ApiError::SignatureInvalid { .. })));
+    assert!(matches!(
+        record_notification(app, PaymentChannel::Alipay, Callback::body(tampered.as_bytes())).await,
+        Err(ApiError::SignatureInvalid { .. })
+    ));
 
     // Paid now: starting again is a conflict.
-    let again = start(app, "alice", &no, PaymentChannel::Alipay).await;
+    let again = start(app, "alice", &no, PaymentChannel::Alipay.into()).await;
     assert!(matches!(again, Err(ApiError::StateConflict { .. })));
 }

@@ -27,42 +27,6 @@ async fn api_with(window_seconds: i64) -> TestApi {
     api
 }
 
-/// Creates an order for 2 × tea paid with `channel` in the same call; (order number, answer data).
-async fn create_paying(api: &TestApi, buyer: &str, channel: &str) -> (String, Value) {
-    let mut body = orders_integration_tests::order_body(&[("tea", 2)]);
-    body["pay_channel"] = json!(channel);
-    let created = api.call(Method::POST, "/api/v1/orders", Some(buyer), Some(body)).await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let no = created.data()["orders"][0]["order_no"].as_str().expect("an order number").to_string();
-    (no, created.data().clone())
-}
-
-async fn payment(api: &TestApi, buyer: &str, no: &str, refresh: bool) -> Value {
-    let path = format!("/api/v1/orders/{no}/payment{}", if refresh { "?refresh=true" } else { "" });
-    let answer = api.call(Method::GET, &path, Some(buyer), None).await;
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    answer.data().clone()
-}
-
-async fn order(api: &TestApi, buyer: &str, no: &str) -> Value {
-    let answer = api.call(Method::GET, &format!("/api/v1/orders/{no}"), Some(buyer), None).await;
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    answer.data().clone()
-}
-
-/// The buyer asks for all the money of the paid, unshipped order back and the shop approves:
-/// the approval's answer (both answers checked).
-async fn refund_approved(api: &TestApi, buyer: &str, no: &str) -> Value {
-    let body = json!({"type": "refund_only", "reason": "r"});
-    let applied = api.call(Method::POST, &format!("/api/v1/orders/{no}/refund"), Some(buyer), Some(body)).await;
-    assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
-    let seller = api.seller("shop-a-user", SHOP);
-    let approved =
-        api.call(Method::POST, &format!("/api/v1/seller/orders/{no}/refund/approve"), Some(&seller), None).await;
-    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
-    approved.data().clone()
-}
-
 /// Posts a notification (headers and body as WeChat Pay sends them) to `path`.
 async fn deliver(api: &TestApi, path: &str, headers: &[(&str, String)], body: &str) -> (StatusCode, String) {
     let mut request = api.http.post(format!("{}{path}", api.base)).header("content-type", "application/json");
@@ -91,7 +55,7 @@ fn notification(resource: &Value, at: Timestamp) -> (Vec<(&'static str, String)>
 async fn a_buyer_pays_with_wechat_pay_end_to_end_and_is_refunded_once() {
     let api = api_with(1800).await;
     let buyer = api.buyer("wx-buyer");
-    let (no, created) = create_paying(&api, &buyer, "wxpay").await;
+    let (no, created) = api.create_paying(&buyer, "wxpay").await;
 
     // The create answered the app's parameters, signed by the merchant key over
     // appid\ntimestamp\nnoncestr\nprepayid\n.
@@ -106,7 +70,7 @@ async fn a_buyer_pays_with_wechat_pay_end_to_end_and_is_refunded_once() {
         params["noncestr"].as_str().unwrap(),
         params["prepayid"].as_str().unwrap()
     );
-    let merchant_public = api.app.wxpay().unwrap().signing_key().await.unwrap().verifying_key().unwrap();
+    let merchant_public = orders_integration_tests::wxpay_merchant_key().verifying_key().unwrap();
     assert!(merchant_public.verify_base64(message.as_bytes(), params["sign"].as_str().unwrap()));
     assert_eq!(created["orders"][0]["payment_starts"], json!(["wxpay"]));
     let trade = api.wxpay.trade(&no).expect("a prepay at the gateway");
@@ -115,7 +79,7 @@ async fn a_buyer_pays_with_wechat_pay_end_to_end_and_is_refunded_once() {
 
     // The buyer pays; WeChat Pay's notification is verified, decrypted and recorded.
     assert_eq!(api.wxpay.buyer_pays(&no, true).await.expect("paid"), Some(204));
-    let paid = payment(&api, &buyer, &no, false).await;
+    let paid = api.payment_of(&buyer, &no, false).await;
     assert_eq!(
         (paid["status"].as_str(), paid["paid"].as_bool(), paid["channel"].as_str()),
         (Some("paid"), Some(true), Some("wxpay"))
@@ -123,7 +87,7 @@ async fn a_buyer_pays_with_wechat_pay_end_to_end_and_is_refunded_once() {
     assert_eq!(paid["trade_no"].as_str(), Some(api.wxpay.trade(&no).unwrap().transaction_id.as_str()));
 
     // A refund of the unshipped order: WeChat Pay answers PROCESSING, the case stays refunding.
-    let approved = refund_approved(&api, &buyer, &no).await;
+    let approved = api.refund_approved(&buyer, &no).await;
     let case = &approved["refund"];
     assert_eq!((case["status"].as_str(), case["payout"]["status"].as_str()), (Some("refunding"), Some("processing")));
     let refund_no = case["payout"]["out_request_no"].as_str().unwrap().to_string();
@@ -133,13 +97,13 @@ async fn a_buyer_pays_with_wechat_pay_end_to_end_and_is_refunded_once() {
 
     // The refund completes; its notification settles the case (and a repeat changes nothing).
     assert_eq!(api.wxpay.complete_refund(&refund_no, true).await.expect("completed"), Some(204));
-    let after = order(&api, &buyer, &no).await;
+    let after = api.order_of(&buyer, &no).await;
     assert_eq!(after["refund"]["status"], "refunded", "{after}");
     assert_eq!(after["refund"]["payout"]["status"], "succeeded");
     let version = after["version"].as_u64();
     assert_eq!(api.wxpay.complete_refund(&refund_no, true).await.expect("again"), Some(204));
     assert_eq!(
-        order(&api, &buyer, &no).await["version"].as_u64(),
+        api.order_of(&buyer, &no).await["version"].as_u64(),
         version,
         "a repeated refund notification changes nothing"
     );
@@ -151,8 +115,8 @@ async fn a_buyer_pays_with_wechat_pay_end_to_end_and_is_refunded_once() {
 async fn tampered_replayed_stale_foreign_and_wrong_amount_notifications_change_nothing() {
     let api = api_with(1800).await;
     let buyer = api.buyer("wx-hostile");
-    let (no, _) = create_paying(&api, &buyer, "wxpay").await;
-    let before = order(&api, &buyer, &no).await;
+    let (no, _) = api.create_paying(&buyer, "wxpay").await;
+    let before = api.order_of(&buyer, &no).await;
     let notify = "/api/v1/payments/wxpay/notify";
     let now = Timestamp::now();
     let ids = (wxpay_keys::DEV_MCH_ID, wxpay_keys::DEV_APP_ID);
@@ -213,18 +177,18 @@ async fn tampered_replayed_stale_foreign_and_wrong_amount_notifications_change_n
         assert_eq!(answer["code"], "FAIL", "{what}");
         assert!(answer["message"].as_str().is_some_and(|message| !message.is_empty()), "{what}");
     }
-    assert_eq!(order(&api, &buyer, &no).await, before, "no refused notification changed the order");
+    assert_eq!(api.order_of(&buyer, &no).await, before, "no refused notification changed the order");
 
     // The genuine one pays; replaying it exactly changes nothing more.
     let (status, _) = deliver(&api, notify, &headers, &body).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let paid = order(&api, &buyer, &no).await;
+    let paid = api.order_of(&buyer, &no).await;
     assert_eq!(paid["status"], "paid");
     for _ in 0..3 {
         let (status, _) = deliver(&api, notify, &headers, &body).await;
         assert_eq!(status, StatusCode::NO_CONTENT, "a replay is acknowledged");
     }
-    assert_eq!(order(&api, &buyer, &no).await, paid, "replays changed nothing");
+    assert_eq!(api.order_of(&buyer, &no).await, paid, "replays changed nothing");
 }
 
 #[tokio::test]
@@ -232,25 +196,25 @@ async fn a_lost_wechat_pay_notification_is_found_by_refresh_and_by_the_timeout_s
     // A window of 3 s: three creates and two payments fit in it even on a loaded machine.
     let api = api_with(3).await;
     let buyer = api.buyer("wx-lost");
-    let (refreshed_no, _) = create_paying(&api, &buyer, "wxpay").await;
-    let (swept_no, _) = create_paying(&api, &buyer, "wxpay").await;
-    let (unpaid_no, _) = create_paying(&api, &buyer, "wxpay").await;
+    let (refreshed_no, _) = api.create_paying(&buyer, "wxpay").await;
+    let (swept_no, _) = api.create_paying(&buyer, "wxpay").await;
+    let (unpaid_no, _) = api.create_paying(&buyer, "wxpay").await;
     // Paid in the app, but the notifications never arrive.
     assert_eq!(api.wxpay.buyer_pays(&refreshed_no, false).await.expect("paid"), None);
     assert_eq!(api.wxpay.buyer_pays(&swept_no, false).await.expect("paid"), None);
 
-    assert_eq!(payment(&api, &buyer, &refreshed_no, false).await["paid"], false, "nothing said yet");
-    let refreshed = payment(&api, &buyer, &refreshed_no, true).await;
+    assert_eq!(api.payment_of(&buyer, &refreshed_no, false).await["paid"], false, "nothing said yet");
+    let refreshed = api.payment_of(&buyer, &refreshed_no, true).await;
     assert_eq!((refreshed["paid"].as_bool(), refreshed["status"].as_str()), (Some(true), Some("paid")), "{refreshed}");
 
     // Past the deadline: the schedule asks before it closes.
     tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
     let report = close_expired_orders(&api.app, Timestamp::now()).await.expect("the schedule runs");
     assert_eq!((report.due, report.done), (2, 2), "{report:?}");
-    let swept = order(&api, &buyer, &swept_no).await;
+    let swept = api.order_of(&buyer, &swept_no).await;
     assert_eq!(swept["status"], "paid", "paid at the provider: settled, not closed");
     assert!(swept["late_payments"].as_array().unwrap().is_empty());
-    let unpaid = order(&api, &buyer, &unpaid_no).await;
+    let unpaid = api.order_of(&buyer, &unpaid_no).await;
     assert_eq!((unpaid["status"].as_str(), unpaid["close_reason"].as_str()), (Some("closed"), Some("payment_timeout")));
     assert_eq!(api.wxpay.trade(&unpaid_no).unwrap().trade_state, "CLOSED", "closed at WeChat Pay first");
     assert!(api.wxpay.buyer_pays(&unpaid_no, true).await.is_err(), "a closed trade can no longer be paid");
@@ -261,19 +225,19 @@ async fn a_lost_wechat_pay_notification_is_found_by_refresh_and_by_the_timeout_s
 async fn a_processing_refund_whose_notification_is_lost_is_settled_by_the_retry_schedules_query() {
     let api = api_with(1800).await;
     let buyer = api.buyer("wx-refund-query");
-    let (no, _) = create_paying(&api, &buyer, "wxpay").await;
+    let (no, _) = api.create_paying(&buyer, "wxpay").await;
     api.wxpay.buyer_pays(&no, true).await.expect("paid");
-    let approved = refund_approved(&api, &buyer, &no).await;
+    let approved = api.refund_approved(&buyer, &no).await;
     let refund_no = approved["refund"]["payout"]["out_request_no"].as_str().unwrap().to_string();
     assert_eq!(approved["refund"]["payout"]["status"], "processing");
 
     // Still processing when the schedule asks: nothing moves, nothing is sent twice.
     retry_refund_payouts(&api.app, Timestamp::now().plus_seconds(3600)).await.expect("runs");
-    assert_eq!(order(&api, &buyer, &no).await["refund"]["status"], "refunding");
+    assert_eq!(api.order_of(&buyer, &no).await["refund"]["status"], "refunding");
     // It completes without a notification: the next query settles it.
     api.wxpay.complete_refund(&refund_no, false).await.expect("completed");
     retry_refund_payouts(&api.app, Timestamp::now().plus_seconds(7200)).await.expect("runs");
-    let after = order(&api, &buyer, &no).await;
+    let after = api.order_of(&buyer, &no).await;
     assert_eq!(
         (after["refund"]["status"].as_str(), after["status"].as_str()),
         (Some("refunded"), Some("closed")),
@@ -287,13 +251,13 @@ async fn a_processing_refund_whose_notification_is_lost_is_settled_by_the_retry_
 async fn a_lost_alipay_notification_is_found_by_refresh_and_an_unpaid_trade_is_closed_at_alipay() {
     let api = api_with(1).await;
     let buyer = api.buyer("ali-lost");
-    let (paid_no, created) = create_paying(&api, &buyer, "alipay").await;
+    let (paid_no, created) = api.create_paying(&buyer, "alipay").await;
     assert!(created["payments"][0]["order_string"].as_str().is_some_and(|text| text.contains("sign=")));
-    let (unpaid_no, _) = create_paying(&api, &buyer, "alipay").await;
+    let (unpaid_no, _) = api.create_paying(&buyer, "alipay").await;
     let gateway = api.gateway.as_ref().expect("the stand-in Alipay gateway");
     let trade_no = gateway.buyer_pays(&paid_no, Money(12_800));
 
-    let refreshed = payment(&api, &buyer, &paid_no, true).await;
+    let refreshed = api.payment_of(&buyer, &paid_no, true).await;
     assert_eq!(
         (refreshed["paid"].as_bool(), refreshed["trade_no"].as_str()),
         (Some(true), Some(trade_no.as_str())),
@@ -302,7 +266,7 @@ async fn a_lost_alipay_notification_is_found_by_refresh_and_an_unpaid_trade_is_c
 
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     close_expired_orders(&api.app, Timestamp::now()).await.expect("the schedule runs");
-    assert_eq!(order(&api, &buyer, &unpaid_no).await["status"], "closed");
+    assert_eq!(api.order_of(&buyer, &unpaid_no).await["status"], "closed");
     assert_eq!(
         gateway.trade(&unpaid_no).map(|trade| trade.status),
         Some("TRADE_CLOSED".to_string()),
@@ -315,13 +279,13 @@ async fn a_lost_alipay_notification_is_found_by_refresh_and_an_unpaid_trade_is_c
 async fn wxpay_is_refused_for_points_orders_and_a_trade_started_twice_is_one_prepay() {
     let api = api_with(1800).await;
     let buyer = api.buyer("wx-twice");
-    let (no, created) = create_paying(&api, &buyer, "wxpay").await;
+    let (no, created) = api.create_paying(&buyer, "wxpay").await;
     let again = api
         .call(Method::POST, &format!("/api/v1/orders/{no}/payments"), Some(&buyer), Some(json!({"channel": "wxpay"})))
         .await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     assert_eq!(again.data()["wxpay_result"]["prepayid"], created["payments"][0]["wxpay_result"]["prepayid"]);
-    assert_eq!(order(&api, &buyer, &no).await["payment_starts"], json!(["wxpay"]), "recorded once");
+    assert_eq!(api.order_of(&buyer, &no).await["payment_starts"], json!(["wxpay"]), "recorded once");
 
     let mut points = orders_integration_tests::order_body(&[("tea", 1)]);
     points["order_type"] = json!("points");
@@ -335,18 +299,18 @@ async fn a_wechat_refund_whose_answer_is_lost_after_it_was_taken_is_retried_unde
     use orders_dev::alipay_gateway::Fault;
     let api = api_with(1800).await;
     let buyer = api.buyer("wx-refund-fault");
-    let (no, _) = create_paying(&api, &buyer, "wxpay").await;
+    let (no, _) = api.create_paying(&buyer, "wxpay").await;
     api.wxpay.buyer_pays(&no, true).await.expect("paid");
     api.wxpay.refunds_succeed_at_once(true);
     // The gateway takes the refund, then the answer is lost (502); then one that does not verify.
     api.wxpay.script([Fault::BadGateway { paid: true }, Fault::BadSignature]);
-    let approved = refund_approved(&api, &buyer, &no).await;
+    let approved = api.refund_approved(&buyer, &no).await;
     assert_eq!(approved["refund"]["payout"]["status"], "pending", "{approved}");
     assert_eq!(api.wxpay.refunds().len(), 1, "taken once already");
     retry_refund_payouts(&api.app, Timestamp::now().plus_seconds(3600)).await.expect("runs");
-    assert_eq!(order(&api, &buyer, &no).await["refund"]["status"], "refunding", "an unverified answer is not trusted");
+    assert_eq!(api.order_of(&buyer, &no).await["refund"]["status"], "refunding", "an unverified answer is not trusted");
     retry_refund_payouts(&api.app, Timestamp::now().plus_seconds(7200)).await.expect("runs");
-    let after = order(&api, &buyer, &no).await;
+    let after = api.order_of(&buyer, &no).await;
     assert_eq!(after["refund"]["status"], "refunded", "{after}");
     assert_eq!(after["refund"]["payout"]["attempts"], 3);
     let refunds = api.wxpay.refunds();
@@ -362,13 +326,13 @@ async fn an_unreachable_wechat_pay_still_places_the_orders_and_says_which_paymen
     use orders_shared::domain::pricing::{AddressSource, Checkout};
     let api = api_with(1800).await;
     // The same merchant, its gateway a port nothing listens on.
-    let merchant = api.app.wxpay().unwrap().signing_key().await.unwrap().to_pem().unwrap();
+    let merchant = orders_integration_tests::wxpay_merchant_key().to_pem().unwrap();
     let wxpay_key = wxpay_keys::stand_in_wxpay_key().unwrap();
     let notify_url = Some("https://api.example.com/api/v1/payments/wxpay/notify".to_string());
     let unreachable = wxpay_keys::config(SigningKey::from_text(&merchant).unwrap(), &wxpay_key, notify_url)
         .unwrap()
         .with_gateway("http://127.0.0.1:9", std::time::Duration::from_millis(300));
-    let app = api.app.clone().with_wxpay(unreachable);
+    let app = api.app.clone().with_provider(PaymentChannel::Wxpay, std::sync::Arc::new(unreachable));
     let checkout = Checkout {
         items: vec![("tea".to_string(), 1)],
         order_type: OrderType::Standard,
@@ -378,7 +342,7 @@ async fn an_unreachable_wechat_pay_still_places_the_orders_and_says_which_paymen
         remark: String::new(),
         fingerprint: "wx-unreachable".into(),
         pay_password: None,
-        pay_channel: Some(PaymentChannel::Wxpay),
+        pay_channel: Some(PaymentChannel::Wxpay.into()),
     };
     let (placed, starts) = place_and_start(&app, "wx-unreachable", &checkout, None).await.unwrap();
     let Placed::Created(orders) = placed else { panic!("new orders") };

@@ -7,7 +7,7 @@ use crate::adapters::crypto::{SigningKey, VerifyingKey};
 use crate::adapters::outbound::{post_form, CallError};
 use crate::domain::money::Money;
 use crate::domain::order::Order;
-use crate::domain::payment::{TradeFacts, TradeStatus};
+use crate::domain::payment::{PayoutRequest, RefundStatus, TradeFacts, TradeStatus};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 use serde::Deserialize;
@@ -46,31 +46,6 @@ pub fn app_pay_order_string(
     let sign = rsa2_sign(key, &signing_content(&params, &["sign"]))?;
     params.insert("sign".to_string(), sign);
     Ok(url_encode(&params))
-}
-
-/// One refund, as `alipay.trade.refund` takes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefundCall<'a> {
-    /// Our order number (the payment's `out_trade_no`).
-    pub out_trade_no: &'a str,
-    /// Alipay's number of the payment, when known (a late payment names its own trade).
-    pub trade_no: Option<&'a str>,
-    pub refund_amount: Money,
-    /// Unique per refund and the same on every retry: Alipay pays one number at most once.
-    pub out_request_no: &'a str,
-    pub refund_reason: &'a str,
-}
-
-/// What Alipay answered to a refund.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RefundAnswer {
-    /// `10000`: refunded (now, or earlier under the same request number).
-    Refunded { refund_fee: Option<Money>, fund_change: bool },
-    /// A business refusal (`40004` and the like): `sub_code: sub_msg`.
-    Refused(String),
-    /// The outcome is not known (timeout, 5xx, `ACQ.SYSTEM_ERROR`, `20000`, an answer that does
-    /// not verify): try again with the same request number.
-    Unknown(String),
 }
 
 #[derive(Deserialize)]
@@ -127,20 +102,18 @@ impl ResponseFields {
 }
 
 /// Reads a refund answer (see `read_answer`); an answer that does not verify is never trusted.
-pub fn read_refund_answer(key: &VerifyingKey, status: u16, body: &[u8]) -> RefundAnswer {
-    let (fields, value) = match read_answer(key, "alipay.trade.refund", status, body) {
+/// `10000` is refunded (now, or earlier under the same request number); a business refusal
+/// (`40004` and the like) keeps `code sub_code: sub_msg`.
+fn read_refund_answer(key: &VerifyingKey, status: u16, body: &[u8]) -> RefundStatus {
+    let (fields, _) = match read_answer(key, "alipay.trade.refund", status, body) {
         Ok(read) => read,
-        Err(why) => return RefundAnswer::Unknown(why),
+        Err(why) => return RefundStatus::Unknown(why),
     };
-    let text = |name: &str| value.get(name).and_then(serde_json::Value::as_str);
     match (fields.code.as_str(), fields.sub_code()) {
-        ("10000", _) => RefundAnswer::Refunded {
-            refund_fee: text("refund_fee").and_then(|fee| Money::parse(fee).ok()),
-            fund_change: text("fund_change") == Some("Y"),
-        },
+        ("10000", _) => RefundStatus::Refunded,
         // Busy or failing inside Alipay: the refund may or may not have happened.
-        ("20000", _) | (_, "ACQ.SYSTEM_ERROR") => RefundAnswer::Unknown(fields.detail()),
-        _ => RefundAnswer::Refused(fields.detail()),
+        ("20000", _) | (_, "ACQ.SYSTEM_ERROR") => RefundStatus::Unknown(fields.detail()),
+        _ => RefundStatus::Refused(fields.detail()),
     }
 }
 
@@ -153,9 +126,9 @@ async fn open_api(
 ) -> Result<Result<(ResponseFields, serde_json::Value), String>, ApiError> {
     let form = signed_call(config, config.signing_key().await?, method, biz, now)?;
     let verifying_key = config.verifying_key().await?;
-    Ok(match post_form(&config.gateway_url, form, config.timeout).await {
+    Ok(match post_form(&config.gateway.url, form, config.gateway.timeout).await {
         Ok((status, body)) => read_answer(verifying_key, method, status, &body),
-        Err(CallError::Timeout) => Err(format!("no answer within {} ms", config.timeout.as_millis())),
+        Err(CallError::Timeout) => Err(format!("no answer within {} ms", config.gateway.timeout.as_millis())),
         Err(CallError::Transport(why)) => Err(format!("gateway unreachable: {why}")),
     })
 }
@@ -200,22 +173,29 @@ pub async fn close(config: &AlipayConfig, out_trade_no: &str, now: Timestamp) ->
     }
 }
 
-/// Calls `alipay.trade.refund` on the configured gateway.
-pub async fn refund(config: &AlipayConfig, call: &RefundCall<'_>, now: Timestamp) -> Result<RefundAnswer, ApiError> {
+/// `alipay.trade.refund` under the payout's request number (Alipay pays one number at most once;
+/// a timeout, a 5xx or an answer that does not verify is an unknown outcome, asked again later).
+pub async fn refund(
+    config: &AlipayConfig,
+    payout: &PayoutRequest<'_>,
+    now: Timestamp,
+) -> Result<RefundStatus, ApiError> {
     let mut biz = serde_json::json!({
-        "out_trade_no": call.out_trade_no,
-        "refund_amount": call.refund_amount.to_string(),
-        "out_request_no": call.out_request_no,
-        "refund_reason": call.refund_reason.chars().take(256).collect::<String>(),
+        "out_trade_no": payout.out_trade_no,
+        "refund_amount": payout.amount.to_string(),
+        "out_request_no": payout.out_request_no,
+        "refund_reason": payout.reason.chars().take(256).collect::<String>(),
     });
-    if let Some(trade_no) = call.trade_no {
+    if let Some(trade_no) = payout.trade_no {
         biz["trade_no"] = serde_json::Value::String(trade_no.to_string());
     }
     let form = signed_call(config, config.signing_key().await?, "alipay.trade.refund", &biz, now)?;
     let verifying_key = config.verifying_key().await?;
-    Ok(match post_form(&config.gateway_url, form, config.timeout).await {
+    Ok(match post_form(&config.gateway.url, form, config.gateway.timeout).await {
         Ok((status, body)) => read_refund_answer(verifying_key, status, &body),
-        Err(CallError::Timeout) => RefundAnswer::Unknown(format!("no answer within {} ms", config.timeout.as_millis())),
-        Err(CallError::Transport(why)) => RefundAnswer::Unknown(format!("gateway unreachable: {why}")),
+        Err(CallError::Timeout) => {
+            RefundStatus::Unknown(format!("no answer within {} ms", config.gateway.timeout.as_millis()))
+        }
+        Err(CallError::Transport(why)) => RefundStatus::Unknown(format!("gateway unreachable: {why}")),
     })
 }

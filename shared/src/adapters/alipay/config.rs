@@ -1,9 +1,9 @@
 //! A merchant's Alipay settings: the app id, its keys (from the environment, or one Secrets Manager
 //! secret read at first use), where Alipay notifies, which gateway to call.
 
-use crate::adapters::config;
+use crate::adapters::config::{self, Gateway};
 use crate::adapters::crypto::{SigningKey, VerifyingKey};
-use crate::adapters::secrets::Secret;
+use crate::adapters::secrets::{configured, Secret};
 use crate::error::ApiError;
 use std::time::Duration;
 
@@ -30,11 +30,8 @@ pub struct AlipayConfig {
     alipay_public_key: Option<Secret<VerifyingKey>>,
     /// Where Alipay notifies; payments refuse to start without it.
     pub notify_url: Option<String>,
-    /// `ALIPAY_GATEWAY_URL`: where open API calls (refunds) go.
-    pub gateway_url: String,
-    /// `ALIPAY_TIMEOUT_MS` (default 10,000): how long a call may take before its outcome counts
-    /// as unknown (retried later with the same request number).
-    pub timeout: Duration,
+    /// `ALIPAY_GATEWAY_URL` (where open API calls go) and `ALIPAY_TIMEOUT_MS` (default 10,000).
+    pub gateway: Gateway,
 }
 
 /// Where this API receives Alipay's notifications, and the variable that names another URL.
@@ -43,7 +40,9 @@ pub const NOTIFY_URL_VARIABLE: &str = "ALIPAY_NOTIFY_URL";
 
 /// Alipay's production gateway.
 pub const DEFAULT_GATEWAY_URL: &str = "https://openapi.alipay.com/gateway.do";
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The variables that point the calls elsewhere (a sandbox, the stand-in) and bound them.
+pub const GATEWAY_URL_VARIABLE: &str = "ALIPAY_GATEWAY_URL";
+pub const TIMEOUT_VARIABLE: &str = "ALIPAY_TIMEOUT_MS";
 
 impl std::fmt::Debug for AlipayConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -65,22 +64,20 @@ impl AlipayConfig {
             app_private_key: Some(Secret::ready(APP_KEY_VARIABLE, app_private_key)),
             alipay_public_key: Some(Secret::ready(ALIPAY_KEY_VARIABLE, alipay_public_key)),
             notify_url,
-            gateway_url: DEFAULT_GATEWAY_URL.into(),
-            timeout: DEFAULT_TIMEOUT,
+            gateway: Gateway::new(DEFAULT_GATEWAY_URL, Gateway::DEFAULT_TIMEOUT),
         }
     }
 
     /// The same settings calling another gateway (a sandbox, a stand-in).
-    pub fn with_gateway(mut self, gateway_url: impl Into<String>, timeout: Duration) -> AlipayConfig {
-        self.gateway_url = gateway_url.into();
-        self.timeout = timeout;
+    pub fn with_gateway(mut self, gateway_url: &str, timeout: Duration) -> AlipayConfig {
+        self.gateway = Gateway::new(gateway_url, timeout);
         self
     }
 
     /// None when `ALIPAY_APP_ID` is unset; an error when it is set without any key. A bad or
     /// unreadable key is reported when first used.
     pub fn from_env() -> Result<Option<AlipayConfig>, String> {
-        let Some(app_id) = std::env::var("ALIPAY_APP_ID").ok().filter(|id| !id.is_empty()) else { return Ok(None) };
+        let Some(app_id) = config::var("ALIPAY_APP_ID") else { return Ok(None) };
         let app_private_key = Secret::from_env(
             APP_KEY_VARIABLE,
             APP_KEY_VARIABLE,
@@ -101,40 +98,19 @@ impl AlipayConfig {
             ));
         }
         let notify_url = config::notify_url(NOTIFY_URL_VARIABLE, NOTIFY_PATH)?;
-        let (gateway_url, timeout) = gateway_from_env()?;
-        let gateway_url = gateway_url.unwrap_or_else(|| DEFAULT_GATEWAY_URL.into());
-        Ok(Some(AlipayConfig { app_id, app_private_key, alipay_public_key, notify_url, gateway_url, timeout }))
+        let gateway = Gateway::from_env(GATEWAY_URL_VARIABLE, TIMEOUT_VARIABLE, DEFAULT_GATEWAY_URL)?;
+        Ok(Some(AlipayConfig { app_id, app_private_key, alipay_public_key, notify_url, gateway }))
     }
 
     /// The app's signing key; a 500 naming it when this function lacks it or it is bad.
     pub async fn signing_key(&self) -> Result<&SigningKey, ApiError> {
-        let missing = || ApiError::Internal(format!("{APP_KEY_VARIABLE} is not configured for this function"));
-        self.app_private_key.as_ref().ok_or_else(missing)?.get().await
+        configured(&self.app_private_key, APP_KEY_VARIABLE).await
     }
 
     /// Alipay's public key; a 500 naming it when this function lacks it or it is bad.
     pub async fn verifying_key(&self) -> Result<&VerifyingKey, ApiError> {
-        let missing = || ApiError::Internal(format!("{ALIPAY_KEY_VARIABLE} is not configured for this function"));
-        self.alipay_public_key.as_ref().ok_or_else(missing)?.get().await
+        configured(&self.alipay_public_key, ALIPAY_KEY_VARIABLE).await
     }
-}
-
-/// `ALIPAY_GATEWAY_URL` (None when unset) and `ALIPAY_TIMEOUT_MS`, checked.
-pub fn gateway_from_env() -> Result<(Option<String>, Duration), String> {
-    let gateway_url = std::env::var("ALIPAY_GATEWAY_URL").ok().filter(|url| !url.trim().is_empty());
-    if let Some(url) = &gateway_url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(format!("ALIPAY_GATEWAY_URL must be an http(s) URL, got {url:?}"));
-        }
-    }
-    let timeout = match std::env::var("ALIPAY_TIMEOUT_MS") {
-        Ok(text) => match text.trim().parse::<u64>() {
-            Ok(ms) if (100..=60_000).contains(&ms) => Duration::from_millis(ms),
-            _ => return Err(format!("ALIPAY_TIMEOUT_MS must be 100 to 60000, got {text:?}")),
-        },
-        Err(_) => DEFAULT_TIMEOUT,
-    };
-    Ok((gateway_url, timeout))
 }
 
 #[cfg(test)]
@@ -148,8 +124,7 @@ mod tests {
             app_private_key: Some(Secret::text(APP_KEY_VARIABLE, "not a key".into(), SigningKey::from_text)),
             alipay_public_key: None,
             notify_url: None,
-            gateway_url: DEFAULT_GATEWAY_URL.into(),
-            timeout: DEFAULT_TIMEOUT,
+            gateway: Gateway::new(DEFAULT_GATEWAY_URL, Gateway::DEFAULT_TIMEOUT),
         };
         let error = config.signing_key().await.err().expect("a bad key");
         assert!(matches!(&error, ApiError::Internal(why) if why.contains(APP_KEY_VARIABLE)), "{error:?}");
@@ -162,8 +137,7 @@ mod tests {
             app_private_key: None,
             alipay_public_key: None,
             notify_url: None,
-            gateway_url: DEFAULT_GATEWAY_URL.into(),
-            timeout: DEFAULT_TIMEOUT,
+            gateway: Gateway::new(DEFAULT_GATEWAY_URL, Gateway::DEFAULT_TIMEOUT),
         };
         let error = config.verifying_key().await.err().expect("no key to verify with");
         assert!(matches!(&error, ApiError::Internal(why) if why.contains("ALIPAY_PUBLIC_KEY_PEM")), "{error:?}");

@@ -4,6 +4,7 @@
 //! benchmark build.
 
 pub mod bodies;
+pub mod callback;
 pub mod context;
 pub mod event;
 #[cfg(feature = "openapi")]
@@ -36,8 +37,8 @@ pub struct Reply {
     /// Already JSON: serialized once, straight into the envelope.
     pub data: Box<RawValue>,
     pub headers: Vec<(&'static str, String)>,
-    /// A body outside the envelope and its content type (payment providers expect `success`, or
-    /// WeChat Pay's `{"code": "FAIL", ...}`); an empty one is sent as no body.
+    /// A body outside the envelope and its content type (what payment providers expect back from
+    /// a notification); an empty one is sent as no body.
     pub text: Option<(String, &'static str)>,
     /// The order this request was about, for the log line, where the path does not name it.
     pub order_no: Option<String>,
@@ -70,19 +71,6 @@ impl Reply {
             headers: Vec::new(),
             text: Some((body.into(), content_type)),
             order_no: None,
-        }
-    }
-
-    /// The answer WeChat Pay expects to a notification: 204 when it was recorded; otherwise the
-    /// error's status with `{"code": "FAIL", "message": ...}`, so that WeChat Pay sends it again.
-    pub fn for_wxpay(result: Result<String, ApiError>) -> Reply {
-        match result {
-            Ok(order_no) => Reply::outside_envelope(StatusCode::NO_CONTENT, "", "text/plain").about(order_no),
-            Err(error) => {
-                tracing::warn!(%error, "WeChat Pay notification not recorded");
-                let body = json!({"code": "FAIL", "message": error.to_string()}).to_string();
-                Reply::outside_envelope(error.status(), body, "application/json")
-            }
         }
     }
 

@@ -81,7 +81,7 @@ pub fn urls<const MAX: usize>() -> Schema {
     ArrayBuilder::new().items(url).max_items(Some(MAX)).build().into()
 }
 
-/// A payment to start with the create.
+/// A payment channel, or one of its aliases.
 pub fn pay_channel() -> Object {
     let names = crate::domain::payment::PaymentChannel::pay_channel_names();
     ObjectBuilder::new().schema_type(Type::String).enum_values(Some(names)).build()

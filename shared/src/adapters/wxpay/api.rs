@@ -68,7 +68,7 @@ async fn call(
 ) -> Result<Result<Verified, NoAnswer>, ApiError> {
     let body = body.map(|body| body.to_string()).unwrap_or_default();
     // The signature covers the URL's whole path (a gateway behind a base path included).
-    let signed_path = format!("{}{path_and_query}", base_path(&config.gateway_url));
+    let signed_path = format!("{}{path_and_query}", base_path(&config.gateway.url));
     let key = config.signing_key().await?;
     let authorization = authorization(&config.mch_id, &config.mch_serial_no, key, method, &signed_path, &body, now)?;
     let verifying_key = config.verifying_key().await?;
@@ -78,18 +78,24 @@ async fn call(
         ("content-type", "application/json".to_string()),
         ("user-agent", concat!("orders/", env!("CARGO_PKG_VERSION")).to_string()),
     ];
-    let url = format!("{}{path_and_query}", config.gateway_url);
-    let answer = match send(method, &url, &headers, body.into_bytes(), config.timeout).await {
+    let url = format!("{}{path_and_query}", config.gateway.url);
+    let answer = match send(method, &url, &headers, body.into_bytes(), config.gateway.timeout).await {
         Ok(answer) => answer,
         Err(CallError::Timeout) => {
-            return Ok(Err(NoAnswer(format!("no answer within {} ms", config.timeout.as_millis()))))
+            return Ok(Err(NoAnswer(format!("no answer within {} ms", config.gateway.timeout.as_millis()))))
         }
         Err(CallError::Transport(why)) => return Ok(Err(NoAnswer(format!("gateway unreachable: {why}")))),
     };
     if answer.status >= 500 {
         return Ok(Err(NoAnswer(format!("gateway answered HTTP {}", answer.status))));
     }
-    if let Err(error) = verify_signed(config, verifying_key, &answer.headers, &answer.body, None) {
+    if let Err(error) = verify_signed(
+        config,
+        verifying_key,
+        |name| answer.headers.get(name).and_then(|value| value.to_str().ok()),
+        &answer.body,
+        None,
+    ) {
         return Ok(Err(NoAnswer(format!("HTTP {} answer not trusted: {error}", answer.status))));
     }
     let body = if answer.body.is_empty() {

@@ -1,9 +1,9 @@
 //! A merchant's WeChat Pay settings: ids, keys (from the environment, or one Secrets Manager secret
 //! read at first use), where WeChat Pay notifies, which gateway to call.
 
-use crate::adapters::config;
+use crate::adapters::config::{self, Gateway};
 use crate::adapters::crypto::{SigningKey, VerifyingKey};
-use crate::adapters::secrets::Secret;
+use crate::adapters::secrets::{configured, Secret};
 use crate::error::ApiError;
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
 use base64::engine::general_purpose::STANDARD;
@@ -12,7 +12,8 @@ use std::time::Duration;
 
 /// WeChat Pay's production gateway.
 pub const DEFAULT_GATEWAY_URL: &str = "https://api.mch.weixin.qq.com";
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const GATEWAY_URL_VARIABLE: &str = "WXPAY_GATEWAY_URL";
+pub const TIMEOUT_VARIABLE: &str = "WXPAY_TIMEOUT_MS";
 
 /// Where this API receives WeChat Pay's notifications, and the variables that name other URLs.
 pub const NOTIFY_PATH: &str = "/api/v1/payments/wxpay/notify";
@@ -85,10 +86,8 @@ pub struct WxpayConfig {
     pub notify_url: Option<String>,
     /// `WXPAY_REFUND_NOTIFY_URL` (else the base and the refund route, else beside `notify_url`).
     pub refund_notify_url: Option<String>,
-    /// `WXPAY_GATEWAY_URL`.
-    pub gateway_url: String,
-    /// `WXPAY_TIMEOUT_MS` (default 10,000).
-    pub timeout: Duration,
+    /// `WXPAY_GATEWAY_URL` and `WXPAY_TIMEOUT_MS` (default 10,000).
+    pub gateway: Gateway,
 }
 
 impl std::fmt::Debug for WxpayConfig {
@@ -129,23 +128,20 @@ impl WxpayConfig {
             wxpay_public_key_id: ids.wxpay_public_key_id,
             refund_notify_url: notify_url.as_deref().map(refund_notify_beside),
             notify_url,
-            gateway_url: DEFAULT_GATEWAY_URL.into(),
-            timeout: DEFAULT_TIMEOUT,
+            gateway: Gateway::new(DEFAULT_GATEWAY_URL, Gateway::DEFAULT_TIMEOUT),
         }
     }
 
     /// The same settings calling another gateway (a stand-in).
-    pub fn with_gateway(mut self, gateway_url: impl Into<String>, timeout: Duration) -> WxpayConfig {
-        self.gateway_url = gateway_url.into().trim_end_matches('/').to_string();
-        self.timeout = timeout;
+    pub fn with_gateway(mut self, gateway_url: &str, timeout: Duration) -> WxpayConfig {
+        self.gateway = Gateway::new(gateway_url, timeout);
         self
     }
 
     /// None when `WXPAY_MCH_ID` is unset; an error naming what is missing or malformed otherwise.
     pub fn from_env() -> Result<Option<WxpayConfig>, String> {
-        let var = |name: &str| std::env::var(name).ok().map(|value| value.trim().to_string()).filter(|v| !v.is_empty());
-        let Some(mch_id) = var("WXPAY_MCH_ID") else { return Ok(None) };
-        let required = |name: &str| var(name).ok_or_else(|| format!("WXPAY_MCH_ID is set but {name} is not"));
+        let Some(mch_id) = config::var("WXPAY_MCH_ID") else { return Ok(None) };
+        let required = |name: &str| config::var(name).ok_or_else(|| format!("WXPAY_MCH_ID is set but {name} is not"));
         let app_id = required("WXPAY_APP_ID")?;
         let mch_serial_no = required("WXPAY_MCH_SERIAL_NO")?;
         let wxpay_public_key_id = required("WXPAY_PUBLIC_KEY_ID")?;
@@ -178,17 +174,7 @@ impl WxpayConfig {
             Some(url) => Some(url),
             None => notify_url.as_deref().map(refund_notify_beside),
         };
-        let gateway_url = var("WXPAY_GATEWAY_URL").unwrap_or_else(|| DEFAULT_GATEWAY_URL.to_string());
-        if !(gateway_url.starts_with("https://") || gateway_url.starts_with("http://")) {
-            return Err(format!("WXPAY_GATEWAY_URL must be an http(s) URL, got {gateway_url:?}"));
-        }
-        let timeout = match var("WXPAY_TIMEOUT_MS") {
-            Some(text) => match text.parse::<u64>() {
-                Ok(ms) if (100..=60_000).contains(&ms) => Duration::from_millis(ms),
-                _ => return Err(format!("WXPAY_TIMEOUT_MS must be 100 to 60000, got {text:?}")),
-            },
-            None => DEFAULT_TIMEOUT,
-        };
+        let gateway = Gateway::from_env(GATEWAY_URL_VARIABLE, TIMEOUT_VARIABLE, DEFAULT_GATEWAY_URL)?;
         Ok(Some(WxpayConfig {
             app_id,
             mch_id,
@@ -199,24 +185,20 @@ impl WxpayConfig {
             wxpay_public_key_id,
             notify_url,
             refund_notify_url,
-            gateway_url: gateway_url.trim_end_matches('/').to_string(),
-            timeout,
+            gateway,
         }))
     }
 
     pub async fn signing_key(&self) -> Result<&SigningKey, ApiError> {
-        let missing = || ApiError::Internal(format!("{MCH_KEY_VARIABLE} is not configured for this function"));
-        self.mch_private_key.as_ref().ok_or_else(missing)?.get().await
+        configured(&self.mch_private_key, MCH_KEY_VARIABLE).await
     }
 
     pub async fn apiv3_key(&self) -> Result<&ApiV3Key, ApiError> {
-        let missing = || ApiError::Internal(format!("{APIV3_KEY_VARIABLE} is not configured for this function"));
-        self.apiv3_key.as_ref().ok_or_else(missing)?.get().await
+        configured(&self.apiv3_key, APIV3_KEY_VARIABLE).await
     }
 
     pub async fn verifying_key(&self) -> Result<&VerifyingKey, ApiError> {
-        let missing = || ApiError::Internal(format!("{PUBLIC_KEY_VARIABLE} is not configured for this function"));
-        self.wxpay_public_key.as_ref().ok_or_else(missing)?.get().await
+        configured(&self.wxpay_public_key, PUBLIC_KEY_VARIABLE).await
     }
 }
 

@@ -6,10 +6,9 @@ use super::api::Transaction;
 use super::config::{ApiV3Key, WxpayConfig};
 use super::sign::{beijing_rfc3339, nonce, verify_signed, SignedHeaders};
 use crate::adapters::crypto::SigningKey;
-use crate::domain::payment::{Notice, RefundStatus};
+use crate::domain::payment::{Callback, Notice, RefundStatus};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, Rejection};
-use lambda_http::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 
 /// A notification's envelope.
@@ -53,11 +52,11 @@ pub struct RefundResource {
 /// Verifies (headers' signature, five-minute window), decrypts and reads a notification.
 pub async fn read_notification(
     config: &WxpayConfig,
-    headers: &HeaderMap,
-    body: &[u8],
+    callback: Callback<'_>,
     now: Timestamp,
 ) -> Result<Notice, ApiError> {
-    verify_signed(config, config.verifying_key().await?, headers, body, Some(now))?;
+    let body = callback.body;
+    verify_signed(config, config.verifying_key().await?, |name| callback.header(name), body, Some(now))?;
     let envelope: Envelope = serde_json::from_slice(body)
         .map_err(|error| ApiError::rejected(Rejection::Malformed, format!("not a notification: {error}")))?;
     let resource = &envelope.resource;

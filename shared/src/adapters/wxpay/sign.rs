@@ -7,7 +7,6 @@ use super::config::WxpayConfig;
 use crate::adapters::crypto::{SigningKey, VerifyingKey};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, Rejection};
-use lambda_http::http::HeaderMap;
 
 /// The scheme of the `Authorization` header.
 pub const SCHEME: &str = "WECHATPAY2-SHA256-RSA2048";
@@ -110,14 +109,9 @@ pub struct SignedHeaders {
 }
 
 impl SignedHeaders {
-    pub fn read(headers: &HeaderMap) -> Result<SignedHeaders, String> {
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_string)
-                .ok_or_else(|| format!("no {name} header"))
-        };
+    /// From the headers `header` looks up by lowercase name.
+    pub fn read<'h>(header: impl Fn(&str) -> Option<&'h str>) -> Result<SignedHeaders, String> {
+        let header = |name: &str| header(name).map(str::to_string).ok_or_else(|| format!("no {name} header"));
         Ok(SignedHeaders {
             timestamp: header("wechatpay-timestamp")?,
             nonce: header("wechatpay-nonce")?,
@@ -157,14 +151,14 @@ impl SignedHeaders {
 /// Checks a signed answer or notification: the serial names our WeChat Pay public key, the
 /// signature verifies over `timestamp\nnonce\nbody\n`, and (when `now` is given) the timestamp is
 /// within five minutes.
-pub fn verify_signed(
+pub fn verify_signed<'h>(
     config: &WxpayConfig,
     key: &VerifyingKey,
-    headers: &HeaderMap,
+    header: impl Fn(&str) -> Option<&'h str>,
     body: &[u8],
     now: Option<Timestamp>,
 ) -> Result<(), ApiError> {
-    let signed = SignedHeaders::read(headers).map_err(|why| ApiError::rejected(Rejection::Signature, why))?;
+    let signed = SignedHeaders::read(header).map_err(|why| ApiError::rejected(Rejection::Signature, why))?;
     if signed.serial != config.wxpay_public_key_id {
         let why = format!("Wechatpay-Serial {} is not our WeChat Pay public key id", signed.serial);
         return Err(ApiError::rejected(Rejection::Signature, why));

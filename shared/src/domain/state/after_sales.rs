@@ -366,6 +366,7 @@ fn start_payout(
         attempts: 0,
         last_error: None,
         refunded_at: None,
+        started_at: Some(now),
     });
     if money {
         // If this process stops before the provider answers, the retry schedule takes over.

@@ -82,6 +82,7 @@ pub(super) fn record_late_payment(order: &mut Order, late: &LatePayment, now: Ti
         attempts: 0,
         last_error: None,
         refunded_at: None,
+        started_at: Some(now),
     };
     match order.late_payments.iter_mut().find(|known| known.trade_no == late.trade_no) {
         Some(known) if known.payout.is_none() && !old_case => {

@@ -8,7 +8,7 @@ use crate::domain::cart::MAX_CART_ITEMS;
 use crate::domain::member::Benefit;
 use crate::domain::order::OrderType;
 use crate::domain::pay_password::{validate as validate_pay_password, GivenPassword};
-use crate::domain::payment::PaymentChannel;
+use crate::domain::payment::{PaymentChoice, PaymentMethod};
 use crate::domain::pricing::{check_pay_channel, AddressSource, Checkout, MAX_DISTINCT_SKUS, MAX_POINTS, MAX_QUANTITY};
 use crate::domain::state::Action;
 use crate::domain::text::{validate_id, validate_multiline_text};
@@ -59,11 +59,15 @@ pub struct CreateOrderBody {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = rules::int::<0, MAX_POINTS>))]
     pub points_to_use: i64,
-    /// Start paying in the same call (alias `pay_type`): `alipay` answers each order's
-    /// signed order string; `points` (or `sccb`) pays a points order as it is placed.
+    /// Start paying in the same call (alias `pay_type`): `alipay`, `wxpay` or `lianlian` answer
+    /// each order's signed parameters as `start-payment` does; `points` (or `sccb`) pays a points
+    /// order as it is placed; `llQuickPay` and `llApplePay` are LianLian with that method.
     #[serde(default, alias = "pay_type")]
     #[cfg_attr(feature = "openapi", schema(schema_with = rules::pay_channel))]
     pub pay_channel: Option<String>,
+    /// With a channel that offers several (`lianlian`: `quick`, the default, or `apple`).
+    #[serde(default)]
+    pub pay_method: Option<PaymentMethod>,
     /// The points password (6 digits), when the buyer has set one and the order spends points.
     #[serde(default, skip_serializing)]
     #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{6}$"))]
@@ -72,8 +76,14 @@ pub struct CreateOrderBody {
 
 impl CreateOrderBody {
     /// The payment to start with the create, if any.
-    fn pay_channel(&self) -> Result<Option<PaymentChannel>, ApiError> {
-        self.pay_channel.as_deref().map(|name| PaymentChannel::parse_with_aliases("pay_channel", name)).transpose()
+    fn pay_channel(&self) -> Result<Option<PaymentChoice>, ApiError> {
+        let method = self.pay_method.map(PaymentMethod::as_str);
+        let parse = |name: &str| PaymentChoice::parse("pay_channel", name, "pay_method", method);
+        match (self.pay_channel.as_deref(), &self.pay_method) {
+            (Some(name), _) => parse(name).map(Some),
+            (None, Some(_)) => Err(ApiError::invalid("pay_method", "goes with pay_channel")),
+            (None, None) => Ok(None),
+        }
     }
 
     /// The benefit asked for: `benefit` with `points_to_use` (points alone still mean points).
@@ -110,7 +120,7 @@ impl CreateOrderBody {
         let fingerprint = hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &body));
         let benefit = self.benefit()?;
         let pay_channel = self.pay_channel()?;
-        check_pay_channel(self.order_type, pay_channel)?;
+        check_pay_channel(self.order_type, pay_channel.map(|choice| choice.channel))?;
         let from_cart = if self.from_cart {
             if !self.items.is_empty() {
                 return Err(ApiError::invalid("items", "send items or from_cart, not both"));
@@ -190,15 +200,20 @@ impl CreateOrderBody {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(examples(json!({"channel": "alipay"}))))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"channel": "alipay"}), json!({"channel": "lianlian", "method": "apple"}))))]
 pub struct PaymentBody {
-    #[cfg_attr(feature = "openapi", schema(value_type = PaymentChannel))]
+    /// The channel (alias `pay_type`; `llQuickPay` and `llApplePay` are LianLian with that method).
+    #[serde(alias = "pay_type")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rules::pay_channel))]
     pub channel: String,
+    /// With a channel that offers several (`lianlian`: `quick`, the default, or `apple`).
+    #[serde(default)]
+    pub method: Option<PaymentMethod>,
 }
 
 impl PaymentBody {
-    pub fn channel(&self) -> Result<PaymentChannel, ApiError> {
-        PaymentChannel::parse("channel", &self.channel)
+    pub fn choice(&self) -> Result<PaymentChoice, ApiError> {
+        PaymentChoice::parse("channel", &self.channel, "method", self.method.map(PaymentMethod::as_str))
     }
 }
 

@@ -16,6 +16,8 @@ mod addresses;
 #[allow(dead_code)]
 mod after_sales;
 #[allow(dead_code)]
+mod callbacks;
+#[allow(dead_code)]
 mod cart;
 #[allow(dead_code)]
 mod catalog;
@@ -74,7 +76,7 @@ impl Modify for BearerAuth {
         orders::create_order, orders::list_orders, orders::get_order, orders::get_order_counts, orders::cancel_order, orders::delete_order, orders::confirm_receipt, orders::get_logistics, orders::review_order,
         addresses::list_addresses, addresses::create_address, addresses::get_address, addresses::update_address, addresses::delete_address,
         catalog::put_sku, catalog::get_seller_sku, catalog::adjust_stock, catalog::get_sku,
-        payments::start_payment, payments::alipay_notify, payments::wxpay_notify, payments::wxpay_refund_notify, payments::get_payment,
+        payments::start_payment, callbacks::alipay_notify, callbacks::wxpay_notify, callbacks::wxpay_refund_notify, callbacks::lianlian_notify, callbacks::lianlian_refund_notify, payments::get_payment,
         shop::list_seller_orders, shop::get_seller_order, shop::get_seller_order_counts, shop::ship_order, shop::add_tracking_event, shop::seller_close_order,
         points::get_points, points::grant_points, points::set_points_password,
         after_sales::apply_refund, after_sales::withdraw_refund, after_sales::ship_return, after_sales::approve_refund, after_sales::reject_refund, after_sales::confirm_return, after_sales::retry_payout, after_sales::put_return_address, after_sales::get_return_address,

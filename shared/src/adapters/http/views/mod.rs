@@ -21,4 +21,4 @@ pub use fulfilment::LogisticsView;
 pub use lists::{CountsView, DeletedOrderView, OrderListView};
 pub use members::{MeView, MemberLevelView, PointsView};
 pub use order::{AmountsView, LatePaymentView, LineView, OrderView, RefundView};
-pub use payments::{CreatedOrdersView, PaymentErrorView, PaymentStartView, PaymentView};
+pub use payments::{ClientParamsView, CreatedOrdersView, PaymentErrorView, PaymentStartView, PaymentView};

@@ -2,12 +2,11 @@
 //! the buyer's app, and an order's payment status.
 
 use super::order::{seconds_to_pay, LatePaymentView, OrderView};
-use crate::adapters::wxpay::AppPayParams;
 use crate::app::checkout::PaymentStarts;
 use crate::app::payment::Started;
 use crate::domain::money::Money;
 use crate::domain::order::{Order, OrderStatus, OrderType};
-use crate::domain::payment::PaymentChannel;
+use crate::domain::payment::{ClientParams, PaymentChannel};
 use crate::domain::time::Timestamp;
 use crate::error::Lang;
 use serde::Serialize;
@@ -17,8 +16,8 @@ use serde::Serialize;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedOrdersView<'a> {
     pub orders: Vec<OrderView<'a>>,
-    /// With `pay_channel` `alipay` or `wxpay`: each unpaid order's payment parameters, as
-    /// `start-payment` answers them.
+    /// With a money `pay_channel`: each unpaid order's payment parameters, as `start-payment`
+    /// answers them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub payments: Vec<PaymentStartView<'a>>,
     /// Orders placed whose payment did not start (the provider unreachable, say): start it again
@@ -109,7 +108,8 @@ impl<'a> PaymentView<'a> {
     }
 }
 
-/// `POST /orders/{id}/payments` with `alipay` or `wxpay`: what the provider's app SDK needs.
+/// `POST /orders/{id}/payments` with a money channel: the order's amount and deadline, and what
+/// the provider's app SDK needs in the channel's own field.
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentStartView<'a> {
@@ -117,31 +117,37 @@ pub struct PaymentStartView<'a> {
     pub channel: PaymentChannel,
     pub amount: Money,
     pub expires_at: Option<Timestamp>,
-    /// `alipay`: the signed `alipay.trade.app.pay` request the Alipay app SDK takes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_string: Option<&'a str>,
-    /// `wxpay`: the WeChat app SDK's `PayReq` (`wxpay_result`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wxpay_result: Option<&'a AppPayParams>,
+    #[serde(flatten)]
+    pub client_params: ClientParamsView<'a>,
+}
+
+/// What the buyer's app needs, answered as `{<the channel's field>: <value>}` (`order_string`,
+/// `wxpay_result`, `lianlian_params`).
+#[derive(Debug)]
+pub struct ClientParamsView<'a>(pub &'a ClientParams);
+
+impl Serialize for ClientParamsView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        if let Some(field) = self.0.channel.client_params_field() {
+            map.serialize_entry(field, &self.0.value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'a> PaymentStartView<'a> {
     /// None for a start that needs no payment (points).
     pub fn new(started: &'a Started) -> Option<PaymentStartView<'a>> {
-        let (order, channel, order_string, wxpay_result) = match started {
-            Started::Alipay { order, order_string } => {
-                (order, PaymentChannel::Alipay, Some(order_string.as_str()), None)
-            }
-            Started::Wxpay { order, params } => (order, PaymentChannel::Wxpay, None, Some(params)),
-            Started::AlreadySettled(_) => return None,
-        };
+        let params = started.params.as_ref()?;
+        let order = &started.order;
         Some(PaymentStartView {
             order_no: &order.order_no,
-            channel,
+            channel: started.channel,
             amount: order.amounts.payable,
             expires_at: order.expires_at,
-            order_string,
-            wxpay_result,
+            client_params: ClientParamsView(params),
         })
     }
 }

@@ -5,14 +5,15 @@
 //! (`<function>--<what>.json`). `make events` writes them; a test runs every handler with its
 //! sample and fails when a file differs from what this module makes.
 
-use crate::alipay_keys::{stand_in_alipay_key, DEV_APP_ID};
 use crate::seed::{
     demo_order_no, DEMO_ADDRESS, DEMO_ADDRESS_TO_DELETE, DEMO_ADMIN, DEMO_BUYER, DEMO_SELLER, DEMO_SELLER_USER,
 };
-use orders_shared::adapters::alipay::sign_notification;
+use notifications::{alipay_notification, lianlian_notification, wxpay_notification};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
+
+mod notifications;
 
 /// One sample: its file name, the function it is for, and the status it answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,51 +162,6 @@ fn scheduled(function: &'static str) -> Value {
         "resources": [format!("arn:aws:events:us-east-1:123456789012:rule/orders-{function}")],
         "detail": {},
     })
-}
-
-/// Alipay's notification that the demo order of `alipay-notify` is paid, signed with the stand-in
-/// Alipay key `make dev` trusts (the signature is deterministic: RSA PKCS#1 v1.5).
-fn alipay_notification() -> Result<String, String> {
-    let order_no = demo_order_no("alipay-notify").ok_or("no demo order for alipay-notify")?;
-    let params = BTreeMap::from([
-        ("app_id".to_string(), DEV_APP_ID.to_string()),
-        ("charset".to_string(), "utf-8".to_string()),
-        ("notify_type".to_string(), "trade_status_sync".to_string()),
-        ("out_trade_no".to_string(), order_no),
-        ("total_amount".to_string(), "138.00".to_string()),
-        ("trade_no".to_string(), "2026112522001400000000000001".to_string()),
-        ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
-        ("version".to_string(), "1.0".to_string()),
-    ]);
-    sign_notification(&stand_in_alipay_key()?, params).map_err(|error| error.to_string())
-}
-
-/// A WeChat Pay notification for the demo order of `start-payment`, encrypted with the stand-in
-/// APIv3 key and signed with the stand-in WeChat Pay key, at the samples' fixed time: by the time
-/// it is sent it is more than five minutes old, so it shows the shape and is refused as stale
-/// (`sign-wxpay-notify` makes a fresh one).
-fn wxpay_notification(function: &'static str, event_type: &str, original_type: &str) -> Result<Request, String> {
-    let order_no = demo_order_no("start-payment").ok_or("no demo order for start-payment")?;
-    let at = orders_shared::domain::time::Timestamp::parse("2026-11-25T03:00:00Z")?;
-    let resource = if original_type == "refund" {
-        json!({"mchid": crate::wxpay_keys::DEV_MCH_ID, "out_trade_no": order_no, "transaction_id": "4200002026112500000000000001",
-            "out_refund_no": format!("{order_no}-1"), "refund_id": "50300002026112500000000000001", "refund_status": "SUCCESS",
-            "success_time": "2026-11-25T11:00:00+08:00", "user_received_account": "支付用户零钱",
-            "amount": {"total": 13800, "refund": 13800, "payer_total": 13800, "payer_refund": 13800}})
-    } else {
-        crate::wxpay_keys::paid_transaction(&order_no, 13_800, "4200002026112500000000000001", at)
-    };
-    let nonce = Some("5K8264ILTKCH16CQ2502SI8ZNMTM67VS");
-    let (headers, body) = crate::wxpay_keys::stand_in_notification(event_type, original_type, &resource, at, nonce)?;
-    let path = if original_type == "refund" {
-        "/api/v1/payments/wxpay/refund-notify"
-    } else {
-        "/api/v1/payments/wxpay/notify"
-    };
-    let mut request = request(function, "POST", path, Caller::Public);
-    request.body = Some(body);
-    request.headers = headers.pairs().to_vec();
-    Ok(request)
 }
 
 /// Every sample, in file-name order.
@@ -421,6 +377,9 @@ pub fn samples() -> Result<Vec<Sample>, String> {
         // Signed at a fixed time: refused as stale when sent (see `wxpay_notification`).
         ok(wxpay_notification("wxpay-notify", "TRANSACTION.SUCCESS", "transaction")?, 400),
         ok(wxpay_notification("wxpay-refund-notify", "REFUND.SUCCESS", "refund")?, 400),
+        ok(lianlian_notification("lianlian-notify")?, 200),
+        // No such refund of that order: refused, changing nothing.
+        ok(lianlian_notification("lianlian-refund-notify")?, 400),
     ];
     let mut samples: Vec<Sample> = http
         .into_iter()

@@ -1,28 +1,13 @@
-//! RSA signatures with SHA-256 (PKCS#1 v1.5) through aws-lc-rs, as Alipay's RSA2 uses them, and
-//! keys read from PEM or from the bare base64 DER that payment consoles show.
+//! RSA signatures with SHA-256 (PKCS#1 v1.5) through aws-lc-rs, as Alipay's RSA2 and WeChat Pay
+//! use them.
 
+use super::pem::{bare_der, pem, pem_der, strip_whitespace};
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
 use aws_lc_rs::signature::{KeyPair as _, ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-
-/// The DER inside a PEM block with `label`, if `text` is one.
-fn pem_der(text: &str, label: &str) -> Option<Result<Vec<u8>, String>> {
-    let begin = format!("-----BEGIN {label}-----");
-    let end = format!("-----END {label}-----");
-    let body = text.split_once(&begin)?.1.split_once(&end)?.0;
-    Some(STANDARD.decode(strip_whitespace(body)).map_err(|_| format!("the {label} PEM block is not base64")))
-}
-
-fn strip_whitespace(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-fn bare_der(text: &str, what: &str) -> Result<Vec<u8>, String> {
-    STANDARD.decode(strip_whitespace(text)).map_err(|_| format!("{what} is neither PEM nor base64"))
-}
 
 /// An RSA private key that signs (SHA256withRSA).
 pub struct SigningKey(KeyPair);
@@ -100,32 +85,6 @@ impl VerifyingKey {
     pub fn to_pem(&self) -> String {
         pem("PUBLIC KEY", self.parsed.as_ref())
     }
-}
-
-fn pem(label: &str, der: &[u8]) -> String {
-    let body = STANDARD.encode(der);
-    let lines: Vec<&str> = body.as_bytes().chunks(64).filter_map(|line| std::str::from_utf8(line).ok()).collect();
-    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
-}
-
-/// An argon2id hash of a password (PHC string, with a random salt).
-pub fn hash_password(password: &str) -> Result<String, String> {
-    use argon2::password_hash::{PasswordHasher, SaltString};
-    let mut salt = [0u8; 16];
-    aws_lc_rs::rand::fill(&mut salt).map_err(|_| "no randomness for a salt".to_string())?;
-    let salt = SaltString::encode_b64(&salt).map_err(|error| error.to_string())?;
-    argon2::Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|error| error.to_string())
-}
-
-/// Whether `password` is the one `hash` was made from.
-pub fn password_matches(password: &str, hash: &str) -> bool {
-    use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    PasswordHash::new(hash)
-        .map(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-        .unwrap_or(false)
 }
 
 #[cfg(test)]
