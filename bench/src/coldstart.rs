@@ -33,6 +33,10 @@ pub struct ColdStart {
     /// Median first invocation (opens the DynamoDB connection).
     pub first_invocation_ms: f64,
     pub warm: Latency,
+    /// Of the warm invocations, what the function's own log lines say: the time it waited for
+    /// DynamoDB (`store_ms`) and the rest, its own work (`duration_ms - store_ms`), at p50.
+    pub warm_store_p50_ms: Option<f64>,
+    pub warm_own_p50_ms: Option<f64>,
     pub peak_rss_mib: f64,
     /// The status code of the first answer (proves the invocation did real work).
     pub first_status: Option<u64>,
@@ -40,6 +44,11 @@ pub struct ColdStart {
 }
 
 fn spawn(subject: &Subject, runtime_api: &str, wrapper: &[String]) -> std::io::Result<Child> {
+    spawn_logging(subject, runtime_api, wrapper, false)
+}
+
+/// `spawn`, with the function's log lines (stdout) piped to the caller when `logs` is set.
+fn spawn_logging(subject: &Subject, runtime_api: &str, wrapper: &[String], logs: bool) -> std::io::Result<Child> {
     let (program, mut args) = match wrapper.split_first() {
         Some((first, rest)) => {
             let mut args: Vec<String> = rest.to_vec();
@@ -67,7 +76,7 @@ fn spawn(subject: &Subject, runtime_api: &str, wrapper: &[String]) -> std::io::R
         .env("LAMBDA_TASK_ROOT", subject.cwd.clone().unwrap_or_else(|| ".".into()))
         .envs(subject.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(if logs { Stdio::piped() } else { Stdio::null() })
         .stderr(Stdio::null())
         .kill_on_drop(true);
     if let Some(cwd) = &subject.cwd {
@@ -129,7 +138,8 @@ pub async fn measure(subject: &Subject, floor: Option<&Subject>, cold_runs: usiz
             }
         };
         let started = Instant::now();
-        let mut child = match spawn(subject, &emulator.address.to_string(), &[]) {
+        let last = run + 1 == cold_runs;
+        let mut child = match spawn_logging(subject, &emulator.address.to_string(), &[], last) {
             Ok(child) => child,
             Err(error) => {
                 result.error = Some(format!("cannot start {}: {error}", subject.program));
@@ -158,7 +168,9 @@ pub async fn measure(subject: &Subject, floor: Option<&Subject>, cold_runs: usiz
                 return result;
             }
         }
-        if run + 1 == cold_runs {
+        // The last process's log lines, read while it serves its warm invocations.
+        let log_lines = child.stdout.take().map(|stdout| tokio::spawn(read_log_lines(stdout)));
+        if last {
             let mut samples = Vec::with_capacity(warm);
             for _ in 0..warm {
                 match emulator.invoke(subject.event.clone()).await {
@@ -174,6 +186,21 @@ pub async fn measure(subject: &Subject, floor: Option<&Subject>, cold_runs: usiz
         }
         let _ = child.kill().await;
         let _ = child.wait().await;
+        if let Some(reader) = log_lines {
+            let lines = reader.await.unwrap_or_default();
+            // The cold start's own line and the first invocation's are not warm ones.
+            let warm_lines: Vec<(f64, f64)> = lines.into_iter().skip(1).collect();
+            let store: Vec<Duration> =
+                warm_lines.iter().map(|(_, store)| Duration::from_secs_f64(store / 1000.0)).collect();
+            let own: Vec<Duration> = warm_lines
+                .iter()
+                .map(|(total, store)| Duration::from_secs_f64((total - store).max(0.0) / 1000.0))
+                .collect();
+            if !warm_lines.is_empty() {
+                result.warm_store_p50_ms = Some(Latency::of(&store).p50_ms);
+                result.warm_own_p50_ms = Some(Latency::of(&own).p50_ms);
+            }
+        }
     }
     result.init_runs_ms = inits.iter().map(|d| ms(*d)).collect();
     result.init_ms = ms(median(&inits));
@@ -184,6 +211,21 @@ pub async fn measure(subject: &Subject, floor: Option<&Subject>, cold_runs: usiz
     }
     result.first_invocation_ms = ms(median(&firsts));
     result
+}
+
+/// (duration_ms, store_ms) of every request log line a function wrote.
+async fn read_log_lines(stdout: tokio::process::ChildStdout) -> Vec<(f64, f64)> {
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let mut found = Vec::new();
+    while let Ok(Some(line)) = lines.next_line().await {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+        let fields = &value["fields"];
+        if let (Some(total), Some(store)) = (fields["duration_ms"].as_f64(), fields["store_ms"].as_f64()) {
+            found.push((total, store));
+        }
+    }
+    found
 }
 
 /// Warm invocations of a function and the same DynamoDB read made directly, measured in turns.

@@ -156,7 +156,9 @@ pub fn client_with(endpoint: &str, interceptors: Vec<SharedInterceptor>) -> aws_
         .credentials_provider(Credentials::new("local", "local", None, None, "orders-dev"))
         .endpoint_url(endpoint)
         .timeout_config(orders_shared::adapters::aws::timeouts())
-        .retry_config(orders_shared::adapters::aws::retries());
+        .retry_config(orders_shared::adapters::aws::retries())
+        // As a function's client: each request's log line says how long it waited for the store.
+        .interceptor(orders_shared::adapters::store_time::TimeStoreCalls);
     for interceptor in interceptors {
         config = config.interceptor(interceptor);
     }

@@ -407,3 +407,26 @@ pub fn alipay_notification(
     ]);
     orders_shared::adapters::alipay::sign_notification(alipay_key, params).expect("sign")
 }
+
+/// `alipay_notification` with the `passback_params` the order string carried (Alipay sends it
+/// back as it was given): it names the buyer.
+pub fn alipay_notification_with_passback(
+    alipay_key: &SigningKey,
+    app_id: &str,
+    order_no: &str,
+    amount: &str,
+    trade_no: &str,
+    buyer_id: &str,
+) -> String {
+    let passback: String = form_urlencoded::byte_serialize(format!("buyer={buyer_id}").as_bytes()).collect();
+    let params = std::collections::BTreeMap::from([
+        ("app_id".to_string(), app_id.to_string()),
+        ("out_trade_no".to_string(), order_no.to_string()),
+        ("trade_no".to_string(), trade_no.to_string()),
+        ("total_amount".to_string(), amount.to_string()),
+        ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
+        ("notify_type".to_string(), "trade_status_sync".to_string()),
+        ("passback_params".to_string(), passback),
+    ]);
+    orders_shared::adapters::alipay::sign_notification(alipay_key, params).expect("sign")
+}

@@ -47,6 +47,8 @@ pub struct Trade {
     pub transaction_id: String,
     pub success_time: Option<String>,
     pub time_expire: Option<String>,
+    /// What the prepay attached; passed back in notifications and queries.
+    pub attach: Option<String>,
 }
 
 /// One refund request number.
@@ -319,6 +321,9 @@ fn transaction_json(trade: &Trade) -> Value {
         "trade_state_desc": if paid { "支付成功" } else { "未支付" },
         "amount": {"total": trade.total, "currency": "CNY", "payer_total": if paid { trade.total } else { 0 }, "payer_currency": "CNY"},
     });
+    if let Some(attach) = &trade.attach {
+        value["attach"] = json!(attach);
+    }
     if paid {
         value["transaction_id"] = json!(trade.transaction_id);
         value["bank_type"] = json!("OTHERS");
@@ -336,6 +341,8 @@ struct PrepayBody {
     notify_url: String,
     #[serde(default)]
     time_expire: Option<String>,
+    #[serde(default)]
+    attach: Option<String>,
     amount: PrepayAmount,
 }
 
@@ -367,6 +374,7 @@ async fn prepay(State(gateway): State<Arc<StandInWxpay>>, call: Call) -> Respons
         transaction_id: String::new(),
         success_time: None,
         time_expire: request.time_expire.clone(),
+        attach: request.attach.clone(),
     });
     // The same order again gets the same prepay id; changed parameters are refused.
     if trade.total != request.amount.total || trade.appid != request.appid {

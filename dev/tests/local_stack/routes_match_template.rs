@@ -54,12 +54,11 @@ fn every_function_crate_is_deployed_once_and_has_an_event_sample() {
 }
 
 #[test]
-fn the_table_definition_has_the_spec_indexes() {
+fn the_table_has_the_indexes_the_lists_and_schedules_read() {
     let template = template::load(&template_path().unwrap()).expect("template.yaml");
     let table = template::table_definition(&template).expect("table definition");
     let names: BTreeSet<String> = table.indexes.iter().map(|index| index.index_name().to_string()).collect();
-    let expected: BTreeSet<String> =
-        ["buyer-status", "seller-orders", "seller-status", "due"].iter().map(|s| s.to_string()).collect();
+    let expected: BTreeSet<String> = ["seller-orders", "seller-status", "due"].iter().map(|s| s.to_string()).collect();
     assert_eq!(names, expected);
 }
 

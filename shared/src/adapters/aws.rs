@@ -3,6 +3,7 @@
 //! waits for, and the trust store `tls` picks.
 
 use crate::adapters::metrics::CountRetries;
+use crate::adapters::store_time::TimeStoreCalls;
 use crate::adapters::tls;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::retry::RetryConfig;
@@ -11,10 +12,13 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use std::time::Duration;
 
 /// A DynamoDB client from the environment (`AWS_ENDPOINT_URL_DYNAMODB` points it at DynamoDB
-/// Local), counting the SDK's retries for the `StoreRetries` metric.
+/// Local), counting the SDK's retries for the `StoreRetries` metric and timing every call for the
+/// request's log line.
 pub async fn dynamodb_client() -> Result<aws_sdk_dynamodb::Client, String> {
-    let config =
-        aws_sdk_dynamodb::config::Builder::from(&sdk_config_checked().await?).interceptor(CountRetries).build();
+    let config = aws_sdk_dynamodb::config::Builder::from(&sdk_config_checked().await?)
+        .interceptor(CountRetries)
+        .interceptor(TimeStoreCalls)
+        .build();
     Ok(aws_sdk_dynamodb::Client::from_conf(config))
 }
 

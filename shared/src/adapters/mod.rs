@@ -14,5 +14,6 @@ pub mod providers;
 pub mod runtime;
 pub mod secrets;
 pub mod store;
+pub mod store_time;
 pub mod tls;
 pub mod wxpay;

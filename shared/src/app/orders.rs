@@ -40,31 +40,57 @@ pub async fn seller_order(app: &App, seller_id: &str, order_no: &str) -> Result<
     }
 }
 
-/// The current order for a state change, read consistently. Shops and the payment provider know
-/// only the number: the number claim names the buyer (remembered in `buyer_hint` for a retry).
-async fn read_for_change(
-    app: &App,
-    actor: Actor<'_>,
-    order_no: &str,
-    buyer_hint: &mut Option<String>,
-) -> Result<Order, ApiError> {
-    match actor {
-        Actor::Buyer(buyer_id) | Actor::Schedule { buyer_id } => return buyer_order(app, buyer_id, order_no).await,
-        Actor::Seller(_) | Actor::PaymentProvider => {}
-    }
-    let buyer_id = match buyer_hint {
-        Some(buyer_id) => buyer_id.clone(),
-        None => {
-            let (buyer_id, seller_id) =
-                app.store.order_owner(order_no).await?.ok_or_else(|| ApiError::not_found("order", order_no))?;
-            if matches!(actor, Actor::Seller(seller) if seller != seller_id) {
-                return Err(ApiError::not_found("order", order_no));
+/// How the order for a state change is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Read {
+    /// Consistently, from the buyer's partition (the buyer is known).
+    Buyer(String),
+    /// From the shop's index: one Query that also names the buyer, eventually consistent, so a
+    /// stale copy is caught by the version condition (or a refusal is checked again) and the
+    /// next read is consistent.
+    ShopIndex(String),
+    /// Through the order-number claim, which names the buyer (the payment provider knows only
+    /// the number).
+    Claim,
+}
+
+/// The current order for a state change.
+async fn read_for_change(app: &App, actor: Actor<'_>, order_no: &str, read: &mut Read) -> Result<Order, ApiError> {
+    let not_found = || ApiError::not_found("order", order_no);
+    match read.clone() {
+        Read::Buyer(buyer_id) => {
+            let order = app.store.get_order(&buyer_id, order_no).await?.ok_or_else(not_found)?;
+            match actor {
+                Actor::Buyer(_) | Actor::Schedule { .. } if order.deleted => Err(not_found()),
+                Actor::Seller(seller_id) if order.seller_id != seller_id => Err(not_found()),
+                _ => Ok(order),
             }
-            *buyer_hint = Some(buyer_id.clone());
-            buyer_id
         }
-    };
-    app.store.get_order(&buyer_id, order_no).await?.ok_or_else(|| ApiError::not_found("order", order_no))
+        Read::ShopIndex(seller_id) => match app.store.seller_order(&seller_id, order_no).await? {
+            Some(order) => {
+                *read = Read::Buyer(order.buyer_id.clone());
+                Ok(order)
+            }
+            // Not in the index (yet: an order of a moment ago), or not the shop's: the claim says.
+            None => {
+                *read = Read::Claim;
+                Box::pin(read_for_change(app, actor, order_no, read)).await
+            }
+        },
+        Read::Claim => {
+            let (buyer_id, _) = app.store.order_owner(order_no).await?.ok_or_else(not_found)?;
+            *read = Read::Buyer(buyer_id);
+            Box::pin(read_for_change(app, actor, order_no, read)).await
+        }
+    }
+}
+
+fn first_read(actor: Actor<'_>) -> Read {
+    match actor {
+        Actor::Buyer(buyer_id) | Actor::Schedule { buyer_id } => Read::Buyer(buyer_id.to_string()),
+        Actor::Seller(seller_id) => Read::ShopIndex(seller_id.to_string()),
+        Actor::PaymentProvider => Read::Claim,
+    }
 }
 
 /// Reads the order, applies the action the state machine allows, and stores it under a
@@ -82,13 +108,22 @@ pub async fn transition_from(
     mut first: Option<Order>,
     action: Action,
 ) -> Result<Order, ApiError> {
-    let mut buyer_hint = first.as_ref().map(|order| order.buyer_id.clone());
+    let mut read = match &first {
+        Some(order) => Read::Buyer(order.buyer_id.clone()),
+        None => first_read(actor),
+    };
     for _ in 0..MAX_ATTEMPTS {
+        let from_index = matches!(read, Read::ShopIndex(_));
         let before = match first.take() {
             Some(order) => order,
-            None => read_for_change(app, actor, order_no, &mut buyer_hint).await?,
+            None => read_for_change(app, actor, order_no, &mut read).await?,
         };
-        let (after, effects) = state::apply(&before, action.clone(), actor.role(), Timestamp::now())?;
+        let (after, effects) = match state::apply(&before, action.clone(), actor.role(), Timestamp::now()) {
+            Ok(applied) => applied,
+            // The index may be a moment behind: a refusal is only final on a consistent read.
+            Err(ApiError::StateConflict { .. }) if from_index => continue,
+            Err(refusal) => return Err(refusal),
+        };
         match app.store.commit_transition(&before, &after, &effects).await {
             Ok(()) => return Ok(after),
             // Another write came first (a write of our own whose answer was lost is recognised
@@ -100,8 +135,8 @@ pub async fn transition_from(
     Err(ApiError::Unavailable(format!("order {order_no} kept changing during the update")))
 }
 
-/// A shop appends a tracking event to its shipped (or completed) order: one read of the number
-/// claim, one append. Appends never race each other for the version.
+/// A shop appends a tracking event to its shipped (or completed) order: one read of the shop's
+/// index (which names the buyer), one append. Appends never race each other for the version.
 pub async fn add_tracking_event(
     app: &App,
     seller_id: &str,
@@ -109,10 +144,14 @@ pub async fn add_tracking_event(
     event: TrackingEvent,
 ) -> Result<Order, ApiError> {
     let not_found = || ApiError::not_found("order", order_no);
-    let (buyer_id, owner) = app.store.order_owner(order_no).await?.ok_or_else(not_found)?;
-    if owner != seller_id {
-        return Err(not_found());
-    }
+    let buyer_id = match app.store.seller_order(seller_id, order_no).await? {
+        Some(order) => order.buyer_id,
+        // Not in the index (yet), or not the shop's: the claim says.
+        None => match app.store.order_owner(order_no).await? {
+            Some((buyer_id, owner)) if owner == seller_id => buyer_id,
+            _ => return Err(not_found()),
+        },
+    };
     let now = Timestamp::now();
     let entry = TimelineEntry {
         at: now,

@@ -131,7 +131,7 @@ impl PaymentProvider for Points {
             },
             None => TradeStatus::NotPaid,
         };
-        Box::pin(async move { Ok(TradeFacts { out_trade_no: order.order_no.clone(), status }) })
+        Box::pin(async move { Ok(TradeFacts { out_trade_no: order.order_no.clone(), status, buyer_id: None }) })
     }
 
     fn close<'a>(&'a self, _order: &'a Order, _now: Timestamp) -> ProviderFuture<'a, TradeStatus> {

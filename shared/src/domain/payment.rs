@@ -225,6 +225,9 @@ pub struct TradeFacts {
     /// Our order number.
     pub out_trade_no: String,
     pub status: TradeStatus,
+    /// The order's buyer, when the word carries it (what we passed back through the provider,
+    /// or the order asked about): the order is then read in one call, without its number claim.
+    pub buyer_id: Option<String>,
 }
 
 /// What a provider says about one refund request number.

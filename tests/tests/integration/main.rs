@@ -12,6 +12,7 @@ mod hostile_input;
 mod lambda_environment;
 mod lianlian;
 mod metrics;
+mod migration;
 mod orders_flow;
 mod outage;
 mod payment_and_fulfilment;

@@ -2,7 +2,7 @@
 //! verified over its exact text.
 
 use super::config::AlipayConfig;
-use super::sign::{alipay_time, parse_alipay_time, rsa2_sign, signed_call, signing_content, url_encode};
+use super::sign::{alipay_time, parse_alipay_time, passback, rsa2_sign, signed_call, signing_content, url_encode};
 use crate::adapters::crypto::{SigningKey, VerifyingKey};
 use crate::adapters::outbound::{post_form, CallError};
 use crate::domain::money::Money;
@@ -32,6 +32,8 @@ pub fn app_pay_order_string(
     if let Some(expires_at) = order.expires_at {
         biz["time_expire"] = serde_json::Value::String(alipay_time(expires_at));
     }
+    // Alipay passes it back in the notification: the order is then read without its number claim.
+    biz["passback_params"] = serde_json::Value::String(passback(&order.buyer_id));
     let mut params = BTreeMap::from([
         ("app_id".to_string(), config.app_id.clone()),
         ("method".to_string(), "alipay.trade.app.pay".to_string()),
@@ -155,7 +157,7 @@ pub async fn query(config: &AlipayConfig, out_trade_no: &str, now: Timestamp) ->
         (_, "ACQ.TRADE_NOT_EXIST") => TradeStatus::NotPaid,
         _ => return Err(ApiError::Unavailable(format!("alipay.trade.query: {}", fields.detail()))),
     };
-    Ok(TradeFacts { out_trade_no: out_trade_no.to_string(), status })
+    Ok(TradeFacts { out_trade_no: out_trade_no.to_string(), status, buyer_id: None })
 }
 
 /// `alipay.trade.close`: the trade can no longer be paid. One that was paid meanwhile is reported

@@ -2,7 +2,7 @@
 //! anything is read; and signed as Alipay signs it, for the stand-in gateway and the tools.
 
 use super::config::AlipayConfig;
-use super::sign::{parse_alipay_time, rsa2_sign, signing_content, url_encode};
+use super::sign::{buyer_of_passback, parse_alipay_time, rsa2_sign, signing_content, url_encode};
 use crate::adapters::crypto::{SigningKey, VerifyingKey};
 use crate::domain::money::Money;
 use crate::domain::payment::{TradeFacts, TradeStatus};
@@ -19,6 +19,8 @@ pub struct Notification {
     pub trade_status: String,
     /// `gmt_payment`: when the buyer paid, if Alipay says.
     pub paid_at: Option<Timestamp>,
+    /// The buyer, from the `passback_params` the order string carried.
+    pub buyer_id: Option<String>,
 }
 
 impl Notification {
@@ -36,7 +38,7 @@ impl Notification {
             "TRADE_CLOSED" => TradeStatus::Closed,
             _ => TradeStatus::NotPaid,
         };
-        TradeFacts { out_trade_no: self.out_trade_no.clone(), status }
+        TradeFacts { out_trade_no: self.out_trade_no.clone(), status, buyer_id: self.buyer_id.clone() }
     }
 }
 
@@ -70,6 +72,7 @@ pub fn verify_notification(config: &AlipayConfig, key: &VerifyingKey, body: &[u8
             .map_err(|_| refuse(Rejection::Malformed, "total_amount is not an amount"))?,
         trade_status: field("trade_status")?,
         paid_at: params.get("gmt_payment").and_then(|time| parse_alipay_time(time)),
+        buyer_id: params.get("passback_params").and_then(|text| buyer_of_passback(text)),
     })
 }
 

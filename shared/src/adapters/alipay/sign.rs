@@ -32,6 +32,18 @@ pub(super) fn url_encode(pairs: &BTreeMap<String, String>) -> String {
     serializer.finish()
 }
 
+/// `passback_params` as Alipay takes it (URL-encoded, as its documentation asks): `buyer=<id>`.
+pub(super) fn passback(buyer_id: &str) -> String {
+    form_urlencoded::byte_serialize(format!("buyer={buyer_id}").as_bytes()).collect()
+}
+
+/// The buyer a notification's `passback_params` (as sent: URL-encoded once) names.
+pub fn buyer_of_passback(text: &str) -> Option<String> {
+    let decoded: String =
+        form_urlencoded::parse(format!("p={text}").as_bytes()).map(|(_, value)| value.into_owned()).collect();
+    decoded.strip_prefix("buyer=").filter(|buyer| !buyer.is_empty()).map(str::to_string)
+}
+
 /// Alipay's `yyyy-MM-dd HH:mm:ss`, in Beijing time.
 pub(super) fn alipay_time(at: Timestamp) -> String {
     let beijing = at.plus_seconds(8 * 3600).to_string();
@@ -97,4 +109,17 @@ pub fn verify_call(app_public_key: &VerifyingKey, form: &[u8]) -> Result<BTreeMa
         return Err("the signature does not verify".into());
     }
     Ok(params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_buyer_comes_back_whatever_it_holds() {
+        for buyer in ["buyer-1", "auth0|5f3a&x=1", "买家"] {
+            assert_eq!(buyer_of_passback(&passback(buyer)).as_deref(), Some(buyer));
+        }
+        assert_eq!(buyer_of_passback("other%3D1"), None);
+    }
 }

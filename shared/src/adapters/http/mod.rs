@@ -17,6 +17,7 @@ pub mod views;
 pub use context::Ctx;
 
 use crate::adapters::metrics;
+use crate::adapters::store_time::timed;
 use crate::domain::order_no;
 use crate::error::{ApiError, Lang};
 use lambda_http::http::{header, HeaderValue, StatusCode};
@@ -115,13 +116,15 @@ where
         .map(str::to_string);
     let lang = ctx.lang;
     let request_id = ctx.request_id.clone();
-    let result = route(ctx, request).await;
+    let (result, store) = timed(route(ctx, request)).await;
     let line = RequestLine {
         function: function_name(),
         route: &route_key,
         request_id: &request_id,
         order_no: path_order_no.as_deref().or(result.as_ref().ok().and_then(|reply| reply.order_no.as_deref())),
         duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        store_calls: store.calls,
+        store_ms: store.millis(),
         cold_start,
     };
     match &result {
@@ -199,6 +202,9 @@ struct RequestLine<'a> {
     request_id: &'a str,
     order_no: Option<&'a str>,
     duration_ms: f64,
+    /// DynamoDB attempts made, and how long the request waited for them.
+    store_calls: u32,
+    store_ms: f64,
     cold_start: bool,
 }
 
@@ -206,17 +212,29 @@ impl RequestLine<'_> {
     /// One line per request: `info` when answered or refused, `error` for a fault (500, 503),
     /// whose detail stays here and never reaches the caller.
     fn log(&self, status: u16, code: u32, error: Option<&ApiError>) {
-        let RequestLine { function, route, request_id, duration_ms, cold_start, .. } = *self;
+        let RequestLine { function, route, request_id, duration_ms, store_calls, store_ms, cold_start, .. } = *self;
         let order_no = self.order_no.unwrap_or_default();
         match error {
             Some(error @ (ApiError::Internal(_) | ApiError::Unavailable(_))) => tracing::error!(
-                function, route, status, code, duration_ms, cold_start, request_id, order_no, error = %error, "failed"
+                function, route, status, code, duration_ms, store_calls, store_ms, cold_start, request_id, order_no,
+                error = %error, "failed"
             ),
             Some(error) => tracing::info!(
-                function, route, status, code, duration_ms, cold_start, request_id, order_no,
+                function, route, status, code, duration_ms, store_calls, store_ms, cold_start, request_id, order_no,
                 refusal = %error.message(Lang::En), "refused"
             ),
-            None => tracing::info!(function, route, status, duration_ms, cold_start, request_id, order_no, "handled"),
+            None => tracing::info!(
+                function,
+                route,
+                status,
+                duration_ms,
+                store_calls,
+                store_ms,
+                cold_start,
+                request_id,
+                order_no,
+                "handled"
+            ),
         }
     }
 }

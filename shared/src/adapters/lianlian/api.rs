@@ -160,7 +160,7 @@ fn trade_status(answer: &Params) -> Result<TradeStatus, ApiError> {
 /// What LianLian knows of the order's bill (503 when it cannot say now).
 pub async fn query(config: &LianlianConfig, order: &Order) -> Result<TradeFacts, ApiError> {
     let status = trade_status(&ask(config, order).await?)?;
-    Ok(TradeFacts { out_trade_no: order.order_no.clone(), status })
+    Ok(TradeFacts { out_trade_no: order.order_no.clone(), status, buyer_id: None })
 }
 
 /// LianLian has no close: a bill stops taking payment when its `valid_order` runs out, which is

@@ -48,7 +48,8 @@ pub fn read_notification(config: &LianlianConfig, key: &Md5RsaVerifyingKey, body
         }
         _ => TradeStatus::NotPaid,
     };
-    Ok(Notice::Trade(TradeFacts { out_trade_no, status }))
+    // LianLian's notification passes nothing of ours back: the order is found by its number.
+    Ok(Notice::Trade(TradeFacts { out_trade_no, status, buyer_id: None }))
 }
 
 /// A notification's parameters signed as LianLian signs them (`lianlian_key` plays LianLian): the

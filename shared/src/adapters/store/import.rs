@@ -2,7 +2,8 @@
 
 use super::counters::{counter_update, sum_deltas};
 use super::keys::*;
-use super::orders::{order_item, order_no_claim};
+use super::order_item::order_item;
+use super::orders::order_no_claim;
 use super::table::TransactFailure;
 use super::table::{build_error, key, store_error, Store};
 use crate::domain::catalog::StockMove;

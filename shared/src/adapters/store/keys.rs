@@ -6,10 +6,6 @@ use crate::domain::order::Deadline;
 pub const PK: &str = "PK";
 pub const SK: &str = "SK";
 
-/// A buyer's orders by status: `BUYER#<buyer>#<status>` / order_no. Deleted orders leave it.
-pub const BUYER_STATUS_INDEX: &str = "buyer-status";
-pub const BUYER_STATUS_PK: &str = "GSI1PK";
-pub const BUYER_STATUS_SK: &str = "GSI1SK";
 /// A shop's orders: `SELLER#<seller>` / order_no.
 pub const SELLER_INDEX: &str = "seller-orders";
 pub const SELLER_PK: &str = "GSI2PK";
@@ -55,10 +51,6 @@ pub fn order_no_of_sk(sk: &str) -> Option<&str> {
 
 /// A buyer's counters: `BUYER#<buyer>` / `COUNTS`.
 pub const COUNTS_SK: &str = "COUNTS";
-
-pub fn buyer_status_pk(buyer_id: &str, status: &str) -> String {
-    format!("{BUYER_PREFIX}{buyer_id}#{status}")
-}
 
 const SELLER_PREFIX: &str = "SELLER#";
 

@@ -1,7 +1,8 @@
 //! One-time conversions of stored data, run by hand (`migrate-stock`), never on a request path.
 
 use super::keys::*;
-use super::table::{decode, key, n, s, store_error, Item, Store};
+use super::order_item::order_from_item;
+use super::table::{key, n, s, store_error, Item, Store};
 use crate::domain::order::{Order, OrderStatus};
 use crate::error::ApiError;
 use std::collections::BTreeMap;
@@ -53,7 +54,7 @@ impl Store {
             .await?;
         let mut held: BTreeMap<String, i64> = BTreeMap::new();
         for item in open {
-            let order: Order = decode(item)?;
+            let order: Order = order_from_item(item)?;
             for line in &order.lines {
                 *held.entry(line.sku_id.clone()).or_default() += i64::from(line.units_kept());
             }

@@ -3,22 +3,18 @@
 
 use super::counters::counter_update;
 use super::keys::*;
+use super::order_item::{order_from_item, order_item};
 use super::points::points_update;
 use super::skus::stock_update;
 use super::table::{
-    build_error, decode, encode, key, n, s, store_error, to_attribute, write_token, written_by, Item, Store,
-    TransactFailure, LAST_WRITE,
+    build_error, key, n, s, store_error, write_token, written_by, Item, Store, TransactFailure, LAST_WRITE,
 };
 use crate::domain::counters::bucket_delta;
-use crate::domain::order::{Order, OrderStatus, TimelineEntry, TrackingEvent};
+use crate::domain::order::Order;
 use crate::domain::party::Side;
 use crate::domain::state::SideEffects;
-use crate::domain::state::MAX_TRACKING_EVENTS;
 use crate::error::ApiError;
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{
-    AttributeValue, Put, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
-};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 #[derive(Debug)]
 pub enum CommitError {
@@ -31,31 +27,6 @@ impl From<ApiError> for CommitError {
     fn from(error: ApiError) -> Self {
         CommitError::Api(error)
     }
-}
-
-/// The order's item: the order, its key, and the attributes of every index it belongs to.
-pub(crate) fn order_item(order: &Order) -> Result<Item, ApiError> {
-    let mut item = encode(order)?;
-    item.insert(PK.into(), s(buyer_pk(&order.buyer_id)));
-    item.insert(SK.into(), s(order_sk(&order.order_no)));
-    if !order.deleted {
-        item.insert(BUYER_STATUS_PK.into(), s(buyer_status_pk(&order.buyer_id, order.status.as_str())));
-        item.insert(BUYER_STATUS_SK.into(), s(order.order_no.clone()));
-    }
-    item.insert(SELLER_PK.into(), s(seller_pk(&order.seller_id)));
-    item.insert(SELLER_SK.into(), s(order.order_no.clone()));
-    item.insert(SELLER_STATUS_PK.into(), s(seller_status_pk(&order.seller_id, order.status.as_str())));
-    item.insert(SELLER_STATUS_SK.into(), s(order.order_no.clone()));
-    if let Some((deadline, at)) = order.deadline() {
-        item.insert(DUE_PK.into(), s(due_pk(deadline, due_shard(&order.order_no))));
-        item.insert(DUE_SK.into(), s(due_sk(at.millis(), &order.order_no)));
-    }
-    if order.has_open_refund() {
-        item.insert(OPEN_CASE.into(), AttributeValue::Bool(true));
-    }
-    let search: Vec<String> = order.lines.iter().map(|line| line.product_name.to_lowercase()).collect();
-    item.insert("search".into(), s(search.join("\n")));
-    Ok(item)
 }
 
 /// The order-number claim: makes the number unique and names the order's buyer and shop.
@@ -100,70 +71,14 @@ impl Store {
         }
     }
 
-    /// Appends a tracking event and its timeline entry to a shipped or completed, not deleted
-    /// order below the cap, in one UpdateItem. There is no version condition, so racing appends
-    /// all land; the version still moves, so a racing transition reads again. On refusal, the
-    /// order as it was (None if there is none), for the state machine to explain.
-    pub async fn append_tracking_event(
-        &self,
-        buyer_id: &str,
-        order_no: &str,
-        event: &TrackingEvent,
-        entry: &TimelineEntry,
-    ) -> Result<Result<Order, Option<Order>>, ApiError> {
-        let token = write_token();
-        let request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(buyer_pk(buyer_id), order_sk(order_no))))
-            .update_expression(
-                "SET tracking_events = list_append(tracking_events, :event), timeline = list_append(timeline, :entry), \
-                 #version = #version + :one, updated_at = :now, #last = :token",
-            )
-            .condition_expression(
-                "attribute_exists(PK) AND #status IN (:shipped, :completed) AND deleted = :false \
-                 AND size(tracking_events) < :max AND (attribute_not_exists(#last) OR #last <> :token)",
-            )
-            .expression_attribute_names("#last", LAST_WRITE)
-            .expression_attribute_values(":token", s(token.clone()))
-            .expression_attribute_names("#version", "version")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":event", AttributeValue::L(vec![to_attribute(event)?]))
-            .expression_attribute_values(":entry", AttributeValue::L(vec![to_attribute(entry)?]))
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":now", s(entry.at.to_string()))
-            .expression_attribute_values(":shipped", s(OrderStatus::Shipped.as_str()))
-            .expression_attribute_values(":completed", s(OrderStatus::Completed.as_str()))
-            .expression_attribute_values(":false", AttributeValue::Bool(false))
-            .expression_attribute_values(":max", n(MAX_TRACKING_EVENTS))
-            .return_values(ReturnValue::AllNew)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
-        match self.write_item(|| request.clone().send()).await {
-            Ok(output) => Ok(Ok(decode(output.attributes.unwrap_or_default())?)),
-            Err(error) => match error.as_service_error() {
-                Some(UpdateItemError::ConditionalCheckFailedException(failed)) => {
-                    let appended = written_by(failed.item(), &token);
-                    let order = failed.item.clone().map(decode).transpose()?;
-                    match order {
-                        // An earlier attempt of this append landed; its answer was lost.
-                        Some(order) if appended => Ok(Ok(order)),
-                        order => Ok(Err(order)),
-                    }
-                }
-                _ => Err(store_error(error)),
-            },
-        }
-    }
-
     pub async fn get_order(&self, buyer_id: &str, order_no: &str) -> Result<Option<Order>, ApiError> {
-        self.get(key(buyer_pk(buyer_id), order_sk(order_no)), true).await?.map(decode).transpose()
+        self.get(key(buyer_pk(buyer_id), order_sk(order_no)), true).await?.map(order_from_item).transpose()
     }
 
     /// Several orders of one buyer in one BatchGetItem; missing ones are left out.
     pub async fn get_orders(&self, buyer_id: &str, order_nos: &[String]) -> Result<Vec<Order>, ApiError> {
         let keys: Vec<Item> = order_nos.iter().map(|no| key(buyer_pk(buyer_id), order_sk(no))).collect();
-        self.batch_get(keys).await?.into_iter().map(decode).collect()
+        self.batch_get(keys).await?.into_iter().map(order_from_item).collect()
     }
 
     /// The buyer and seller of an order number (for routes that know only the number).
@@ -193,7 +108,7 @@ impl Store {
             .send()
             .await
             .map_err(store_error)?;
-        output.items.unwrap_or_default().into_iter().next().map(decode).transpose()
+        output.items.unwrap_or_default().into_iter().next().map(order_from_item).transpose()
     }
 
     /// Orders by number, whoever bought them: number claims, then the orders (two BatchGetItems).
@@ -210,7 +125,7 @@ impl Store {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        self.batch_get(keys).await?.into_iter().map(decode).collect()
+        self.batch_get(keys).await?.into_iter().map(order_from_item).collect()
     }
 
     /// Stores a transition: the new order under a condition on the version that was read, stock

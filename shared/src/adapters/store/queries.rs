@@ -2,7 +2,8 @@
 //! schedules read.
 
 use super::keys::*;
-use super::table::{decode, s, store_error, Item, Store};
+use super::order_item::order_from_item;
+use super::table::{s, store_error, Item, Store};
 use crate::domain::order::{Deadline, Order, OrderStatus};
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
@@ -52,13 +53,8 @@ impl Partition {
     fn keys(&self) -> PartitionKeys {
         let (index, pk_name, sk_name, pk_value, sk_prefixed) = match self {
             Partition::Buyer(buyer) => (None, PK, SK, buyer_pk(buyer), true),
-            Partition::BuyerStatus(buyer, status) => (
-                Some(BUYER_STATUS_INDEX),
-                BUYER_STATUS_PK,
-                BUYER_STATUS_SK,
-                buyer_status_pk(buyer, status.as_str()),
-                false,
-            ),
+            // A buyer's orders are few: the table itself, filtered by status.
+            Partition::BuyerStatus(buyer, _) => (None, PK, SK, buyer_pk(buyer), true),
             Partition::Seller(seller) => (Some(SELLER_INDEX), SELLER_PK, SELLER_SK, seller_pk(seller), false),
             Partition::SellerStatus(seller, status) => (
                 Some(SELLER_STATUS_INDEX),
@@ -131,14 +127,17 @@ impl Store {
         };
         let mut names: HashMap<String, String> = HashMap::new();
         let mut filters = Vec::new();
-        if matches!(query.partition, Partition::Buyer(_)) {
+        if matches!(query.partition, Partition::Buyer(_) | Partition::BuyerStatus(..)) {
             values.insert(":false".into(), AttributeValue::Bool(false));
             filters.push("deleted = :false".to_string());
         }
-        if !query.statuses.is_empty() {
+        let statuses = match &query.partition {
+            Partition::BuyerStatus(_, status) if query.statuses.is_empty() => vec![*status],
+            _ => query.statuses.clone(),
+        };
+        if !statuses.is_empty() {
             names.insert("#status".into(), "status".into());
-            let placeholders: Vec<String> = query
-                .statuses
+            let placeholders: Vec<String> = statuses
                 .iter()
                 .enumerate()
                 .map(|(index, status)| {
@@ -220,7 +219,7 @@ impl Store {
                     .collect()
             })
         };
-        let orders = items.into_iter().map(decode).collect::<Result<Vec<Order>, _>>()?;
+        let orders = items.into_iter().map(order_from_item).collect::<Result<Vec<Order>, _>>()?;
         Ok(OrderPage { orders, next })
     }
 

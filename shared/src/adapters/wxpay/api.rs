@@ -133,6 +133,12 @@ pub async fn prepay(config: &WxpayConfig, order: &Order, notify_url: &str, now: 
     if let Some(expires_at) = order.expires_at {
         body["time_expire"] = json!(beijing_rfc3339(expires_at));
     }
+    // WeChat Pay passes `attach` back (at most 128 characters): the order is then read without
+    // its number claim.
+    let attach = format!("buyer={}", order.buyer_id);
+    if attach.chars().count() <= 128 {
+        body["attach"] = json!(attach);
+    }
     match call(config, "POST", "/v3/pay/transactions/app", Some(&body), now).await? {
         Ok(verified) if verified.status == 200 => match text(&verified.body, "prepay_id") {
             "" => Err(ApiError::Unavailable("WeChat Pay answered without a prepay_id".into())),
@@ -160,6 +166,9 @@ pub struct Transaction {
     pub amount: Option<TransactionAmount>,
     #[serde(default)]
     pub success_time: Option<String>,
+    /// What the prepay attached (the buyer), passed back in notifications and queries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attach: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -189,7 +198,8 @@ impl Transaction {
             "CLOSED" | "REVOKED" | "PAYERROR" => TradeStatus::Closed,
             _ => TradeStatus::NotPaid,
         };
-        Ok(TradeFacts { out_trade_no: self.out_trade_no.clone(), status })
+        let buyer_id = self.attach.as_deref().and_then(|attach| attach.strip_prefix("buyer=")).map(str::to_string);
+        Ok(TradeFacts { out_trade_no: self.out_trade_no.clone(), status, buyer_id })
     }
 }
 
@@ -203,7 +213,7 @@ pub async fn query(config: &WxpayConfig, out_trade_no: &str, now: Timestamp) -> 
             transaction.facts(config)
         }
         Ok(verified) if verified.status == 404 => {
-            Ok(TradeFacts { out_trade_no: out_trade_no.to_string(), status: TradeStatus::NotPaid })
+            Ok(TradeFacts { out_trade_no: out_trade_no.to_string(), status: TradeStatus::NotPaid, buyer_id: None })
         }
         Ok(verified) => Err(ApiError::Unavailable(format!("WeChat Pay query: {}", error_detail(&verified)))),
         Err(NoAnswer(why)) => Err(ApiError::Unavailable(format!("WeChat Pay query: {why}"))),

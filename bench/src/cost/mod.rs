@@ -27,7 +27,7 @@ use orders_shared::domain::party::Actor;
 use orders_shared::domain::payment::Callback;
 use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::pricing::{AddressSource, Checkout};
-use orders_shared::domain::refund::{RefundKind, RefundState};
+use orders_shared::domain::refund::{RefundKind, RefundState, ReturnShipment};
 use orders_shared::domain::state::{Action, RefundApplication};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::App;
@@ -166,6 +166,15 @@ const REFUNDED: [Step; 4] = [
         floor_writes: 3,
     },
 ];
+const RETURNED: [Step; 7] = [
+    Step { name: "create (1 SKU, address from the book, Idempotency-Key)", floor_writes: 2 },
+    Step { name: "Alipay notification (paid)", floor_writes: 1 },
+    Step { name: "ship", floor_writes: 2 },
+    Step { name: "apply for a return (goods and money)", floor_writes: 1 },
+    Step { name: "approve (the shop's return address)", floor_writes: 1 },
+    Step { name: "the buyer sends the goods back", floor_writes: 1 },
+    Step { name: "confirm the return: restocked, alipay.trade.refund (stand-in gateway), refunded", floor_writes: 3 },
+];
 const CANCELLED: [Step; 2] = [
     Step { name: "create (1 SKU, address from the book, Idempotency-Key)", floor_writes: 2 },
     Step { name: "cancel (stock released)", floor_writes: 2 },
@@ -218,6 +227,66 @@ where
     Ok(value)
 }
 
+fn shipment(now: Timestamp) -> Shipment {
+    Shipment {
+        carrier_code: "SF".into(),
+        carrier_name: "SF Express".into(),
+        tracking_no: "SF1234567890".into(),
+        shipped_at: now,
+    }
+}
+
+/// create → pay → ship → apply for a return → approve → the goods go back → confirm: restocked and
+/// refunded.
+async fn returned_life(
+    app: &App,
+    meter: &CapacityMeter,
+    alipay_key: &SigningKey,
+    tallies: &mut [Tally],
+    run: usize,
+) -> Result<(), String> {
+    let key = IdempotencyKey::parse(format!("cost-t-{run}-{}", rand::random::<u32>()).as_bytes())
+        .map_err(|e| e.to_string())?;
+    let order_no = measure(meter, &mut tallies[0], || async {
+        created(place(app, BUYER, &checkout(&format!("t{run}")), Some(&key)).await?)
+    })
+    .await?;
+    let form = paid_notification(alipay_key, &order_no)?;
+    measure(meter, &mut tallies[1], || {
+        record_notification(app, PaymentChannel::Alipay, Callback::body(form.as_bytes()))
+    })
+    .await?;
+    let now = Timestamp::now();
+    let ship = Action::Ship { shipment: shipment(now), auto_confirm_at: now.plus_seconds(10 * 86_400) };
+    measure(meter, &mut tallies[2], || transition(app, Actor::Seller(SHOP), &order_no, ship)).await?;
+    let application = RefundApplication {
+        kind: RefundKind::ReturnAndRefund,
+        amount: None,
+        reason: "The wrong size".into(),
+        remark: String::new(),
+        lines: Vec::new(),
+        vouchers: Vec::new(),
+        return_shipment: None,
+        policy: app.config.after_sales,
+    };
+    measure(meter, &mut tallies[3], || after_sales::apply(app, BUYER, &order_no, application)).await?;
+    let address = Some(orders_shared::samples::address());
+    measure(meter, &mut tallies[4], || after_sales::approve(app, SHOP, &order_no, address)).await?;
+    let back = ReturnShipment {
+        carrier_code: "SF".into(),
+        carrier_name: "SF Express".into(),
+        tracking_no: "SF2".into(),
+        vouchers: Vec::new(),
+        shipped_at: Timestamp::now(),
+    };
+    measure(meter, &mut tallies[5], || after_sales::ship_back(app, BUYER, &order_no, back)).await?;
+    let done = measure(meter, &mut tallies[6], || after_sales::confirm_return(app, SHOP, &order_no, true)).await?;
+    if done.refund.as_ref().map(|case| case.state) != Some(RefundState::Refunded) {
+        return Err(format!("order {order_no} was not refunded: {:?}", done.refund));
+    }
+    Ok(())
+}
+
 fn created(placed: Placed) -> Result<String, orders_shared::ApiError> {
     match placed {
         Placed::Created(orders) | Placed::Replayed(orders) => orders
@@ -227,14 +296,17 @@ fn created(placed: Placed) -> Result<String, orders_shared::ApiError> {
     }
 }
 
-/// Alipay's notification that the bench order `order_no` (10.00) is paid.
+/// Alipay's notification that the bench order `order_no` (10.00) is paid, with the
+/// `passback_params` the order string carried (Alipay sends it back as given).
 fn paid_notification(alipay_key: &SigningKey, order_no: &str) -> Result<String, String> {
+    let passback: String = form_urlencoded::byte_serialize(format!("buyer={BUYER}").as_bytes()).collect();
     let params = BTreeMap::from([
         ("app_id".to_string(), orders_dev::alipay_keys::DEV_APP_ID.to_string()),
         ("out_trade_no".to_string(), order_no.to_string()),
         ("trade_no".to_string(), format!("T{order_no}")),
         ("total_amount".to_string(), "10.00".to_string()),
         ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
+        ("passback_params".to_string(), passback),
     ]);
     orders_shared::adapters::alipay::sign_notification(alipay_key, params).map_err(|e| e.to_string())
 }
@@ -263,6 +335,7 @@ pub async fn run(
     let mut life = vec![Tally::default(); LIFE.len()];
     let mut refunded = vec![Tally::default(); REFUNDED.len()];
     let mut cancelled = vec![Tally::default(); CANCELLED.len()];
+    let mut returned = vec![Tally::default(); RETURNED.len()];
     for run in 0..lives {
         let key = IdempotencyKey::parse(format!("cost-{run}-{}", rand::random::<u32>()).as_bytes())
             .map_err(|e| e.to_string())?;
@@ -277,13 +350,7 @@ pub async fn run(
         })
         .await?;
         let now = Timestamp::now();
-        let shipment = Shipment {
-            carrier_code: "SF".into(),
-            carrier_name: "SF Express".into(),
-            tracking_no: "SF1234567890".into(),
-            shipped_at: now,
-        };
-        let ship = Action::Ship { shipment, auto_confirm_at: now.plus_seconds(10 * 86_400) };
+        let ship = Action::Ship { shipment: shipment(now), auto_confirm_at: now.plus_seconds(10 * 86_400) };
         measure(&meter, &mut life[3], || transition(&app, Actor::Seller(SHOP), &order_no, ship)).await?;
         measure(&meter, &mut life[4], || transition(&app, Actor::Buyer(BUYER), &order_no, Action::ConfirmReceipt))
             .await?;
@@ -325,6 +392,8 @@ pub async fn run(
         .await?;
         let cancel = Action::Cancel { reason: String::new() };
         measure(&meter, &mut cancelled[1], || transition(&app, Actor::Buyer(BUYER), &order_no, cancel)).await?;
+
+        returned_life(&app, &meter, alipay_key, &mut returned, run).await?;
     }
     let steps = |steps: &[Step], tallies: &[Tally]| -> Vec<Value> {
         steps
@@ -351,6 +420,7 @@ pub async fn run(
     let life_steps = steps(&LIFE, &life);
     let cancelled_steps = steps(&CANCELLED, &cancelled);
     let refunded_steps = steps(&REFUNDED, &refunded);
+    let returned_steps = steps(&RETURNED, &returned);
     let total = |steps: &[Value]| -> Value {
         let sum = |field: &str| steps.iter().map(|s| s[field].as_f64().unwrap_or(0.0)).sum::<f64>();
         let (reads, writes, floor) = (sum("read_units"), sum("write_units"), sum("floor_item_writes"));
@@ -379,5 +449,6 @@ pub async fn run(
         "life": {"steps": life_steps, "total": total(&life_steps)},
         "cancelled": {"steps": cancelled_steps, "total": total(&cancelled_steps)},
         "refunded": {"steps": refunded_steps, "total": total(&refunded_steps)},
+        "returned": {"steps": returned_steps, "total": total(&returned_steps)},
     }))
 }
