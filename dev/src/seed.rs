@@ -2,9 +2,11 @@
 //! and the orders the `events/` samples name.
 
 use orders_shared::adapters::store::{CreateOutcome, Store};
+use orders_shared::adapters::webhooks::signing;
 use orders_shared::app::orders::transition;
 use orders_shared::domain::address::{Address, AddressEntry};
 use orders_shared::domain::cart::CartItem;
+use orders_shared::domain::events::EventType;
 use orders_shared::domain::freight::{FreightTemplate, RegionFee};
 use orders_shared::domain::member::Benefit;
 use orders_shared::domain::member::MemberLevel;
@@ -16,6 +18,9 @@ use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout, Pric
 use orders_shared::domain::refund::{RefundKind, ReturnShipment};
 use orders_shared::domain::state::{Action, PayoutOf, PayoutOutcome, RefundApplication};
 use orders_shared::domain::time::Timestamp;
+use orders_shared::domain::webhooks::{
+    Delivery, DeliveryStatus, EndpointDraft, EventFilter, RetrySchedule, WebhookEndpoint,
+};
 use orders_shared::samples;
 use orders_shared::{ApiError, App};
 use std::collections::BTreeMap;
@@ -307,6 +312,63 @@ pub async fn seed_demo_orders(app: &App) -> Result<usize, ApiError> {
         for (actor, action) in steps {
             transition(app, actor, &order_no, action).await?;
         }
+    }
+    Ok(added)
+}
+
+/// The demo shop's webhook endpoints (both deliver to the dev server's inbox): one the samples
+/// read, change and test, one to delete; and a failed delivery of the first to retry.
+pub const DEMO_WEBHOOK: &str = "we_demo";
+pub const DEMO_WEBHOOK_TO_DELETE: &str = "we_demo_old";
+pub const DEMO_DELIVERY: &str = "1764000000000.evt_demo_1";
+
+/// Adds the demo webhooks that are missing, pointed at `inbox_url` (moved there if the dev
+/// server's port changed).
+pub async fn seed_demo_webhooks(app: &App, inbox_url: &str) -> Result<usize, ApiError> {
+    let store = &app.store;
+    let now = Timestamp::now();
+    let mut added = 0;
+    for endpoint_id in [DEMO_WEBHOOK, DEMO_WEBHOOK_TO_DELETE] {
+        match store.get_webhook(DEMO_SELLER, endpoint_id).await? {
+            Some(endpoint) if endpoint.url == inbox_url => {}
+            Some(endpoint) => {
+                let moved = WebhookEndpoint { url: inbox_url.to_string(), updated_at: now, ..endpoint.clone() };
+                store.replace_webhook(&moved, endpoint.updated_at).await?;
+            }
+            None => {
+                let secret = signing::generate_secret().map_err(ApiError::Internal)?;
+                let draft = EndpointDraft {
+                    url: inbox_url.to_string(),
+                    event_types: EventFilter::default(),
+                    description: "The dev server's inbox".into(),
+                };
+                let endpoint = WebhookEndpoint::new(endpoint_id, DEMO_SELLER, draft, secret, now);
+                store.create_webhook(&endpoint).await?;
+                added += 1;
+            }
+        }
+    }
+    let (at, event_id) = DEMO_DELIVERY.split_once('.').unwrap_or_default();
+    let event_at = Timestamp::from_millis(at.parse().unwrap_or_default());
+    let delivery = Delivery {
+        delivery_id: DEMO_DELIVERY.to_string(),
+        endpoint_id: DEMO_WEBHOOK.to_string(),
+        seller_id: DEMO_SELLER.to_string(),
+        event_id: event_id.to_string(),
+        event_type: EventType::WebhookTest.as_str().to_string(),
+        body: serde_json::json!({"id": event_id, "type": EventType::WebhookTest.as_str(), "timestamp": event_at.to_string(),
+            "seller_id": DEMO_SELLER, "data": {"endpoint_id": DEMO_WEBHOOK}})
+        .to_string(),
+        status: DeliveryStatus::Failed,
+        attempts: RetrySchedule::ATTEMPTS,
+        last_status: Some(503),
+        last_error: Some("answered HTTP 503".into()),
+        next_attempt_at: None,
+        event_at,
+        created_at: event_at,
+    };
+    if store.record_delivery(&delivery).await? {
+        added += 1;
     }
     Ok(added)
 }

@@ -2,7 +2,7 @@
 
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType,
+    ScalarAttributeType, StreamSpecification, StreamViewType,
 };
 use std::path::Path;
 use yaml_serde::Value;
@@ -120,6 +120,22 @@ pub fn scheduled_functions(template: &Value) -> Vec<String> {
     out
 }
 
+/// Functions fed by the table's stream (`Type: DynamoDB` events), by binary name.
+pub fn stream_functions(template: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(resources) = template.get("Resources").and_then(Value::as_mapping) else { return out };
+    for resource in resources.values() {
+        let events = resource.get("Properties").and_then(|p| p.get("Events")).and_then(Value::as_mapping);
+        let streamed =
+            events.into_iter().flat_map(|events| events.values()).any(|e| text(e, "Type") == Some("DynamoDB"));
+        if let (true, Some(binary)) = (streamed, binary(resource)) {
+            out.push(binary.to_string());
+        }
+    }
+    out.sort();
+    out
+}
+
 /// The HTTP API's CORS settings (`OrdersApi`'s `CorsConfiguration`), which the dev server
 /// applies as API Gateway does; `origins` is the `AllowedOrigins` parameter's default.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +183,8 @@ pub struct TableDefinition {
     pub attributes: Vec<AttributeDefinition>,
     pub key_schema: Vec<KeySchemaElement>,
     pub indexes: Vec<GlobalSecondaryIndex>,
+    /// `StreamSpecification.StreamViewType`, when the table has a stream.
+    pub stream_view_type: Option<String>,
 }
 
 fn key_schema(list: Option<&Value>) -> Result<Vec<KeySchemaElement>, String> {
@@ -224,7 +242,9 @@ pub fn table_definition(template: &Value) -> Result<TableDefinition, String> {
         })
         .transpose()?
         .unwrap_or_default();
-    Ok(TableDefinition { attributes, key_schema: key_schema(properties.get("KeySchema"))?, indexes })
+    let stream_view_type =
+        properties.get("StreamSpecification").and_then(|stream| text(stream, "StreamViewType")).map(str::to_string);
+    Ok(TableDefinition { attributes, key_schema: key_schema(properties.get("KeySchema"))?, indexes, stream_view_type })
 }
 
 /// Creates `table_name` from the template's definition, unless it exists. Returns true if created.
@@ -245,10 +265,23 @@ pub async fn create_table(
         .set_attribute_definitions(Some(definition.attributes))
         .set_key_schema(Some(definition.key_schema))
         .set_global_secondary_indexes((!definition.indexes.is_empty()).then_some(definition.indexes))
+        .set_stream_specification(stream_specification(definition.stream_view_type.as_deref())?)
         .send()
         .await
         .map_err(|error| {
             format!("cannot create table {table_name}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(error))
         })?;
     Ok(true)
+}
+
+fn stream_specification(view_type: Option<&str>) -> Result<Option<StreamSpecification>, String> {
+    view_type
+        .map(|view_type| {
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::from(view_type))
+                .build()
+                .map_err(|error| error.to_string())
+        })
+        .transpose()
 }

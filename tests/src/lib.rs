@@ -5,8 +5,10 @@
 use aws_sdk_dynamodb::config::SharedInterceptor;
 use faults::FaultInjector;
 use orders_dev::alipay_gateway::{self, StandInGateway};
+use orders_dev::event_stream::StreamPump;
 use orders_dev::lianlian_gateway::{self, StandInLianlian};
 use orders_dev::lianlian_keys::{self, MerchantKey};
+use orders_dev::webhook_inbox::Inbox;
 use orders_dev::wxpay_gateway::{self, StandInKeys, StandInWxpay};
 use orders_dev::{alipay_keys, local_db, wxpay_keys};
 use orders_dev::{auth, server, template, template_path};
@@ -23,6 +25,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub mod event_bus;
 pub mod faults;
 pub mod secrets_manager;
 
@@ -59,6 +62,11 @@ pub struct TestApi {
     pub wxpay: Arc<StandInWxpay>,
     /// The stand-in LianLian Pay gateway (always configured).
     pub lianlian: Arc<StandInLianlian>,
+    /// The dev server's webhook receiver (`/dev/webhook-inbox`).
+    pub inbox: Arc<Inbox>,
+    /// The table's name (its stream is read by `publish_events`).
+    pub table: String,
+    pump: tokio::sync::Mutex<Option<StreamPump>>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -217,6 +225,9 @@ impl TestApi {
             .await
             .expect("create table from template.yaml");
         let mut config = Config::for_table(&table);
+        // As under make dev: receivers on loopback, retries in seconds.
+        config.webhooks.allow_loopback = true;
+        config.webhooks.retry.first_delay_seconds = 1;
         configure(&mut config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
@@ -236,13 +247,15 @@ impl TestApi {
         let (wxpay_config, wxpay) = wxpay_stand_in(&base);
         app = app.with_provider(PaymentChannel::Wxpay, Arc::new(wxpay_config));
         let (lianlian_config, lianlian) = lianlian_stand_in(&base);
+        let inbox = Inbox::new();
         app = app.with_provider(PaymentChannel::Lianlian, Arc::new(lianlian_config));
         let extra = gateway
             .clone()
             .map(StandInGateway::router)
             .unwrap_or_default()
             .merge(wxpay.clone().router())
-            .merge(lianlian.clone().router());
+            .merge(lianlian.clone().router())
+            .merge(inbox.clone().router());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         // A short wait for bodies, so a test of a body shorter than its Content-Length is quick.
         let state = server::DevState::with_body_timeout(app.clone(), SECRET, Duration::from_secs(1));
@@ -250,7 +263,38 @@ impl TestApi {
             let _ = stopped.await;
         }));
         let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("http client");
-        TestApi { base, http, app, calls, gateway, alipay_app_public, wxpay, lianlian, _stop: stop }
+        TestApi {
+            base,
+            http,
+            app,
+            calls,
+            gateway,
+            alipay_app_public,
+            wxpay,
+            lianlian,
+            inbox,
+            table,
+            pump: Default::default(),
+            _stop: stop,
+        }
+    }
+
+    /// Reads the table's stream from its start and publishes every order event in it, as
+    /// `publish-order-events` does in AWS (webhook deliveries are attempted before this returns).
+    pub async fn publish_events(&self) -> usize {
+        let mut pump = self.pump.lock().await;
+        if pump.is_none() {
+            *pump = Some(StreamPump::open(&dynamodb_endpoint(), &self.table).await.expect("the stream"));
+        }
+        let pump = pump.as_mut().expect("opened");
+        pump.pump(&self.app).await.expect("published")
+    }
+
+    /// Reads the whole stream again from its start (as a retried batch would be given), publishing
+    /// everything in it once more: the number of records read.
+    pub async fn publish_events_from_start(&self) -> usize {
+        let mut pump = StreamPump::open(&dynamodb_endpoint(), &self.table).await.expect("the stream");
+        pump.pump(&self.app).await.expect("published")
     }
 
     pub fn buyer(&self, id: &str) -> String {
@@ -298,6 +342,20 @@ impl TestApi {
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
         let no = created.data()["orders"][0]["order_no"].as_str().expect("an order number").to_string();
         (no, created.data().clone())
+    }
+
+    /// An order of `quantity` × tea (of shop-a) by `buyer`, paid through Alipay (trade
+    /// `T-<order_no>`, the notification signed with `alipay_key`): its number.
+    pub async fn paid_order(&self, alipay_key: &SigningKey, buyer: &str, quantity: i64) -> String {
+        let created = self.create(buyer, &[("tea", quantity)]).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let order = &created.data()["orders"][0];
+        let no = order["order_no"].as_str().expect("an order number").to_string();
+        let amount = order["amounts"]["payable"].as_str().expect("an amount");
+        let form = alipay_notification(alipay_key, DEV_APP_ID, &no, amount, &format!("T-{no}"));
+        let (status, text) = self.notify(&form).await;
+        assert_eq!((status, text.as_str()), (StatusCode::OK, "success"));
+        no
     }
 
     /// A step of shop-a's after-sales (`approve`, `retry-payout`, ...), answered 200: its data.

@@ -46,7 +46,7 @@ pub const LAMBDA_MEMORY_GB: f64 = 0.125;
 
 /// What one DynamoDB request consumed.
 #[derive(Debug, Clone, Default)]
-struct Consumed {
+pub struct Consumed {
     operation: String,
     table: f64,
     indexes: f64,
@@ -68,8 +68,22 @@ pub struct CapacityMeter {
 }
 
 impl CapacityMeter {
-    fn take(&self) -> Vec<Consumed> {
+    pub fn take(&self) -> Vec<Consumed> {
         self.consumed.lock().map(|mut consumed| std::mem::take(&mut *consumed)).unwrap_or_default()
+    }
+
+    /// What was consumed since the last `take` (read units, write units, requests), taken.
+    pub fn totals(&self) -> (f64, f64, usize) {
+        let all = self.take();
+        let (reads, writes) = all.iter().fold((0.0, 0.0), |(reads, writes), consumed| {
+            let units = consumed.table + consumed.indexes;
+            if consumed.is_write() {
+                (reads, writes + units)
+            } else {
+                (reads + units, writes)
+            }
+        });
+        (reads, writes, all.len())
     }
 }
 

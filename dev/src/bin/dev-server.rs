@@ -1,15 +1,19 @@
 //! `make dev`: DynamoDB Local with data under `.data/`, the table from template.yaml, a demo
 //! shop, and every function on 127.0.0.1:3000. Ctrl-C stops all of it.
 
+use orders_dev::event_stream::StreamPump;
 use orders_dev::local_db::{self, LocalDynamo};
 use orders_dev::local_providers::{local_provider, Local};
-use orders_dev::{auth, data_dir, seed, server, template, template_path};
+use orders_dev::{auth, data_dir, seed, server, template, template_path, webhook_inbox};
 use orders_shared::adapters::config::Config;
 use orders_shared::adapters::config::NOTIFY_BASE_VARIABLE;
 use orders_shared::adapters::cursor::CursorKey;
 use orders_shared::adapters::runtime::init_tracing;
 use orders_shared::adapters::secrets::Secret;
 use orders_shared::app::after_sales::{retry_refund_payouts, run_timers};
+use orders_shared::app::deliveries::deliver_due;
+
+const LOOPBACK_VARIABLE: &str = "WEBHOOK_ALLOW_LOOPBACK";
 use orders_shared::app::sweep::{auto_confirm_receipts, close_expired_orders};
 use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::time::Timestamp;
@@ -43,6 +47,10 @@ async fn run() -> Result<(), String> {
     let table = env_or("TABLE_NAME", "orders");
     // Every setting a function reads, checked now: a bad value stops here with its name.
     let mut config = Config::from_env_for_table(&table)?;
+    // A receiver on this laptop is the point of webhooks under make dev.
+    if orders_shared::adapters::config::var(LOOPBACK_VARIABLE).is_none() {
+        config.webhooks.allow_loopback = true;
+    }
     let data = data_dir()?;
     let data_dir = data.join("dynamodb");
     let sweep_seconds: u64 = env_or("ORDERS_DEV_SWEEP_SECONDS", "5")
@@ -78,6 +86,9 @@ async fn run() -> Result<(), String> {
         ("RETURN_CONFIRM_DAYS".to_string(), (app.config.after_sales.return_confirm_seconds / 86_400).to_string()),
         ("REFUND_PAYOUT_RETRY_SECONDS".to_string(), app.config.after_sales.payout_retry_seconds.to_string()),
         ("ORDERS_CURSOR_KEY".to_string(), cursor_key_text(&data.join("cursor.key"))?),
+        ("WEBHOOK_ALLOW_LOOPBACK".to_string(), app.config.webhooks.allow_loopback.to_string()),
+        ("WEBHOOK_RETRY_SECONDS".to_string(), app.config.webhooks.retry.first_delay_seconds.to_string()),
+        ("WEBHOOK_TIMEOUT_MS".to_string(), app.config.webhooks.timeout.as_millis().to_string()),
         ("RUST_LOG".to_string(), env_or("RUST_LOG", "info")),
     ];
     // Providers call back here unless the environment names another place (a tunnel to this
@@ -100,6 +111,9 @@ async fn run() -> Result<(), String> {
     write_lambda_env(&data.join("lambda.env"), &lambda_env)?;
     let added = seed::seed_demo_shop(&app.store).await.map_err(|error| format!("seeding failed: {error}"))?;
     let demo = seed::seed_demo_orders(&app).await.map_err(|error| format!("seeding failed: {error}"))?;
+    let inbox_url = format!("http://127.0.0.1:{port}{}", webhook_inbox::PATH);
+    let hooks = seed::seed_demo_webhooks(&app, &inbox_url).await.map_err(|error| format!("seeding failed: {error}"))?;
+    let demo = demo + hooks;
     if added + demo > 0 {
         eprintln!("seeded the demo shop ({added} SKUs, {demo} addresses and orders the events/ samples name)");
     }
@@ -121,12 +135,16 @@ async fn run() -> Result<(), String> {
     println!(
         "the dev server runs the schedules (those two, after-sales timers, payout retries) every {sweep_seconds} s"
     );
-    println!("(ORDERS_DEV_SWEEP_SECONDS).");
+    println!("(ORDERS_DEV_SWEEP_SECONDS); order events go to the shop's webhooks as they happen, and failed");
+    println!("deliveries are retried every second (WEBHOOK_RETRY_SECONDS scales the schedule).");
     println!("Ctrl-C stops the server and DynamoDB Local.");
     println!();
 
     tokio::spawn(run_schedules(app.clone(), sweep_seconds));
+    let pump = StreamPump::open(&dynamo.endpoint(), &table).await?;
+    tokio::spawn(publish_events(app.clone(), pump));
     let extra = stand_ins.into_iter().fold(axum::Router::new(), |routes, stand_in| routes.merge(stand_in(&app)));
+    let extra = extra.merge(webhook_inbox::Inbox::new().router());
     let state = server::DevState::new(app, secret);
     let shutdown = async {
         let terminate = async {
@@ -178,6 +196,25 @@ async fn run_schedules(app: App, every_seconds: u64) {
         }
         if let Err(error) = retry_refund_payouts(&app, now).await {
             eprintln!("retry-refund-payouts: {error}");
+        }
+    }
+}
+
+/// The table's stream, read as the event source mapping does in AWS, and due webhook retries,
+/// every quarter second and every second.
+async fn publish_events(app: App, mut pump: StreamPump) {
+    let mut ticker = tokio::time::interval(std::time::Duration::from_millis(250));
+    let mut ticks: u64 = 0;
+    loop {
+        ticker.tick().await;
+        ticks += 1;
+        if let Err(error) = pump.pump(&app).await {
+            eprintln!("publish-order-events: {error}");
+        }
+        if ticks.is_multiple_of(4) {
+            if let Err(error) = deliver_due(&app, Timestamp::now()).await {
+                eprintln!("deliver-webhooks: {error}");
+            }
         }
     }
 }

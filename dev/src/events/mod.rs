@@ -6,7 +6,8 @@
 //! sample and fails when a file differs from what this module makes.
 
 use crate::seed::{
-    demo_order_no, DEMO_ADDRESS, DEMO_ADDRESS_TO_DELETE, DEMO_ADMIN, DEMO_BUYER, DEMO_SELLER, DEMO_SELLER_USER,
+    demo_order_no, DEMO_ADDRESS, DEMO_ADDRESS_TO_DELETE, DEMO_ADMIN, DEMO_BUYER, DEMO_DELIVERY, DEMO_SELLER,
+    DEMO_SELLER_USER, DEMO_WEBHOOK, DEMO_WEBHOOK_TO_DELETE,
 };
 use notifications::{alipay_notification, lianlian_notification, wxpay_notification};
 use serde_json::{json, Value};
@@ -14,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 mod notifications;
+mod stream;
 
 /// One sample: its file name, the function it is for, and the status it answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,6 +166,17 @@ fn scheduled(function: &'static str) -> Value {
     })
 }
 
+/// A request to the demo webhook endpoint's route `/api/v1/seller/webhooks/{endpoint_id}<tail>`.
+fn webhook_request(function: &'static str, method: &'static str, tail: &'static str) -> Request {
+    let route = match tail {
+        "" => "/api/v1/seller/webhooks/{endpoint_id}",
+        "/rotate-secret" => "/api/v1/seller/webhooks/{endpoint_id}/rotate-secret",
+        "/test" => "/api/v1/seller/webhooks/{endpoint_id}/test",
+        _ => "/api/v1/seller/webhooks/{endpoint_id}/deliveries",
+    };
+    request(function, method, route, Caller::Seller).param("endpoint_id", DEMO_WEBHOOK)
+}
+
 /// Every sample, in file-name order.
 pub fn samples() -> Result<Vec<Sample>, String> {
     use Caller::*;
@@ -172,6 +185,8 @@ pub fn samples() -> Result<Vec<Sample>, String> {
     let mut moved_address = address.clone();
     moved_address["detail"] = json!("8 Jinli St");
     moved_address["is_default"] = json!(true);
+    let webhook = json!({"url": "http://127.0.0.1:3000/dev/webhook-inbox", "event_types": ["order.*", "refund.*"],
+        "description": "Warehouse"});
     let mut notify = request("alipay-notify", "POST", "/api/v1/payments/alipay/notify", Public);
     notify.body = Some(alipay_notification()?);
     notify.content_type = "application/x-www-form-urlencoded; charset=utf-8";
@@ -378,6 +393,29 @@ pub fn samples() -> Result<Vec<Sample>, String> {
         ok(wxpay_notification("wxpay-notify", "TRANSACTION.SUCCESS", "transaction")?, 400),
         ok(wxpay_notification("wxpay-refund-notify", "REFUND.SUCCESS", "refund")?, 400),
         ok(lianlian_notification("lianlian-notify")?, 200),
+        ok(request("list-webhooks", "GET", "/api/v1/seller/webhooks", Seller), 200),
+        ok(request("create-webhook", "POST", "/api/v1/seller/webhooks", Seller).json(webhook.clone()), 201),
+        ok(webhook_request("get-webhook", "GET", ""), 200),
+        ok(webhook_request("update-webhook", "PUT", "").json(webhook), 200),
+        ok(
+            request("delete-webhook", "DELETE", "/api/v1/seller/webhooks/{endpoint_id}", Seller)
+                .param("endpoint_id", DEMO_WEBHOOK_TO_DELETE),
+            200,
+        ),
+        ok(webhook_request("rotate-webhook-secret", "POST", "/rotate-secret"), 200),
+        ok(webhook_request("test-webhook", "POST", "/test"), 200),
+        ok(webhook_request("list-webhook-deliveries", "GET", "/deliveries").query("status=failed&limit=10"), 200),
+        ok(
+            request(
+                "retry-webhook-delivery",
+                "POST",
+                "/api/v1/seller/webhooks/{endpoint_id}/deliveries/{delivery_id}/retry",
+                Seller,
+            )
+            .param("endpoint_id", DEMO_WEBHOOK)
+            .param("delivery_id", DEMO_DELIVERY),
+            200,
+        ),
         // No such refund of that order: refused, changing nothing.
         ok(lianlian_notification("lianlian-refund-notify")?, 400),
     ];
@@ -390,7 +428,13 @@ pub fn samples() -> Result<Vec<Sample>, String> {
             text: pretty(&request.event()),
         })
         .collect();
-    for function in ["after-sales-timers", "auto-confirm-receipt", "close-expired-orders", "retry-refund-payouts"] {
+    for function in [
+        "after-sales-timers",
+        "auto-confirm-receipt",
+        "close-expired-orders",
+        "deliver-webhooks",
+        "retry-refund-payouts",
+    ] {
         samples.push(Sample {
             file: format!("{function}.json"),
             function,
@@ -398,6 +442,12 @@ pub fn samples() -> Result<Vec<Sample>, String> {
             text: pretty(&scheduled(function)),
         });
     }
+    samples.push(Sample {
+        file: "publish-order-events.json".into(),
+        function: "publish-order-events",
+        status: None,
+        text: pretty(&stream::stream_event()?),
+    });
     samples.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(samples)
 }

@@ -266,3 +266,16 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn every_event_type_is_in_the_events_table_and_no_other() {
+    let docs = read("docs/events.md");
+    let documented: BTreeSet<String> = rows(section(&docs, "## The events"))
+        .into_iter()
+        .filter(|cells| cells.len() == 2 && cells[0] != "type")
+        .flat_map(|cells| quoted(&cells[0]))
+        .collect();
+    let types: BTreeSet<String> =
+        orders_shared::domain::events::EventType::ALL.iter().map(|kind| kind.as_str().to_string()).collect();
+    assert_eq!(documented, types, "docs/events.md's event types against EventType::ALL");
+}

@@ -29,22 +29,37 @@ fn every_function_crate_is_deployed_once_and_has_an_event_sample() {
     let template = template::load(&template_path().unwrap()).expect("template.yaml");
     let functions: Vec<String> = template::routes(&template).into_iter().map(|route| route.function).collect();
     let scheduled = template::scheduled_functions(&template);
-    let expected = ["after-sales-timers", "auto-confirm-receipt", "close-expired-orders", "retry-refund-payouts"];
+    let expected = [
+        "after-sales-timers",
+        "auto-confirm-receipt",
+        "close-expired-orders",
+        "deliver-webhooks",
+        "retry-refund-payouts",
+    ];
     assert_eq!(scheduled, expected.map(String::from).to_vec());
+    let streamed = template::stream_functions(&template);
+    assert_eq!(streamed, vec!["publish-order-events".to_string()]);
+    let event: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(orders_dev::repo_root().unwrap().join("events/publish-order-events.json"))
+            .expect("the stream sample"),
+    )
+    .expect("json");
+    assert_eq!(event["Records"][0]["eventSource"], "aws:dynamodb");
     for function in &scheduled {
         let path = orders_dev::repo_root().unwrap().join(format!("events/{function}.json"));
         let event: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).expect("event")).expect("json");
         assert_eq!(event["detail-type"], "Scheduled Event");
     }
-    let functions: Vec<String> = functions.into_iter().chain(scheduled.iter().cloned()).collect();
+    let functions: Vec<String> =
+        functions.into_iter().chain(scheduled.iter().cloned()).chain(streamed.iter().cloned()).collect();
     let crates: BTreeSet<String> = std::fs::read_dir(orders_dev::repo_root().unwrap().join("functions"))
         .expect("functions/")
         .filter_map(|entry| entry.ok().map(|entry| entry.file_name().to_string_lossy().to_string()))
         .collect();
     assert_eq!(functions.iter().cloned().collect::<BTreeSet<_>>(), crates);
     assert_eq!(functions.len(), crates.len(), "one route per function");
-    for function in crates.iter().filter(|name| !scheduled.contains(name)) {
+    for function in crates.iter().filter(|name| !scheduled.contains(name) && !streamed.contains(name)) {
         let path = orders_dev::repo_root().unwrap().join(format!("events/{function}.json"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
         let request = orders_shared::lambda_http::request::from_str(&text)

@@ -4,6 +4,7 @@
 use crate::adapters::cursor::CursorKey;
 use crate::adapters::secrets::Secret;
 use crate::domain::state::AfterSalesPolicy;
+use crate::domain::webhooks::RetrySchedule;
 
 /// Settings every function shares.
 #[derive(Debug, Clone)]
@@ -21,6 +22,45 @@ pub struct Config {
     /// (48, 1 to 720), `RETURN_SHIP_DAYS` (7, 1 to 60), `RETURN_CONFIRM_DAYS` (10, 1 to 60),
     /// `REFUND_PAYOUT_RETRY_SECONDS` (60, 10 to 3600: the first retry of an unknown payout).
     pub after_sales: AfterSalesPolicy,
+    /// Webhook deliveries: `WEBHOOK_TIMEOUT_MS`, `WEBHOOK_RETRY_SECONDS`, `WEBHOOK_ALLOW_LOOPBACK`.
+    pub webhooks: WebhookSettings,
+}
+
+/// How webhooks are delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebhookSettings {
+    /// `WEBHOOK_TIMEOUT_MS` (default 10000, 100 to 30000): a 2xx within this delivers.
+    pub timeout: std::time::Duration,
+    /// `WEBHOOK_RETRY_SECONDS` (default 5, 1 to 3600): the first retry delay, scaling the schedule.
+    pub retry: RetrySchedule,
+    /// `WEBHOOK_ALLOW_LOOPBACK` (`true`/`false`, default false; the dev server's default is true):
+    /// loopback endpoints, and `http` to them, are allowed.
+    pub allow_loopback: bool,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> WebhookSettings {
+        WebhookSettings {
+            timeout: std::time::Duration::from_millis(10_000),
+            retry: RetrySchedule { first_delay_seconds: 5 },
+            allow_loopback: false,
+        }
+    }
+}
+
+impl WebhookSettings {
+    pub fn from_env() -> Result<WebhookSettings, String> {
+        let allow_loopback = match var("WEBHOOK_ALLOW_LOOPBACK").as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => return Err(format!("WEBHOOK_ALLOW_LOOPBACK must be true or false, got {other:?}")),
+        };
+        Ok(WebhookSettings {
+            timeout: std::time::Duration::from_millis(number_var("WEBHOOK_TIMEOUT_MS", 10_000, 100..=30_000)? as u64),
+            retry: RetrySchedule { first_delay_seconds: number_var("WEBHOOK_RETRY_SECONDS", 5, 1..=3600)? },
+            allow_loopback,
+        })
+    }
 }
 
 impl Config {
@@ -55,6 +95,7 @@ impl Config {
                 return_confirm_seconds: number_var("RETURN_CONFIRM_DAYS", 10, 1..=60)? * 86_400,
                 payout_retry_seconds: number_var("REFUND_PAYOUT_RETRY_SECONDS", 60, 10..=3600)?,
             },
+            webhooks: WebhookSettings::from_env()?,
         })
     }
 
@@ -68,6 +109,7 @@ impl Config {
                 .ok()
                 .map(|key| Secret::ready("ORDERS_CURSOR_KEY", key)),
             after_sales: AfterSalesPolicy::default(),
+            webhooks: WebhookSettings::default(),
         }
     }
 }

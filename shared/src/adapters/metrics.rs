@@ -42,8 +42,15 @@ pub const STORE_RETRIES: &str = "StoreRetries";
 /// Requests answered 503 (store or a secret unavailable after retries).
 pub const UNAVAILABLE: &str = "Unavailable";
 
+/// Order events published (to the event bus when one is configured, and to webhooks), by `type`.
+pub const EVENTS_PUBLISHED: &str = "EventsPublished";
+/// Webhook delivery attempts by `outcome`: `succeeded`, `retrying` or `failed` (the last attempt).
+pub const WEBHOOK_DELIVERIES: &str = "WebhookDeliveries";
+/// From an order's change to the 2xx that delivered its event, in milliseconds.
+pub const WEBHOOK_DELIVERY_LATENCY_MS: &str = "WebhookDeliveryLatencyMs";
+
 /// Every metric this service writes (docs/observability.md lists them; a test compares).
-pub const ALL: [&str; 10] = [
+pub const ALL: [&str; 13] = [
     ORDERS_CREATED,
     ORDERS_PAID,
     PAID_AMOUNT_FEN,
@@ -54,6 +61,9 @@ pub const ALL: [&str; 10] = [
     NOTIFY_REJECTED,
     STORE_RETRIES,
     UNAVAILABLE,
+    EVENTS_PUBLISHED,
+    WEBHOOK_DELIVERIES,
+    WEBHOOK_DELIVERY_LATENCY_MS,
 ];
 
 static COLLECTOR: OnceLock<&'static Collector> = OnceLock::new();
@@ -122,6 +132,18 @@ pub fn store_retry(cause: &'static str) {
 
 pub fn unavailable() {
     metrics::counter!(UNAVAILABLE).increment(1);
+}
+
+pub fn event_published(kind: &'static str) {
+    metrics::counter!(EVENTS_PUBLISHED, "type" => kind).increment(1);
+}
+
+pub fn webhook_delivery(outcome: &'static str) {
+    metrics::counter!(WEBHOOK_DELIVERIES, "outcome" => outcome).increment(1);
+}
+
+pub fn webhook_delivery_latency(milliseconds: i64) {
+    metrics::histogram!(WEBHOOK_DELIVERY_LATENCY_MS).record(milliseconds.max(0) as f64);
 }
 
 /// Counts the SDK's own retries of DynamoDB calls (every attempt after the first).

@@ -6,6 +6,7 @@
 
 use crate::adapters::aws::dynamodb_client;
 use crate::adapters::config::Config;
+use crate::adapters::events::bus::EventBus;
 use crate::adapters::metrics;
 use crate::adapters::providers::providers_from_env;
 use crate::app::App;
@@ -18,7 +19,8 @@ impl App {
     pub async fn from_env() -> Result<App, lambda_http::Error> {
         let config = Config::from_env()?;
         let providers = providers_from_env()?;
-        Ok(App { providers, ..App::new(dynamodb_client().await?, config) })
+        let bus = EventBus::from_env().await;
+        Ok(App { providers, bus, ..App::new(dynamodb_client().await?, config) })
     }
 }
 
@@ -99,6 +101,27 @@ where
     let app = init().await?;
     lambda_http::lambda_runtime::run(service_fn(|_event: lambda_http::LambdaEvent<serde_json::Value>| {
         let run = job(app.clone());
+        async move {
+            let result = run.await;
+            metrics::flush();
+            result.map_err(|error| lambda_http::Error::from(error.to_string()))
+        }
+    }))
+    .await
+}
+
+/// Runs `job` as a function invoked with an event it reads (a DynamoDB stream's batch) and
+/// answers (the batch's failures).
+pub async fn run_events<F, Fut, E, T>(job: F) -> Result<(), lambda_http::Error>
+where
+    F: Fn(App, E) -> Fut,
+    Fut: Future<Output = Result<T, crate::error::ApiError>> + Send + 'static,
+    E: serde::de::DeserializeOwned,
+    T: serde::Serialize,
+{
+    let app = init().await?;
+    lambda_http::lambda_runtime::run(service_fn(|event: lambda_http::LambdaEvent<E>| {
+        let run = job(app.clone(), event.payload);
         async move {
             let result = run.await;
             metrics::flush();

@@ -7,6 +7,8 @@ pub mod after_sales;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod deliveries;
+pub mod events;
 pub mod freight;
 pub mod listing;
 pub mod members;
@@ -15,8 +17,10 @@ pub mod payment;
 pub mod points;
 pub mod provider;
 pub mod sweep;
+pub mod webhooks;
 
 use crate::adapters::config::Config;
+use crate::adapters::events::bus::EventBus;
 use crate::adapters::store::Store;
 use crate::app::provider::{PaymentProvider, PaymentProviders};
 use crate::domain::payment::PaymentChannel;
@@ -30,6 +34,8 @@ pub struct App {
     pub config: Arc<Config>,
     /// The payment providers this function has, by channel (points always).
     pub providers: PaymentProviders,
+    /// The event bus order events go to, when `EVENT_BUS_NAME` names one.
+    pub bus: Option<EventBus>,
 }
 
 impl App {
@@ -38,6 +44,7 @@ impl App {
             store: Store::new(client, config.table_name.clone()),
             config: Arc::new(config),
             providers: PaymentProviders::points_only(),
+            bus: None,
         }
     }
 

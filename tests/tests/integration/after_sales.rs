@@ -21,14 +21,7 @@ fn seller(api: &TestApi) -> String {
 
 /// An order of `quantity` × tea (64.00 each) paid through Alipay (trade `T-<order_no>`).
 async fn paid_order(api: &TestApi, alipay: &SigningKey, buyer: &str, quantity: i64) -> String {
-    let created = api.create(buyer, &[("tea", quantity)]).await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let order = &created.data()["orders"][0];
-    let no = order["order_no"].as_str().unwrap().to_string();
-    let amount = order["amounts"]["payable"].as_str().unwrap();
-    let (status, text) = api.notify(&alipay_notification(alipay, DEV_APP_ID, &no, amount, &format!("T-{no}"))).await;
-    assert_eq!((status, text.as_str()), (StatusCode::OK, "success"));
-    no
+    api.paid_order(alipay, buyer, quantity).await
 }
 
 async fn ship(api: &TestApi, no: &str) {

@@ -99,6 +99,8 @@ async fn send(api: &TestApi, method: &str, path: &str, authorization: Option<&st
 struct World {
     order_no: String,
     address_id: String,
+    endpoint_id: String,
+    delivery_id: String,
 }
 
 async fn world(api: &TestApi) -> World {
@@ -115,7 +117,15 @@ async fn world(api: &TestApi) -> World {
                           "additional_units": 1, "additional_fee": "2.00"});
     let put = api.call(Method::PUT, "/api/v1/seller/freight-templates/std", Some(&seller), Some(template)).await;
     assert_eq!(put.status, StatusCode::OK, "{}", put.body);
-    World { order_no, address_id }
+    let hook = json!({"url": format!("{}{}", api.base, orders_dev::webhook_inbox::PATH)});
+    let endpoint = api.call(Method::POST, "/api/v1/seller/webhooks", Some(&seller), Some(hook)).await;
+    assert_eq!(endpoint.status, StatusCode::CREATED, "{}", endpoint.body);
+    let endpoint_id = endpoint.data()["endpoint_id"].as_str().unwrap().to_string();
+    let tested =
+        api.call(Method::POST, &format!("/api/v1/seller/webhooks/{endpoint_id}/test"), Some(&seller), None).await;
+    assert_eq!(tested.status, StatusCode::OK, "{}", tested.body);
+    let delivery_id = tested.data()["delivery_id"].as_str().unwrap().to_string();
+    World { order_no, address_id, endpoint_id, delivery_id }
 }
 
 fn concrete(path: &str, world: &World) -> String {
@@ -126,8 +136,8 @@ fn concrete(path: &str, world: &World) -> String {
         .replace("{level}", "gold")
         .replace("{buyer_id}", "alice")
         .replace("{seller_id}", "shop-a")
-        .replace("{endpoint_id}", "wh_0000000000000000")
-        .replace("{delivery_id}", "dl_0000000000000000")
+        .replace("{endpoint_id}", &world.endpoint_id)
+        .replace("{delivery_id}", &world.delivery_id)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -236,6 +246,7 @@ fn valid_body(method: &str, path: &str) -> String {
         ("POST", "reject") => json!({"reason": "probe"}),
         ("POST", "stock-adjustments") => json!({"delta": 1, "reason": "probe"}),
         ("PUT", "{address_id}") => address(),
+        ("PUT", "{endpoint_id}") => json!({"url": "http://127.0.0.1:9/hook"}),
         ("POST", _) | ("PUT", _) => json!({}),
         _ => return String::new(),
     };
@@ -258,7 +269,12 @@ async fn another_partys_object_answers_exactly_as_nothing_on_every_route() {
     let bob = format!("Bearer {}", api.buyer("bob"));
     let other_shop = format!("Bearer {}", api.seller("b-user", "shop-b"));
     let missing_order = "202601010000000001";
-    let missing = World { order_no: missing_order.into(), address_id: "nothing-here".into() };
+    let missing = World {
+        order_no: missing_order.into(),
+        address_id: "nothing-here".into(),
+        endpoint_id: "we_nothing_here".into(),
+        delivery_id: "0000000000001.evt_nothing_1".into(),
+    };
     let routes = template::routes(&template::load(&template_path().unwrap()).unwrap());
     let mut probed = BTreeSet::new();
     for route in &routes {
@@ -291,6 +307,10 @@ async fn another_partys_object_answers_exactly_as_nothing_on_every_route() {
             "no-such-sku",
             "std",
             "no-such-template",
+            world.endpoint_id.as_str(),
+            world.delivery_id.as_str(),
+            "we_nothing_here",
+            "0000000000001.evt_nothing_1",
         ];
         assert_eq!(without_ids(&answer, &ids), without_ids(&none_answer, &ids), "{what}: the same answer");
         probed.insert(what);

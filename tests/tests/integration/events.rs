@@ -5,7 +5,10 @@
 use orders_dev::events::{samples, Sample};
 use orders_dev::{alipay_keys, handlers, seed};
 use orders_integration_tests::TestApi;
+use orders_shared::adapters::events::stream::{change_records, Change, StreamEvent};
 use orders_shared::app::after_sales::{retry_refund_payouts, run_timers};
+use orders_shared::app::deliveries::deliver_due;
+use orders_shared::app::events::publish;
 use orders_shared::app::sweep::{auto_confirm_receipts, close_expired_orders};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::lambda_http;
@@ -38,6 +41,8 @@ async fn every_sample_answers_what_its_name_says() {
     let api = TestApi::start_with_alipay_keys(alipay, alipay_key).await;
     seed::seed_demo_shop(&api.app.store).await.expect("the demo shop");
     seed::seed_demo_orders(&api.app).await.expect("the demo orders");
+    let inbox = format!("{}{}", api.base, orders_dev::webhook_inbox::PATH);
+    seed::seed_demo_webhooks(&api.app, &inbox).await.expect("the demo webhooks");
 
     for sample in samples().expect("the samples") {
         match sample.status {
@@ -52,6 +57,16 @@ async fn every_sample_answers_what_its_name_says() {
                 };
                 assert_eq!(response.status().as_u16(), status, "events/{}: {body}", sample.file);
             }
+            None if sample.function == "publish-order-events" => {
+                let event: StreamEvent = serde_json::from_str(&committed(&sample)).expect("a stream event");
+                let records = change_records(event.records.into_iter().map(Change::from).collect());
+                let outcome = publish(&api.app, records).await;
+                assert_eq!((outcome.events, outcome.failed_from), (1, None), "{}", sample.file);
+                assert!(
+                    api.inbox.received().iter().any(|received| received.body.contains("\"type\":\"order.paid\"")),
+                    "the demo endpoint got the sample's order.paid"
+                );
+            }
             None => {
                 let event: serde_json::Value = serde_json::from_str(&committed(&sample)).expect("JSON");
                 assert_eq!(event["detail-type"], "Scheduled Event", "{}", sample.file);
@@ -61,6 +76,7 @@ async fn every_sample_answers_what_its_name_says() {
                     "auto-confirm-receipt" => auto_confirm_receipts(&api.app, now).await.map(|_| ()),
                     "after-sales-timers" => run_timers(&api.app, now).await.map(|_| ()),
                     "retry-refund-payouts" => retry_refund_payouts(&api.app, now).await.map(|_| ()),
+                    "deliver-webhooks" => deliver_due(&api.app, now).await.map(|_| ()),
                     other => panic!("{other} is a schedule without a runner here"),
                 };
                 assert!(ran.is_ok(), "{}: {ran:?}", sample.file);

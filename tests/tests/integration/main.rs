@@ -23,4 +23,5 @@ mod security;
 mod stock;
 mod use_cases;
 mod validation;
+mod webhooks;
 mod wxpay;

@@ -6,6 +6,7 @@ use crate::domain::order::OrderStatus;
 use crate::domain::order_no;
 use crate::domain::text::{validate_id, validate_user_id};
 use crate::domain::time::Timestamp;
+use crate::domain::webhooks::{Delivery, DeliveryStatus};
 use crate::error::ApiError;
 use lambda_http::{Request, RequestExt};
 
@@ -169,4 +170,34 @@ pub fn shipping_fee_query(request: &Request) -> Result<ShippingFeeQuery, ApiErro
         .filter(|quantity| (1..=9999).contains(quantity))
         .ok_or_else(|| ApiError::invalid("quantity", "must be a whole number 1..=9999"))?;
     Ok(ShippingFeeQuery { seller_id, template_id, province, quantity })
+}
+
+/// The `{delivery_id}` of a delivery path; anything else cannot exist: 404.
+pub fn delivery_id_param(request: &Request) -> Result<String, ApiError> {
+    let id = path_param(request, "delivery_id")?;
+    if Delivery::is_id(&id) {
+        Ok(id)
+    } else {
+        Err(ApiError::not_found("delivery", id))
+    }
+}
+
+/// A page of a webhook's delivery log: `status`, `limit` (1 to 100, default 20), `cursor`.
+pub struct WebhookLogQuery {
+    pub status: Option<DeliveryStatus>,
+    pub limit: usize,
+    pub cursor: Option<String>,
+}
+
+pub fn webhook_log_query(request: &Request) -> Result<WebhookLogQuery, ApiError> {
+    let status = query_param(request, "status").map(|status| DeliveryStatus::parse(&status)).transpose()?;
+    let limit = match query_param(request, "limit") {
+        None => DEFAULT_LIMIT,
+        Some(limit) => Some(limit.as_str())
+            .filter(|digits| digits.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|digits| digits.parse::<usize>().ok())
+            .filter(|limit| (1..=MAX_LIMIT).contains(limit))
+            .ok_or_else(|| ApiError::invalid("limit", format!("must be a whole number 1..={MAX_LIMIT}")))?,
+    };
+    Ok(WebhookLogQuery { status, limit, cursor: query_param(request, "cursor") })
 }

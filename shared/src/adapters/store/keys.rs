@@ -184,3 +184,35 @@ pub fn is_address_sk(sk: &str) -> bool {
 pub fn begins_with_condition(pk_name: &str, sk_name: &str) -> String {
     format!("{pk_name} = :pk AND begins_with({sk_name}, :prefix)")
 }
+
+/// A shop's webhook endpoints: `SELLER#<seller>` / `WEBHOOK#<endpoint_id>`, and their count in
+/// `SELLER#<seller>` / `WEBHOOKS` (which the prefix also finds; readers skip it).
+pub const WEBHOOKS_SK: &str = "WEBHOOKS";
+pub const WEBHOOK_PREFIX: &str = "WEBHOOK";
+pub fn webhook_sk(endpoint_id: &str) -> String {
+    format!("{WEBHOOK_PREFIX}#{endpoint_id}")
+}
+
+/// An endpoint's deliveries: `DELIVERIES#<endpoint_id>` / `DELIVERY#<delivery_id>`, newest last.
+pub fn deliveries_pk(endpoint_id: &str) -> String {
+    format!("DELIVERIES#{endpoint_id}")
+}
+const DELIVERY_PREFIX: &str = "DELIVERY#";
+pub fn delivery_sk(delivery_id: &str) -> String {
+    format!("{DELIVERY_PREFIX}{delivery_id}")
+}
+pub fn delivery_of_sk(sk: &str) -> Option<&str> {
+    sk.strip_prefix(DELIVERY_PREFIX)
+}
+pub fn endpoint_of_deliveries_pk(pk: &str) -> Option<&str> {
+    pk.strip_prefix("DELIVERIES#")
+}
+
+/// Due-index partition of pending deliveries: `DUE#webhook#<0..3>`.
+pub fn delivery_due_pk(endpoint_id: &str) -> String {
+    let shard = endpoint_id.bytes().fold(0u32, |acc, byte| acc.wrapping_mul(31).wrapping_add(u32::from(byte)));
+    format!("DUE#webhook#{}", shard % DUE_SHARDS)
+}
+pub fn delivery_due_pks() -> Vec<String> {
+    (0..DUE_SHARDS).map(|shard| format!("DUE#webhook#{shard}")).collect()
+}

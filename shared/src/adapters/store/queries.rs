@@ -231,9 +231,22 @@ impl Store {
         now: Timestamp,
         limit: usize,
     ) -> Result<Vec<(String, String)>, ApiError> {
+        let partitions = (0..DUE_SHARDS).map(|shard| due_pk(deadline, shard)).collect();
+        self.due_keys(partitions, now, limit, |pk, sk| Some((buyer_of_pk(pk)?, order_no_of_sk(sk)?))).await
+    }
+
+    /// The keys of what `partitions` of the due index hold at or before `now` (at most `limit`),
+    /// each read by `key_of(PK, SK)` into the two ids the caller needs.
+    pub(crate) async fn due_keys(
+        &self,
+        partitions: Vec<String>,
+        now: Timestamp,
+        limit: usize,
+        key_of: impl for<'a> Fn(&'a str, &'a str) -> Option<(&'a str, &'a str)>,
+    ) -> Result<Vec<(String, String)>, ApiError> {
         let bound = due_sk_bound(now.millis());
         let mut due = Vec::new();
-        for shard in 0..DUE_SHARDS {
+        for partition in partitions {
             let mut start: Option<Item> = None;
             loop {
                 let output = self
@@ -242,7 +255,7 @@ impl Store {
                     .table_name(&self.table)
                     .index_name(DUE_INDEX)
                     .key_condition_expression(format!("{DUE_PK} = :pk AND {DUE_SK} <= :bound"))
-                    .expression_attribute_values(":pk", s(due_pk(deadline, shard)))
+                    .expression_attribute_values(":pk", s(partition.clone()))
                     .expression_attribute_values(":bound", s(bound.clone()))
                     .set_exclusive_start_key(start.take())
                     .limit((limit - due.len()).max(1) as i32)
@@ -250,10 +263,10 @@ impl Store {
                     .await
                     .map_err(store_error)?;
                 for item in output.items.unwrap_or_default() {
-                    let buyer = item.get(PK).and_then(|v| v.as_s().ok()).and_then(|pk| buyer_of_pk(pk));
-                    let no = item.get(SK).and_then(|v| v.as_s().ok()).and_then(|sk| order_no_of_sk(sk));
-                    if let (Some(buyer), Some(no)) = (buyer, no) {
-                        due.push((buyer.to_string(), no.to_string()));
+                    let pk = item.get(PK).and_then(|v| v.as_s().ok());
+                    let sk = item.get(SK).and_then(|v| v.as_s().ok());
+                    if let Some((first, second)) = pk.zip(sk).and_then(|(pk, sk)| key_of(pk, sk)) {
+                        due.push((first.to_string(), second.to_string()));
                     }
                 }
                 start = output.last_evaluated_key;

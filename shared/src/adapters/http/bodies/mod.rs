@@ -11,6 +11,7 @@ mod freight;
 mod fulfilment;
 mod members;
 mod orders;
+mod webhooks;
 
 pub use address::AddressBody;
 pub use after_sales::{
@@ -22,6 +23,7 @@ pub use freight::{FreightTemplateBody, RegionFeeBody};
 pub use fulfilment::{ShipBody, TrackingEventBody};
 pub use members::{GrantPointsBody, MemberLevelBody, MembershipBody, PointsPasswordBody};
 pub use orders::{CreateOrderBody, ItemBody, PaymentBody, ReasonBody, ReviewBody};
+pub use webhooks::WebhookBody;
 
 use crate::error::ApiError;
 use lambda_http::http::header::CONTENT_TYPE;

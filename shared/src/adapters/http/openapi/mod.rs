@@ -33,6 +33,8 @@ mod points;
 mod shipping;
 #[allow(dead_code)]
 mod shop;
+#[allow(dead_code)]
+mod webhooks;
 
 pub use answers::{Envelope, ErrorEnvelope};
 
@@ -83,8 +85,9 @@ impl Modify for BearerAuth {
         cart::get_cart, cart::put_cart_item, cart::delete_cart_item, cart::empty_cart, cart::quote_order,
         shipping::put_freight_template, shipping::list_freight_templates, shipping::delete_freight_template, shipping::get_shipping_fee,
         members::put_member_level, members::put_member, members::get_me,
+        webhooks::list_webhooks, webhooks::create_webhook, webhooks::get_webhook, webhooks::update_webhook, webhooks::delete_webhook, webhooks::rotate_webhook_secret, webhooks::test_webhook, webhooks::list_webhook_deliveries, webhooks::retry_webhook_delivery,
     ),
-    components(schemas(ErrorEnvelope, AddressEntry, ItemBody), responses(ErrorEnvelope)),
+    components(schemas(ErrorEnvelope, AddressEntry, ItemBody, webhooks::EventEnvelope), responses(ErrorEnvelope)),
     tags(
         (name = "orders", description = "A buyer's orders"),
         (name = "payments", description = "Paying an order"),
@@ -96,13 +99,15 @@ impl Modify for BearerAuth {
         (name = "shipping", description = "Freight templates and shipping fees"),
         (name = "members", description = "Member levels and their discount"),
         (name = "after-sales", description = "Refunds and returns: the buyer's case, the shop's answers, the money going back"),
+        (name = "webhooks", description = "A shop's endpoints for its order events (signed as Standard Webhooks 1.0), and their delivery logs"),
     )
 )]
 pub struct ApiDoc;
 
 /// The description as JSON, keys in a stable order (what `docs/openapi.json` holds).
 pub fn openapi_json() -> Result<String, ApiError> {
-    let value = serde_json::to_value(ApiDoc::openapi()).map_err(|error| ApiError::Internal(error.to_string()))?;
+    let mut value = serde_json::to_value(ApiDoc::openapi()).map_err(|error| ApiError::Internal(error.to_string()))?;
+    value["webhooks"] = webhooks::webhooks_section();
     serde_json::to_string_pretty(&value).map_err(|error| ApiError::Internal(error.to_string()))
 }
 

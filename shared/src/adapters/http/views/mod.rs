@@ -12,6 +12,7 @@ mod lists;
 mod members;
 mod order;
 mod payments;
+mod webhooks;
 
 pub use address_book::{AddressListView, DeletedAddressView};
 pub use cart::{CartLineView, CartShopView, CartView, QuoteTotalView, QuoteView, QuotedOrderView};
@@ -22,3 +23,4 @@ pub use lists::{CountsView, DeletedOrderView, OrderListView};
 pub use members::{MeView, MemberLevelView, PointsView};
 pub use order::{AmountsView, LatePaymentView, LineView, OrderView, RefundView};
 pub use payments::{ClientParamsView, CreatedOrdersView, PaymentErrorView, PaymentStartView, PaymentView};
+pub use webhooks::{DeliveryListView, DeliveryView, WebhookListView, WebhookView};

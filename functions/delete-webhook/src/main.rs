@@ -1,0 +1,6 @@
+//! Lambda entry point: wiring only; the route is `delete_webhook::handle`.
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), orders_shared::lambda_http::Error> {
+    orders_shared::adapters::runtime::run(delete_webhook::handle).await
+}
