@@ -118,12 +118,16 @@ pub async fn run(endpoint: &str, orders: usize) -> Result<Value, String> {
         })
     };
     let mut latencies = Vec::new();
+    // Each change at a random moment of the stream reader's cycle, as a shop's would be.
+    let pause = || tokio::time::sleep(Duration::from_millis(rand::random_range(0..PUMP_EVERY.as_millis() as u64)));
     for run in 0..orders {
+        pause().await;
         let placed = place(&routes, BUYER, &checkout(run), None).await.map_err(|e| e.to_string())?;
         let changed = Instant::now();
         let Placed::Created(orders) = placed else { return Err("the order was a replay".into()) };
         let order_no = orders.first().map(|order| order.order_no.clone()).ok_or("no order")?;
         latencies.push(arrival(&arrivals, &format!("evt_{order_no}_1")).await?.saturating_duration_since(changed));
+        pause().await;
         let cancel = Action::Cancel { reason: "bench".into() };
         transition(&routes, Actor::Buyer(BUYER), &order_no, cancel).await.map_err(|e| e.to_string())?;
         let changed = Instant::now();

@@ -529,7 +529,8 @@ pub fn events_section(events: &Value) -> String {
          receiver on loopback; {} orders created and cancelled ({} events, one at a time).\n\n\
          | p50 | p99 | max |\n|---|---|---|\n| {} ms | {} ms | {} ms |\n\n\
          Publishing with one endpoint that takes every event, per event: {} read units, {} write units, {} requests \
-         (the shop's endpoints, the delivery written under a condition, the attempt claimed and its outcome). \
+         (a Query of the shop's endpoints, the delivery written under a condition with its first attempt claimed, \
+         the outcome). \
          A whole life (create, start payment, paid, shipped, completed, reviewed: {} events) adds {} write units \
          and {} read units to the table figures above; a shop with no endpoint adds one Query per change.\n",
         events["pump_every_ms"],

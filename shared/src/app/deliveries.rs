@@ -1,8 +1,9 @@
-//! Delivering events to a shop's endpoints: record one delivery per event and endpoint, then
-//! attempt it: claim the attempt, sign (Standard Webhooks, with the previous secret too for a
-//! day after a rotation), POST, and record the outcome; failures are tried again on the retry
-//! schedule from the due index, and an endpoint that has failed everything for too long is
-//! disabled.
+//! Delivering events to a shop's endpoints: record one delivery per event and endpoint with its
+//! first attempt already claimed (due again after a lease, should this process die before the
+//! outcome is written), attempt it at once with the endpoint in hand, sign (Standard Webhooks,
+//! with the previous secret too for a day after a rotation), POST, and record the outcome;
+//! failures are tried again on the retry schedule from the due index (each attempt claimed before
+//! it is sent), and an endpoint that has failed everything for too long is disabled.
 
 use crate::adapters::metrics;
 use crate::adapters::webhooks::{signing, target};
@@ -13,9 +14,12 @@ use crate::domain::webhooks::{AttemptOutcome, Delivery, DeliveryStatus, WebhookE
 use crate::error::ApiError;
 use std::collections::HashMap;
 
+/// A delivery recorded with its first attempt claimed, and the endpoint it goes to.
+pub type ClaimedDelivery = (WebhookEndpoint, Delivery);
+
 /// Records the deliveries `events` make (one per event and endpoint that takes it); returns
 /// those this call recorded (an event recorded before is not delivered again).
-pub async fn record_deliveries(app: &App, events: &[PublishedEvent]) -> Result<Vec<Delivery>, ApiError> {
+pub async fn record_deliveries(app: &App, events: &[PublishedEvent]) -> Result<Vec<ClaimedDelivery>, ApiError> {
     let mut endpoints: HashMap<&str, Vec<WebhookEndpoint>> = HashMap::new();
     let mut recorded = Vec::new();
     let now = Timestamp::now();
@@ -28,16 +32,19 @@ pub async fn record_deliveries(app: &App, events: &[PublishedEvent]) -> Result<V
             .iter()
             .filter(|endpoint| endpoint.enabled() && endpoint.event_types.matches(event.event_type));
         for endpoint in takers {
-            let delivery = new_delivery(endpoint, &event.id, event.event_type.as_str(), &published.body, event.at, now);
+            let delivery =
+                claimed_delivery(app, endpoint, &event.id, event.event_type.as_str(), &published.body, event.at, now);
             if app.store.record_delivery(&delivery).await? {
-                recorded.push(delivery);
+                recorded.push((endpoint.clone(), delivery));
             }
         }
     }
     Ok(recorded)
 }
 
-pub(crate) fn new_delivery(
+/// A new delivery whose first attempt is claimed: counted, and due again only after the lease.
+pub(crate) fn claimed_delivery(
+    app: &App,
     endpoint: &WebhookEndpoint,
     event_id: &str,
     event_type: &str,
@@ -53,30 +60,35 @@ pub(crate) fn new_delivery(
         event_type: event_type.to_string(),
         body: body.to_string(),
         status: DeliveryStatus::Pending,
-        attempts: 0,
+        attempts: 1,
         last_status: None,
         last_error: None,
-        next_attempt_at: Some(now),
+        next_attempt_at: Some(lease(app, now)),
         event_at,
         created_at: now,
     }
 }
 
-/// Attempts the deliveries at once: endpoints side by side, each endpoint's in the order given
-/// (so a receiver that answers gets one order's events in sequence); what fails waits for its
-/// next attempt.
-pub async fn attempt_all(app: &App, deliveries: Vec<Delivery>) {
-    let mut by_endpoint: HashMap<String, Vec<Delivery>> = HashMap::new();
-    for delivery in deliveries {
-        by_endpoint.entry(delivery.endpoint_id.clone()).or_default().push(delivery);
+/// How long a claimed attempt may take before the schedule tries the delivery again.
+fn lease(app: &App, now: Timestamp) -> Timestamp {
+    now.plus_seconds(app.config.webhooks.timeout.as_secs() as i64 + 30)
+}
+
+/// Attempts the claimed deliveries at once: endpoints side by side, each endpoint's in the order
+/// given (so a receiver that answers gets one order's events in sequence); what fails waits for
+/// its next attempt.
+pub async fn attempt_all(app: &App, deliveries: Vec<ClaimedDelivery>) {
+    let mut by_endpoint: HashMap<String, Vec<ClaimedDelivery>> = HashMap::new();
+    for (endpoint, delivery) in deliveries {
+        by_endpoint.entry(delivery.endpoint_id.clone()).or_default().push((endpoint, delivery));
     }
     let mut running = tokio::task::JoinSet::new();
     for (_, deliveries) in by_endpoint {
         let app = app.clone();
         running.spawn(async move {
-            for delivery in deliveries {
-                if let Err(error) = attempt(&app, &delivery).await {
-                    tracing::warn!(delivery = %delivery.delivery_id, %error, "delivery attempt not recorded");
+            for (endpoint, delivery) in deliveries {
+                if let Err(error) = run_attempt(&app, Some(&endpoint), delivery).await {
+                    tracing::warn!(%error, "delivery attempt not recorded");
                 }
             }
         });
@@ -87,12 +99,21 @@ pub async fn attempt_all(app: &App, deliveries: Vec<Delivery>) {
 /// One attempt of `read` (as last read): the delivery afterwards, or None when another worker
 /// claimed this attempt first.
 pub async fn attempt(app: &App, read: &Delivery) -> Result<Option<Delivery>, ApiError> {
-    let settings = app.config.webhooks;
-    let now = Timestamp::now();
     let endpoint = app.store.get_webhook(&read.seller_id, &read.endpoint_id).await?;
-    let lease = now.plus_seconds(settings.timeout.as_secs() as i64 + 30);
+    let lease = lease(app, Timestamp::now());
     let Some(claimed) = app.store.claim_delivery_attempt(read, lease).await? else { return Ok(None) };
-    let outcome = match &endpoint {
+    run_attempt(app, endpoint.as_ref(), claimed).await.map(Some)
+}
+
+/// The attempt `claimed` holds: the POST (unless the endpoint is gone or disabled) and its
+/// outcome written; the delivery afterwards.
+pub(crate) async fn run_attempt(
+    app: &App,
+    endpoint: Option<&WebhookEndpoint>,
+    claimed: Delivery,
+) -> Result<Delivery, ApiError> {
+    let settings = app.config.webhooks;
+    let outcome = match endpoint {
         None => AttemptOutcome::Failed { status: None, error: "the endpoint was deleted".into() },
         Some(endpoint) if !endpoint.enabled() => {
             AttemptOutcome::Failed { status: None, error: "the endpoint is disabled".into() }
@@ -101,13 +122,13 @@ pub async fn attempt(app: &App, read: &Delivery) -> Result<Option<Delivery>, Api
     };
     let finished = Timestamp::now();
     let mut after = claimed.after_attempt(&outcome, settings.retry, finished);
-    if endpoint.as_ref().is_none_or(|endpoint| !endpoint.enabled()) {
+    if endpoint.is_none_or(|endpoint| !endpoint.enabled()) {
         // Nothing to wait for: a gone or disabled endpoint takes nothing until it is enabled again.
         after.status = DeliveryStatus::Failed;
         after.next_attempt_at = None;
     }
     app.store.finish_delivery_attempt(&after).await?;
-    match (&outcome, &endpoint) {
+    match (&outcome, endpoint) {
         (AttemptOutcome::Delivered { .. }, Some(endpoint)) => {
             metrics::webhook_delivery("succeeded");
             metrics::webhook_delivery_latency(finished.millis() - claimed.event_at.millis());
@@ -124,7 +145,7 @@ pub async fn attempt(app: &App, read: &Delivery) -> Result<Option<Delivery>, Api
         }
         _ => metrics::webhook_delivery("failed"),
     }
-    Ok(Some(after))
+    Ok(after)
 }
 
 /// The POST itself: signed at this moment, with every secret that signs now.

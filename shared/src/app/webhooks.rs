@@ -3,7 +3,7 @@
 //! the delivery log and retry a delivery. A shop only ever reaches its own endpoints.
 
 use crate::adapters::webhooks::{signing, target};
-use crate::app::deliveries::{attempt, new_delivery};
+use crate::app::deliveries::{attempt, claimed_delivery, run_attempt};
 use crate::app::App;
 use crate::domain::events::EventType;
 use crate::domain::time::Timestamp;
@@ -123,9 +123,9 @@ pub async fn send_test_event(app: &App, seller_id: &str, endpoint_id: &str) -> R
         "data": {"endpoint_id": endpoint.endpoint_id},
     })
     .to_string();
-    let delivery = new_delivery(&endpoint, &event_id, EventType::WebhookTest.as_str(), &body, now, now);
+    let delivery = claimed_delivery(app, &endpoint, &event_id, EventType::WebhookTest.as_str(), &body, now, now);
     app.store.record_delivery(&delivery).await?;
-    Ok(attempt(app, &delivery).await?.unwrap_or(delivery))
+    run_attempt(app, Some(&endpoint), delivery).await
 }
 
 /// A page of the endpoint's delivery log, newest first.

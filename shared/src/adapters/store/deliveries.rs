@@ -2,13 +2,15 @@
 //! `DELIVERY#<delivery_id>`, written under a condition so an event recorded twice (a stream batch
 //! retried) is delivered once. A pending delivery sits in the due index at its next attempt; an
 //! attempt is claimed (attempts + 1, under a condition on the count read) before it is sent, so
-//! two workers never send the same attempt. Deliveries expire 30 days after their event.
+//! two workers never send the same attempt. Deliveries expire 30 days after their event; the body is kept compressed (`BODY`).
 
+use super::document::{compress_json, decompress_json};
 use super::keys::*;
 use super::table::{decode, encode, key, n, s, store_error, Item, Store};
 use crate::domain::time::Timestamp;
 use crate::domain::webhooks::{Delivery, DeliveryStatus};
 use crate::error::ApiError;
+use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 
 /// How long a delivery's record is kept.
@@ -19,6 +21,26 @@ const MAX_LOG_PAGES: usize = 5;
 fn due_keys(delivery: &Delivery, at: Timestamp) -> (AttributeValue, AttributeValue) {
     let target = format!("{}#{}", delivery.endpoint_id, delivery.delivery_id);
     (s(delivery_due_pk(&delivery.endpoint_id)), s(due_sk(at.millis(), &target)))
+}
+
+/// The attribute holding a delivery's body, compressed as order documents are (an envelope holds
+/// an order): the item stays under 1 KB, so each of its writes is one write unit.
+const BODY: &str = "body_z";
+
+fn delivery_item(delivery: &Delivery) -> Result<Item, ApiError> {
+    let mut item = encode(delivery)?;
+    item.remove("body");
+    item.insert(BODY.into(), AttributeValue::B(Blob::new(compress_json(delivery.body.as_bytes())?)));
+    Ok(item)
+}
+
+fn delivery_of(mut item: Item) -> Result<Delivery, ApiError> {
+    if let Some(AttributeValue::B(body)) = item.remove(BODY) {
+        let json = decompress_json(body.as_ref())?;
+        let text = String::from_utf8(json).map_err(|_| ApiError::Internal("corrupt delivery body".into()))?;
+        item.insert("body".into(), s(text));
+    }
+    decode(item)
 }
 
 fn delivery_key(endpoint_id: &str, delivery_id: &str) -> Item {
@@ -33,7 +55,7 @@ impl Store {
     /// Records a delivery unless one of the same event to the same endpoint exists; true if
     /// this call recorded it.
     pub async fn record_delivery(&self, delivery: &Delivery) -> Result<bool, ApiError> {
-        let mut item = encode(delivery)?;
+        let mut item = delivery_item(delivery)?;
         item.extend(delivery_key(&delivery.endpoint_id, &delivery.delivery_id));
         item.insert("ttl".into(), n(delivery.event_at.millis() / 1000 + KEEP_SECONDS));
         if let Some(at) = delivery.next_attempt_at {
@@ -55,7 +77,7 @@ impl Store {
     }
 
     pub async fn get_delivery(&self, endpoint_id: &str, delivery_id: &str) -> Result<Option<Delivery>, ApiError> {
-        self.get(delivery_key(endpoint_id, delivery_id), true).await?.map(decode).transpose()
+        self.get(delivery_key(endpoint_id, delivery_id), true).await?.map(delivery_of).transpose()
     }
 
     /// Claims the next attempt of a delivery read with `read.attempts`: counts it, marks it
@@ -88,7 +110,7 @@ impl Store {
             .expression_attribute_values(":due_sk", due_sk)
             .return_values(ReturnValue::AllNew);
         match self.write_item(|| request.clone().send()).await {
-            Ok(output) => Ok(Some(decode(output.attributes.unwrap_or_default())?)),
+            Ok(output) => Ok(Some(delivery_of(output.attributes.unwrap_or_default())?)),
             Err(error) if error.as_service_error().is_some_and(is_failed_condition) => Ok(None),
             Err(error) => Err(store_error(error)),
         }
@@ -176,7 +198,7 @@ impl Store {
             }
             let output = query.send().await.map_err(store_error)?;
             for item in output.items.unwrap_or_default() {
-                found.push(decode::<Delivery>(item)?);
+                found.push(delivery_of(item)?);
             }
             start = output.last_evaluated_key;
             if start.is_none() || found.len() >= limit {

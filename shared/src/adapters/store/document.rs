@@ -31,6 +31,11 @@ fn corrupt(why: impl std::fmt::Display) -> ApiError {
 pub(crate) fn compress(order: &Order) -> Result<Vec<u8>, ApiError> {
     let json =
         serde_json::to_vec(order).map_err(|error| ApiError::Internal(format!("cannot encode order: {error}")))?;
+    compress_json(&json)
+}
+
+/// JSON (an order, or an event's envelope, which holds one) as a document of this format.
+pub(crate) fn compress_json(json: &[u8]) -> Result<Vec<u8>, ApiError> {
     COMPRESSOR.with(|cell| {
         let mut cell = cell.borrow_mut();
         if cell.is_none() {
@@ -39,7 +44,7 @@ pub(crate) fn compress(order: &Order) -> Result<Vec<u8>, ApiError> {
             *cell = Some(compressor);
         }
         let compressor = cell.as_mut().ok_or_else(|| ApiError::Internal("zstd compressor".into()))?;
-        let body = compressor.compress(&json).map_err(|error| ApiError::Internal(format!("zstd: {error}")))?;
+        let body = compressor.compress(json).map_err(|error| ApiError::Internal(format!("zstd: {error}")))?;
         let mut document = Vec::with_capacity(body.len() + 1);
         document.push(FORMAT_V1);
         document.extend_from_slice(&body);
@@ -49,6 +54,11 @@ pub(crate) fn compress(order: &Order) -> Result<Vec<u8>, ApiError> {
 
 /// The order a stored document holds.
 pub(crate) fn decompress(document: &[u8]) -> Result<Order, ApiError> {
+    serde_json::from_slice(&decompress_json(document)?).map_err(corrupt)
+}
+
+/// The JSON a document of this format holds.
+pub(crate) fn decompress_json(document: &[u8]) -> Result<Vec<u8>, ApiError> {
     let (format, body) = document.split_first().ok_or_else(|| corrupt("empty"))?;
     if *format != FORMAT_V1 {
         return Err(corrupt(format!("unknown format {format}")));
@@ -59,7 +69,7 @@ pub(crate) fn decompress(document: &[u8]) -> Result<Order, ApiError> {
     if size > MAX_JSON {
         return Err(corrupt(format!("{size} bytes")));
     }
-    let json = DECOMPRESSOR.with(|cell| {
+    DECOMPRESSOR.with(|cell| {
         let mut cell = cell.borrow_mut();
         if cell.is_none() {
             let decompressor = zstd::bulk::Decompressor::with_dictionary(DICTIONARY_V1).map_err(corrupt)?;
@@ -67,8 +77,7 @@ pub(crate) fn decompress(document: &[u8]) -> Result<Order, ApiError> {
         }
         let decompressor = cell.as_mut().ok_or_else(|| corrupt("zstd decompressor"))?;
         decompressor.decompress(body, size as usize).map_err(corrupt)
-    })?;
-    serde_json::from_slice(&json).map_err(corrupt)
+    })
 }
 
 #[cfg(test)]
