@@ -19,8 +19,7 @@ impl App {
     pub async fn from_env() -> Result<App, lambda_http::Error> {
         let config = Config::from_env()?;
         let providers = providers_from_env()?;
-        let bus = EventBus::from_env().await;
-        Ok(App { providers, bus, ..App::new(dynamodb_client().await?, config) })
+        Ok(App { providers, ..App::new(dynamodb_client().await?, config) })
     }
 }
 
@@ -111,7 +110,8 @@ where
 }
 
 /// Runs `job` as a function invoked with an event it reads (a DynamoDB stream's batch) and
-/// answers (the batch's failures).
+/// answers (the batch's failures). Only such a function has the event bus (`EVENT_BUS_NAME`), so
+/// only its binary links the EventBridge client.
 pub async fn run_events<F, Fut, E, T>(job: F) -> Result<(), lambda_http::Error>
 where
     F: Fn(App, E) -> Fut,
@@ -119,7 +119,7 @@ where
     E: serde::de::DeserializeOwned,
     T: serde::Serialize,
 {
-    let app = init().await?;
+    let app = App { bus: EventBus::from_env().await, ..init().await? };
     lambda_http::lambda_runtime::run(service_fn(|event: lambda_http::LambdaEvent<E>| {
         let run = job(app.clone(), event.payload);
         async move {
