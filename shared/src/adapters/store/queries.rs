@@ -224,15 +224,16 @@ impl Store {
     }
 
     /// Orders whose `deadline` is at or before `now`: (buyer, order_no), read from the sparse due
-    /// index only.
-    pub async fn due_orders(
+    /// index only. Not an `async fn` of its own: the schedules' futures are deep already, and one
+    /// more state machine here takes their type past the compiler's depth limit.
+    pub fn due_orders(
         &self,
         deadline: Deadline,
         now: Timestamp,
         limit: usize,
-    ) -> Result<Vec<(String, String)>, ApiError> {
+    ) -> impl std::future::Future<Output = Result<Vec<(String, String)>, ApiError>> + Send + '_ {
         let partitions = (0..DUE_SHARDS).map(|shard| due_pk(deadline, shard)).collect();
-        self.due_keys(partitions, now, limit, |pk, sk| Some((buyer_of_pk(pk)?, order_no_of_sk(sk)?))).await
+        self.due_keys(partitions, now, limit, |pk, sk| Some((buyer_of_pk(pk)?, order_no_of_sk(sk)?)))
     }
 
     /// The keys of what `partitions` of the due index hold at or before `now` (at most `limit`),
@@ -242,7 +243,7 @@ impl Store {
         partitions: Vec<String>,
         now: Timestamp,
         limit: usize,
-        key_of: impl for<'a> Fn(&'a str, &'a str) -> Option<(&'a str, &'a str)>,
+        key_of: impl for<'a> Fn(&'a str, &'a str) -> Option<(&'a str, &'a str)> + Send,
     ) -> Result<Vec<(String, String)>, ApiError> {
         let bound = due_sk_bound(now.millis());
         let mut due = Vec::new();
