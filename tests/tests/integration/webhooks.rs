@@ -10,6 +10,8 @@ use orders_integration_tests::event_bus::StandInEventBus;
 use orders_integration_tests::{dynamodb_endpoint, Method, SigningKey, StatusCode, TestApi};
 use orders_shared::adapters::events::bus::EventBus;
 use orders_shared::app::deliveries::deliver_due;
+use orders_shared::app::events::{publish, ChangeRecord};
+use orders_shared::domain::events::{EventType, OrderEvent, PublishedEvent};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::App;
 use serde_json::{json, Value};
@@ -348,4 +350,55 @@ async fn events_go_to_the_bus_ten_a_call_and_refused_entries_are_sent_again() {
         })
         .collect();
     assert_eq!(ids.len(), 12);
+
+    // A bus that keeps refusing fails the batch at the first record it refused: nothing is lost,
+    // the stream gives it again.
+    let created = api.create(&buyer, &[("tea", 1)]).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    bus.refuse_next(1000);
+    let refused = pump.pump(&app).await;
+    assert!(refused.is_err_and(|why| why.contains("not published")), "the batch is reported failed");
+    bus.refuse_next(0);
+    pump.pump(&app).await.expect("published when the bus takes it");
+    assert_eq!(bus.accepted().len(), 13);
+}
+
+#[tokio::test]
+async fn a_record_that_cannot_be_published_stops_the_batch_there_and_comes_again() {
+    let api = TestApi::start().await;
+    register(&api, INBOX, json!([])).await;
+    // The same change read again is the same event: its time is the timeline entry's.
+    let at = Timestamp::now();
+    let event = |order_no: &str| PublishedEvent {
+        event: OrderEvent {
+            id: format!("evt_{order_no}_1"),
+            event_type: EventType::OrderCreated,
+            at,
+            order_no: order_no.into(),
+            seller_id: SHOP.into(),
+            buyer_id: "b".into(),
+            sequence: 1,
+        },
+        body: json!({"id": format!("evt_{order_no}_1")}).to_string(),
+    };
+    let record = |id: &str, events: Result<Vec<PublishedEvent>, String>| ChangeRecord { id: id.into(), events };
+    let batch = vec![
+        record("1", Ok(vec![event("100000000000000001")])),
+        record("2", Err("a corrupt image".into())),
+        record("3", Ok(vec![event("100000000000000003")])),
+    ];
+    let outcome = publish(&api.app, batch).await;
+    assert_eq!((outcome.events, outcome.failed_from.as_deref()), (1, Some("2")), "{outcome:?}");
+    let ids: Vec<String> = api.inbox.received().iter().map(|r| r.webhook_id.clone()).collect();
+    assert_eq!(ids, ["evt_100000000000000001_1"], "nothing after the failed record");
+    // Given again from the failed record (now readable), the rest is published, the first not twice.
+    let again = vec![
+        record("2", Ok(Vec::new())),
+        record("3", Ok(vec![event("100000000000000003")])),
+        record("1", Ok(vec![event("100000000000000001")])),
+    ];
+    let outcome = publish(&api.app, again).await;
+    assert_eq!(outcome.failed_from, None);
+    let ids: Vec<String> = api.inbox.received().iter().map(|r| r.webhook_id.clone()).collect();
+    assert_eq!(ids, ["evt_100000000000000001_1", "evt_100000000000000003_1"]);
 }
