@@ -6,6 +6,7 @@ mod coldstart;
 mod cost;
 mod emulator;
 mod events;
+mod flash_sale;
 mod load;
 mod report;
 mod stats;
@@ -47,12 +48,16 @@ struct Options {
     /// `BENCH_FUNCTIONS`: only these functions' cold starts (comma list); the report is then
     /// not written, the figures are only printed.
     functions: Option<Vec<String>>,
-    /// `BENCH_PARTS`: only these parts (`cold`, `instructions`, `load`, `scale`, `cost`, `events`); likewise.
+    /// `BENCH_PARTS`: only these parts (`cold`, `instructions`, `load`, `scale`, `cost`, `events`,
+    /// `flash-sale`, `big-shop`); likewise.
     parts: Option<Vec<String>>,
     /// `BENCH_COST_LIVES`: whole order lives (and cancelled ones) the cost part runs.
     cost_lives: usize,
     /// `BENCH_EVENT_ORDERS`: orders created and cancelled by the events part.
     event_orders: usize,
+    /// `BENCH_ITEM_WCU`, `BENCH_SALE_BUYERS`, `BENCH_SALE_UNITS`, `BENCH_SALE_IN_FLIGHT`,
+    /// `BENCH_SHOP_ORDERS`: the `flash-sale` and `big-shop` parts.
+    sale: flash_sale::Sizes,
 }
 
 impl Options {
@@ -89,6 +94,13 @@ fn options() -> Options {
         parts: list("BENCH_PARTS"),
         cost_lives: var("BENCH_COST_LIVES", 50) as usize,
         event_orders: var("BENCH_EVENT_ORDERS", 100) as usize,
+        sale: flash_sale::Sizes {
+            budget_wcu_per_item: var("BENCH_ITEM_WCU", 12) as u32,
+            buyers: var("BENCH_SALE_BUYERS", 2000) as usize,
+            units: var("BENCH_SALE_UNITS", 500) as i64,
+            in_flight: var("BENCH_SALE_IN_FLIGHT", 64) as usize,
+            shop_orders: var("BENCH_SHOP_ORDERS", 500) as usize,
+        },
     }
 }
 
@@ -151,7 +163,7 @@ async fn put_skus(app: &App) -> Result<(), String> {
     let names: Vec<String> = std::iter::once(SKU.to_string()).chain((0..load::SKUS).map(load::sku)).collect();
     for name in names {
         let listing = bench_sku(&name, 0).listing;
-        orders_shared::app::catalog::put_sku(app, &listing, 100_000_000, None).await.map_err(|e| e.to_string())?;
+        orders_shared::app::catalog::put_sku(app, &listing, 100_000_000, None, 1).await.map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -637,7 +649,15 @@ async fn run() -> Result<(), String> {
         json!(null)
     };
 
-    // 8. Scale: 10 orders against many.
+    // 8. Beyond one item's write limit: a flash sale and a big shop under a per-item budget.
+    let flash_sale =
+        if options.wants("flash-sale") { flash_sale::flash_sale(&options.sale).await? } else { json!(null) };
+    let big_shop = if options.wants("big-shop") { flash_sale::big_shop(&options.sale).await? } else { json!(null) };
+    if !flash_sale.is_null() || !big_shop.is_null() {
+        eprintln!("{}", flash_sale::section(&flash_sale, &big_shop));
+    }
+
+    // 9. Scale: 10 orders against many.
     let scale = if options.wants("scale") { load::scale(&app, options.scale_orders).await? } else { json!(null) };
 
     if !options.is_full() {
@@ -658,6 +678,8 @@ async fn run() -> Result<(), String> {
         "round_trips": round_trips,
         "order_cost": cost,
         "order_events": events,
+        "flash_sale": flash_sale,
+        "big_shop": big_shop,
         "load": load,
         "scale": scale,
         "took_seconds": started.elapsed().as_secs(),

@@ -392,6 +392,7 @@ pub fn write(root: &Path, results: &Value) -> Result<(), String> {
 
     md.push_str(&cost_section(&results["order_cost"]));
     md.push_str(&events_section(&results["order_events"]));
+    md.push_str(&crate::flash_sale::section(&results["flash_sale"], &results["big_shop"]));
 
     let _ = writeln!(
         md,

@@ -64,6 +64,7 @@ handlers! {
     "put-freight-template" => put_freight_template,
     "put-member" => put_member,
     "put-member-level" => put_member_level,
+    "put-shop-counter-shards" => put_shop_counter_shards,
     "put-return-address" => put_return_address,
     "put-sku" => put_sku,
     "quote-order" => quote_order,

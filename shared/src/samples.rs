@@ -33,5 +33,13 @@ pub fn listing(sku_id: &str, seller_id: &str, price_fen: i64) -> Listing {
 
 /// That SKU with `on_hand` units, none reserved.
 pub fn sku(sku_id: &str, seller_id: &str, price_fen: i64, on_hand: i64, now: Timestamp) -> Sku {
-    Sku { listing: listing(sku_id, seller_id, price_fen), updated_at: now, available: on_hand, reserved: 0, on_hand }
+    Sku {
+        listing: listing(sku_id, seller_id, price_fen),
+        updated_at: now,
+        available: on_hand,
+        reserved: 0,
+        on_hand,
+        stock_shards: 1,
+        stock_items: 1,
+    }
 }

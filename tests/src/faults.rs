@@ -18,8 +18,9 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::{Storable, StoreReplace};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Fault {
@@ -66,6 +67,73 @@ struct Plan {
     rules: Vec<Rule>,
     rng: StdRng,
     injected: BTreeMap<(String, Fault), usize>,
+    budget: Option<WriteBudget>,
+}
+
+/// DynamoDB's per-item limit, which DynamoDB Local lacks: one item (its partition) takes about
+/// 1,000 write units a second, whatever the table's capacity. Each item here has a bucket of
+/// `units_per_second` write units that refills continuously (one second of burst); a write costs
+/// 1 unit per item, 2 inside a transaction (as DynamoDB charges them for items up to 1 KB). A
+/// request any of whose items is out of units is throttled as DynamoDB does, and costs nothing.
+struct WriteBudget {
+    units_per_second: f64,
+    items: HashMap<String, (f64, Instant)>,
+}
+
+impl WriteBudget {
+    /// Takes `costs` (item key, units) if every item has them; else the actions whose items have not.
+    fn take(&mut self, costs: &[(String, f64)]) -> Result<(), Vec<usize>> {
+        let now = Instant::now();
+        let rate = self.units_per_second;
+        let mut wanted: HashMap<&str, f64> = HashMap::new();
+        for (item, units) in costs {
+            *wanted.entry(item).or_default() += units;
+        }
+        for item in wanted.keys() {
+            let (left, at) = self.items.entry(item.to_string()).or_insert((rate, now));
+            *left = (*left + rate * now.duration_since(*at).as_secs_f64()).min(rate);
+            *at = now;
+        }
+        let over: Vec<usize> = costs
+            .iter()
+            .enumerate()
+            .filter(|(_, (item, _))| self.items.get(item).is_some_and(|(left, _)| *left < wanted[item.as_str()]))
+            .map(|(index, _)| index)
+            .collect();
+        if !over.is_empty() {
+            return Err(over);
+        }
+        for (item, units) in wanted {
+            if let Some((left, _)) = self.items.get_mut(item) {
+                *left -= units;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The items a write request writes, with the units each costs, in the request's order.
+fn write_costs(operation: &str, body: Option<&[u8]>) -> Vec<(String, f64)> {
+    let Some(value) = body.and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok()) else {
+        return Vec::new();
+    };
+    let item_key = |action: &serde_json::Value| {
+        let key = if action["Item"].is_object() { &action["Item"] } else { &action["Key"] };
+        format!("{}|{}|{}", action["TableName"], key["PK"], key["SK"])
+    };
+    match operation {
+        "PutItem" | "UpdateItem" | "DeleteItem" => vec![(item_key(&value), 1.0)],
+        "TransactWriteItems" => value["TransactItems"]
+            .as_array()
+            .map(|actions| {
+                actions
+                    .iter()
+                    .filter_map(|action| action.as_object()?.values().next().map(|inner| (item_key(inner), 2.0)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 /// The interceptor. Cheap to clone; all clones share one plan.
@@ -90,6 +158,14 @@ impl std::fmt::Debug for FaultInjector {
 #[derive(Debug, Clone)]
 struct Injected(Option<(Fault, usize)>);
 
+/// The attempt under way went over the write budget: its actions, and those over.
+#[derive(Debug, Clone)]
+struct OverBudget(Option<(usize, Vec<usize>)>);
+
+impl Storable for OverBudget {
+    type Storer = StoreReplace<Self>;
+}
+
 impl Storable for Injected {
     type Storer = StoreReplace<Self>;
 }
@@ -97,7 +173,8 @@ impl Storable for Injected {
 impl FaultInjector {
     /// An injector whose random choices follow `seed` (printed by tests that fail).
     pub fn seeded(seed: u64) -> FaultInjector {
-        let plan = Plan { rules: Vec::new(), rng: StdRng::seed_from_u64(seed), injected: BTreeMap::new() };
+        let plan =
+            Plan { rules: Vec::new(), rng: StdRng::seed_from_u64(seed), injected: BTreeMap::new(), budget: None };
         FaultInjector { plan: Arc::new(Mutex::new(plan)) }
     }
 
@@ -117,6 +194,27 @@ impl FaultInjector {
         let operations = operations.iter().map(|operation| operation.to_string()).collect();
         let rule = Rule::Random { probability, faults: faults.to_vec(), operations };
         self.with_plan(|plan| plan.rules.push(rule));
+    }
+
+    /// From now on every item takes at most `units_per_second` write units a second (DynamoDB's
+    /// per-item limit is about 1,000); what goes over is throttled.
+    pub fn limit_writes_per_item(&self, units_per_second: u32) {
+        let budget = WriteBudget { units_per_second: f64::from(units_per_second), items: HashMap::new() };
+        self.with_plan(|plan| plan.budget = Some(budget));
+    }
+
+    /// Throttled by the write budget: which actions of the request went over (None: admitted).
+    fn over_budget(&self, operation: &str, body: Option<&[u8]>) -> Option<Vec<usize>> {
+        self.with_plan(|plan| {
+            let budget = plan.budget.as_mut()?;
+            let costs = write_costs(operation, body);
+            if costs.is_empty() {
+                return None;
+            }
+            let over = budget.take(&costs).err()?;
+            *plan.injected.entry((operation.to_string(), Fault::Throttle)).or_default() += 1;
+            Some(over)
+        })
     }
 
     /// No more faults.
@@ -200,6 +298,36 @@ fn fault_response(fault: Fault, operation: &str, actions: usize) -> HttpResponse
     }
 }
 
+/// DynamoDB's answer to a write over an item's limit: a transaction cancelled with
+/// `ThrottlingError` for the items over it, a single write's `ProvisionedThroughputExceededException`.
+fn throttled_response(operation: &str, actions: usize, over: &[usize]) -> HttpResponse {
+    if operation == "TransactWriteItems" {
+        let reasons: Vec<serde_json::Value> = (0..actions)
+            .map(|index| {
+                if over.contains(&index) {
+                    serde_json::json!({"Code": "ThrottlingError", "Message": "Throughput exceeds the current capacity for one or more global secondary indexes or the table"})
+                } else {
+                    serde_json::json!({"Code": "None"})
+                }
+            })
+            .collect();
+        return error_response(
+            400,
+            "TransactionCanceledException",
+            serde_json::json!({"CancellationReasons": reasons}),
+        );
+    }
+    error_response(400, "ProvisionedThroughputExceededException", serde_json::json!({}))
+}
+
+/// Nothing may be written: a harmless read goes in the request's place.
+fn replace_with_harmless_read(context: &mut BeforeTransmitInterceptorContextMut<'_>) {
+    let request = context.request_mut();
+    request.headers_mut().insert("x-amz-target", "DynamoDB_20120810.ListTables");
+    request.headers_mut().insert("content-length", "2");
+    *request.body_mut() = SdkBody::from("{}");
+}
+
 impl Intercept for FaultInjector {
     fn name(&self) -> &'static str {
         "FaultInjector"
@@ -212,19 +340,21 @@ impl Intercept for FaultInjector {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let operation = cfg.load::<Metadata>().map(|m| m.name().to_string()).unwrap_or_default();
-        let fault = self.decide(&operation);
         let actions = transact_items(context.request().body().bytes());
+        let over = self.over_budget(&operation, context.request().body().bytes());
+        let fault = if over.is_some() { None } else { self.decide(&operation) };
+        cfg.interceptor_state().store_put(OverBudget(over.clone().map(|over| (actions, over))));
         cfg.interceptor_state().store_put(Injected(fault.map(|fault| (fault, actions))));
+        if over.is_some() {
+            replace_with_harmless_read(context);
+            return Ok(());
+        }
         match fault {
             None => Ok(()),
             Some(Fault::Unreachable) => Err("injected: the connection failed".into()),
             Some(fault) if fault.applies_first() => Ok(()),
             Some(_) => {
-                // Nothing may be written: send a harmless read in its place.
-                let request = context.request_mut();
-                request.headers_mut().insert("x-amz-target", "DynamoDB_20120810.ListTables");
-                request.headers_mut().insert("content-length", "2");
-                *request.body_mut() = SdkBody::from("{}");
+                replace_with_harmless_read(context);
                 Ok(())
             }
         }
@@ -236,6 +366,12 @@ impl Intercept for FaultInjector {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        if let Some(OverBudget(Some((actions, over)))) = cfg.load::<OverBudget>().cloned() {
+            cfg.interceptor_state().store_put(OverBudget(None));
+            let operation = cfg.load::<Metadata>().map(|m| m.name().to_string()).unwrap_or_default();
+            *context.response_mut() = throttled_response(&operation, actions, &over);
+            return Ok(());
+        }
         let Some(Injected(Some((fault, actions)))) = cfg.load::<Injected>().cloned() else {
             return Ok(());
         };

@@ -89,6 +89,7 @@ async fn run() -> Result<(), String> {
         ("WEBHOOK_ALLOW_LOOPBACK".to_string(), app.config.webhooks.allow_loopback.to_string()),
         ("WEBHOOK_RETRY_SECONDS".to_string(), app.config.webhooks.retry.first_delay_seconds.to_string()),
         ("WEBHOOK_TIMEOUT_MS".to_string(), app.config.webhooks.timeout.as_millis().to_string()),
+        ("COUNTER_SHARDS".to_string(), app.config.counter_shards.to_string()),
         ("RUST_LOG".to_string(), env_or("RUST_LOG", "info")),
     ];
     // Providers call back here unless the environment names another place (a tunnel to this

@@ -281,6 +281,12 @@ pub fn samples() -> Result<Vec<Sample>, String> {
             200,
         ),
         ok(
+            request("put-shop-counter-shards", "PUT", "/api/v1/admin/shops/{seller_id}/counter-shards", Admin)
+                .param("seller_id", DEMO_SELLER)
+                .json(json!({"counter_shards": 16})),
+            200,
+        ),
+        ok(
             request("quote-order", "POST", "/api/v1/orders/quote", Buyer).json(json!({
                 "items": [{"sku_id": "tea-longjing-250g", "quantity": 2}, {"sku_id": "pot-yixing", "quantity": 1}],
                 "address_id": DEMO_ADDRESS, "benefit": "discount"})),

@@ -17,6 +17,6 @@ async fn put(app: App, ctx: Ctx, request: Request) -> Result<Reply, ApiError> {
     let seller_id = ctx.seller()?;
     let sku_id = id_param(&request, "sku_id")?;
     let put = json_body::<PutSkuBody>(&request)?.into_put(&sku_id, seller_id)?;
-    let sku = catalog::put_sku(&app, &put.listing, put.on_hand, put.expected_on_hand).await?;
+    let sku = catalog::put_sku(&app, &put.listing, put.on_hand, put.expected_on_hand, put.stock_shards).await?;
     Reply::ok(SellerSkuView::new(&sku))
 }

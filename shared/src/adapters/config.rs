@@ -3,7 +3,11 @@
 
 use crate::adapters::cursor::CursorKey;
 use crate::adapters::secrets::Secret;
+use crate::domain::counters::MAX_COUNTER_SHARDS;
 use crate::domain::state::AfterSalesPolicy;
+
+/// A shop's counter shards when neither `COUNTER_SHARDS` nor an admin says otherwise.
+pub const DEFAULT_COUNTER_SHARDS: u32 = 8;
 use crate::domain::webhooks::RetrySchedule;
 
 /// Settings every function shares.
@@ -24,6 +28,9 @@ pub struct Config {
     pub after_sales: AfterSalesPolicy,
     /// Webhook deliveries: `WEBHOOK_TIMEOUT_MS`, `WEBHOOK_RETRY_SECONDS`, `WEBHOOK_ALLOW_LOOPBACK`.
     pub webhooks: WebhookSettings,
+    /// `COUNTER_SHARDS` (default 8, 1 to 32): the items a shop's order counters are spread
+    /// over, unless an admin set the shop's own.
+    pub counter_shards: u32,
 }
 
 /// How webhooks are delivered.
@@ -96,6 +103,8 @@ impl Config {
                 payout_retry_seconds: number_var("REFUND_PAYOUT_RETRY_SECONDS", 60, 10..=3600)?,
             },
             webhooks: WebhookSettings::from_env()?,
+            counter_shards: number_var("COUNTER_SHARDS", DEFAULT_COUNTER_SHARDS.into(), 1..=MAX_COUNTER_SHARDS.into())?
+                as u32,
         })
     }
 
@@ -110,6 +119,7 @@ impl Config {
                 .map(|key| Secret::ready("ORDERS_CURSOR_KEY", key)),
             after_sales: AfterSalesPolicy::default(),
             webhooks: WebhookSettings::default(),
+            counter_shards: DEFAULT_COUNTER_SHARDS,
         }
     }
 }

@@ -4,13 +4,15 @@
 
 use crate::adapters::metrics;
 use crate::adapters::store::{CheckoutWants, CreateOutcome, IdempotencyClaim};
-use crate::app::{payment, points, App};
+use crate::app::{payment, points, shops, App};
 use crate::domain::idempotency::IdempotencyKey;
 use crate::domain::member::Benefit;
 use crate::domain::order::{Order, OrderType};
 use crate::domain::pricing::{build_orders, points_spent, AddressSource, Checkout, PriceBook};
+use crate::domain::stock_shards::plan_reservation;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
+use std::collections::BTreeMap;
 
 /// Order numbers are random in their last five digits; a clash is retried with new ones.
 const MAX_ATTEMPTS: usize = 3;
@@ -60,6 +62,8 @@ struct Priced {
     orders: Vec<Order>,
     /// Cart items being bought (removed in the create transaction).
     from_cart: Vec<String>,
+    /// SKUs whose stock is in shards, with the shards a reservation may take from.
+    stock_shards: BTreeMap<String, u32>,
 }
 
 /// Reads what a checkout needs (the cart first when buying from it; then one BatchGetItem for
@@ -124,9 +128,13 @@ async fn price(
     if let Some(outcome) = reads.replay {
         return Ok(Err(outcome));
     }
+    let mut stock_shards = BTreeMap::new();
     for (sku_id, quantity) in &checkout.items {
         let sku = reads.skus.get(sku_id).ok_or_else(|| ApiError::not_found("SKU", sku_id.clone()))?;
-        if sku.available < i64::from(*quantity) {
+        if sku.is_sharded() {
+            // Its item holds only shard 0's figures: the reservation tells.
+            stock_shards.insert(sku_id.clone(), sku.stock_shards);
+        } else if sku.available < i64::from(*quantity) {
             return Err(ApiError::OutOfStock { sku_id: sku_id.clone() });
         }
     }
@@ -144,8 +152,14 @@ async fn price(
         .collect();
     unread.sort();
     unread.dedup();
+    let mut counter_shards = reads.counter_shards;
     if !unread.is_empty() {
-        freight.extend(app.store.shops_freight(&unread).await?);
+        let shops = app.store.shops_freight(&unread).await?;
+        freight.extend(shops.freight);
+        counter_shards.extend(shops.counter_shards);
+    }
+    for (seller_id, shards) in counter_shards {
+        shops::remember_counter_shards(app, &seller_id, shards);
     }
     let mut book = PriceBook { templates: Default::default(), level: reads.level };
     for (seller_id, shop) in freight {
@@ -163,7 +177,7 @@ async fn price(
     if needed > 0 && purpose == Purpose::Create {
         points::check_password(app, buyer_id, reads.pay_password.as_ref(), checkout.pay_password.as_ref(), now).await?;
     }
-    Ok(Ok(Priced { orders, from_cart }))
+    Ok(Ok(Priced { orders, from_cart, stock_shards }))
 }
 
 /// `POST /orders/quote`: what placing the checkout would charge now, writing nothing.
@@ -230,12 +244,12 @@ async fn place_orders(
     let claim = key.map(|key| IdempotencyClaim { key: key.as_str(), fingerprint: &checkout.fingerprint });
     for _ in 0..MAX_ATTEMPTS {
         let now = Timestamp::now();
-        let priced = match price(app, buyer_id, checkout, claim, Purpose::Create, now).await? {
+        let mut priced = match price(app, buyer_id, checkout, claim, Purpose::Create, now).await? {
             Ok(priced) => priced,
             Err(replayed) => return placed_from(app, buyer_id, replayed, Vec::new()).await,
         };
-        let orders = priced.orders;
-        match app.store.create_orders(&orders, claim, &priced.from_cart, now).await? {
+        let mut orders = std::mem::take(&mut priced.orders);
+        match create_in_shards(app, &mut orders, claim, &priced, now).await? {
             // The numbers are taken by these very orders when an earlier attempt of this request
             // was written but its answer was lost (the SDK then sent it again).
             CreateOutcome::OrderNoTaken if already_written(app, buyer_id, &orders).await? => {
@@ -246,6 +260,60 @@ async fn place_orders(
         }
     }
     Err(ApiError::Unavailable("could not allocate a unique order number".into()))
+}
+
+/// How often a reservation from a sharded SKU is planned again when the shards it chose were
+/// emptied by other buyers meanwhile.
+const SHARD_ATTEMPTS: usize = 8;
+
+/// Writes the orders. Units of a sharded SKU are reserved from a shard that has them, picked at
+/// random among those (so buyers spread over the shards), after one read of the SKU's shards;
+/// when other buyers empty it first, the shards are read again and the units taken from one
+/// that still has them, or from several. Only when all of them together are short is the SKU out
+/// of stock, and then nothing was written.
+async fn create_in_shards(
+    app: &App,
+    orders: &mut [Order],
+    claim: Option<IdempotencyClaim<'_>>,
+    priced: &Priced,
+    now: Timestamp,
+) -> Result<CreateOutcome, ApiError> {
+    shops::choose_counter_shards(app, orders).await?;
+    for sku_id in priced.stock_shards.keys() {
+        if !plan_shards(app, orders, sku_id).await? {
+            return Ok(CreateOutcome::OutOfStock(sku_id.clone()));
+        }
+    }
+    for _ in 0..SHARD_ATTEMPTS {
+        let outcome = app.store.create_orders(orders, claim, &priced.from_cart, now).await?;
+        let CreateOutcome::OutOfStock(sku_id) = &outcome else { return Ok(outcome) };
+        if !priced.stock_shards.contains_key(sku_id) {
+            return Ok(outcome);
+        }
+        metrics::store_retry("stock_shard");
+        if !plan_shards(app, orders, sku_id).await? {
+            return Ok(outcome);
+        }
+    }
+    Err(ApiError::Unavailable("the stock shards kept emptying under other buyers; try again".into()))
+}
+
+/// Reads a sharded SKU's shards and plans where its line's units come from; false when all the
+/// shards together are short.
+async fn plan_shards(app: &App, orders: &mut [Order], sku_id: &str) -> Result<bool, ApiError> {
+    let Some((sku, shards)) = app.store.sku_stock(sku_id, true).await? else { return Ok(false) };
+    let Some(line) = orders.iter_mut().flat_map(|order| order.lines.iter_mut()).find(|line| line.sku_id == sku_id)
+    else {
+        return Ok(false);
+    };
+    let pick = rand::random_range(0..usize::MAX);
+    match plan_reservation(&shards, sku.stock_shards, line.quantity, pick) {
+        Some(plan) => {
+            line.stock_shards = plan;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
 }
 
 /// Whether `orders` are stored exactly as built.

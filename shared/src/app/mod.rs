@@ -16,6 +16,7 @@ pub mod orders;
 pub mod payment;
 pub mod points;
 pub mod provider;
+pub mod shops;
 pub mod sweep;
 pub mod webhooks;
 
@@ -36,6 +37,8 @@ pub struct App {
     pub providers: PaymentProviders,
     /// The event bus order events go to, when `EVENT_BUS_NAME` names one.
     pub bus: Option<EventBus>,
+    /// Shops' settings as this process last read them.
+    pub shop_settings: Arc<shops::ShopSettings>,
 }
 
 impl App {
@@ -45,6 +48,7 @@ impl App {
             config: Arc::new(config),
             providers: PaymentProviders::points_only(),
             bus: None,
+            shop_settings: Arc::default(),
         }
     }
 

@@ -64,6 +64,24 @@ pub struct Sku {
     pub reserved: i64,
     /// Units on the shelf, the held ones included: always `available + reserved`.
     pub on_hand: i64,
+    /// How many shards orders reserve this SKU's units from (1: its own item only).
+    #[serde(default = "one_shard")]
+    pub stock_shards: u32,
+    /// How many shard items hold its units: more than `stock_shards` while orders still hold
+    /// units in shards the seller has since given up.
+    #[serde(default = "one_shard")]
+    pub stock_items: u32,
+}
+
+fn one_shard() -> u32 {
+    1
+}
+
+impl Sku {
+    /// Whether its units live in more than its own item (then its figures are the shards' sums).
+    pub fn is_sharded(&self) -> bool {
+        self.stock_shards > 1 || self.stock_items > 1
+    }
 }
 
 /// A stock figure a seller gives (`stock`, `expected_on_hand`): 0 to `MAX_STOCK`.
@@ -106,6 +124,8 @@ pub enum StockRefusal {
     NotMigrated,
     /// The freight template the SKU names is not one of its shop's.
     NoSuchTemplate,
+    /// The SKU's stock was split into shards meanwhile: read it again.
+    ShardsChanged,
 }
 
 impl StockRefusal {
@@ -133,6 +153,9 @@ impl StockRefusal {
             ),
             StockRefusal::NoSuchTemplate => {
                 ApiError::invalid("freight_template_id", "is not a freight template of this shop")
+            }
+            StockRefusal::ShardsChanged => {
+                ApiError::Unavailable(format!("the stock shards of SKU {sku_id} changed meanwhile"))
             }
         }
     }

@@ -3,6 +3,25 @@
 
 use crate::domain::order::{Order, OrderStatus};
 use crate::domain::party::Side;
+use crate::error::ApiError;
+
+/// The most items a shop's counters can be spread over (their sum is still read in one Query
+/// of less than 4 KB: one read unit).
+pub const MAX_COUNTER_SHARDS: u32 = 32;
+
+/// A shop's counter shards as a setting gives them: 1 to `MAX_COUNTER_SHARDS`.
+pub fn validate_counter_shards(field: &str, shards: u32) -> Result<u32, ApiError> {
+    if (1..=MAX_COUNTER_SHARDS).contains(&shards) {
+        Ok(shards)
+    } else {
+        Err(ApiError::invalid(field, format!("must be 1..={MAX_COUNTER_SHARDS}")))
+    }
+}
+
+/// The counter shard an order of a shop with `shards` shards moves, from its number.
+pub fn counter_shard_of(order_no: &str, shards: u32) -> u32 {
+    crate::domain::order_no::spread(order_no) % shards.max(1)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Bucket {

@@ -17,6 +17,7 @@ pub mod payment;
 pub mod pricing;
 pub mod refund;
 pub mod state;
+pub mod stock_shards;
 pub mod text;
 pub mod time;
 pub mod webhooks;

@@ -2,11 +2,13 @@
 //! give the wire form (money as `"12.34"`).
 
 use crate::domain::address::Address;
+use crate::domain::catalog::StockMove;
 use crate::domain::member::DiscountType;
 use crate::domain::money::{as_fen, Money};
 use crate::domain::party::Role;
 use crate::domain::payment::PaymentChannel;
 use crate::domain::refund::{Payout, Refund, RefundState};
+use crate::domain::stock_shards::{units_by_shard, ShardMove, ShardUnits};
 use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -98,6 +100,9 @@ pub struct OrderLine {
     pub refunded_quantity: u32,
     #[serde(with = "as_fen", default)]
     pub refunded_amount: Money,
+    /// The stock shards its units were reserved from, in order (empty: all from shard 0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stock_shards: Vec<ShardUnits>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -238,6 +243,10 @@ pub struct Order {
     /// When the order completed; the after-sales window runs from here.
     #[serde(default)]
     pub completed_at: Option<Timestamp>,
+    /// The shard of its shop's counters this order moves, chosen when it is placed (absent on
+    /// orders from before the shards were a setting: the store's rule for those applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter_shard: Option<u32>,
 }
 
 /// The deadlines the schedules act on; an order has at most one at a time.
@@ -258,6 +267,15 @@ impl OrderLine {
     /// Units not refunded: what the order still holds of the SKU while it is unshipped.
     pub fn units_kept(&self) -> u32 {
         self.quantity.saturating_sub(self.refunded_quantity)
+    }
+
+    /// The stock moves of this line's units `from..to`, one per shard holding them. Units kept
+    /// are `0..units_kept()`; refunds take the last ones first.
+    pub fn stock_moves(&self, from: u32, to: u32, stock_move: fn(u32) -> StockMove) -> Vec<ShardMove> {
+        units_by_shard(&self.stock_shards, from, to)
+            .into_iter()
+            .map(|(shard, units)| ShardMove { sku_id: self.sku_id.clone(), shard, stock_move: stock_move(units) })
+            .collect()
     }
 }
 

@@ -17,6 +17,12 @@ pub fn range(from: Timestamp, to: Timestamp) -> (String, String) {
     (format!("{:013}00000", from.millis().max(0)), format!("{:013}99999", to.millis().max(0)))
 }
 
+/// A number spread evenly across order numbers (from their random last digits), stable per order:
+/// what picks the shard of a shop's counters an order moves.
+pub fn spread(order_no: &str) -> u32 {
+    order_no.bytes().rev().take(4).fold(0, |acc, byte| acc * 10 + u32::from(byte.wrapping_sub(b'0') % 10))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

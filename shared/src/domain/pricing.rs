@@ -135,6 +135,7 @@ pub fn build_orders(
             discount: level.map(|level| level.line_discount(line_total)).unwrap_or(Money::ZERO),
             refunded_quantity: 0,
             refunded_amount: Money::ZERO,
+            stock_shards: Vec::new(),
         };
         by_seller.entry(&sku.seller_id).or_default().push((line, sku.freight_template_id.clone()));
     }
@@ -212,6 +213,7 @@ pub fn build_orders(
             expires_at: Some(now.plus_seconds(payment_window_seconds)),
             auto_confirm_at: None,
             completed_at: None,
+            counter_shard: None,
         };
         // A points order is paid as it is placed; a payment started in the same call is written
         // with the order, so the start costs no second write.

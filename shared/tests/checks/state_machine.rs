@@ -4,7 +4,7 @@
 use orders_shared::domain::catalog::StockMove;
 use orders_shared::domain::counters::{bucket_delta, buckets, Bucket};
 use orders_shared::domain::money::Money;
-use orders_shared::domain::order::{CloseReason, Order, OrderStatus, Payment, Shipment, TrackingEvent};
+use orders_shared::domain::order::{CloseReason, Order, OrderLine, OrderStatus, Payment, Shipment, TrackingEvent};
 use orders_shared::domain::party::{Role, Side};
 use orders_shared::domain::payment::PaymentChannel;
 use orders_shared::domain::pricing::{build_orders, AddressSource, Checkout};
@@ -12,6 +12,7 @@ use orders_shared::domain::refund::{RefundKind, ReturnShipment};
 use orders_shared::domain::state::{
     apply, Action, AfterSalesPolicy, LineRef, PayoutOf, PayoutOutcome, RefundApplication,
 };
+use orders_shared::domain::stock_shards::{units_by_shard, ShardMove};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::samples::{self, address};
 use orders_shared::ApiError;
@@ -100,7 +101,14 @@ fn new_order(now: Timestamp, quantities: &[u32]) -> Order {
     };
     let mut orders =
         build_orders("buyer", &checkout, &skus, &Default::default(), &address(), now, 1800).expect("valid checkout");
-    orders.remove(0)
+    let mut order = orders.remove(0);
+    // Odd SKUs' units come from two stock shards, as a sharded SKU's may.
+    for (index, line) in order.lines.iter_mut().enumerate() {
+        if index % 2 == 1 && line.quantity > 1 {
+            line.stock_shards = vec![(3, 1), (5, line.quantity - 1)];
+        }
+    }
+    order
 }
 
 fn action_for(op: &Op, order: &Order, now: Timestamp) -> Option<Action> {
@@ -238,10 +246,19 @@ proptest! {
         let mut orders: Vec<Order> = (0..3).map(|_| new_order(now, &quantities)).collect();
         // Units each order holds of each SKU: all it ordered (create reserves them), less what
         // its stock moves gave back or shipped.
-        let mut held: Vec<HashMap<String, i64>> = orders
-            .iter()
-            .map(|order| order.lines.iter().map(|line| (line.sku_id.clone(), i64::from(line.quantity))).collect())
-            .collect();
+        let held_by_shard = |order: &Order, kept: fn(&OrderLine) -> u32| -> HashMap<(String, u32), i64> {
+            order
+                .lines
+                .iter()
+                .flat_map(|line| {
+                    units_by_shard(&line.stock_shards, 0, kept(line))
+                        .into_iter()
+                        .map(|(shard, units)| ((line.sku_id.clone(), shard), i64::from(units)))
+                })
+                .collect()
+        };
+        let mut held: Vec<HashMap<(String, u32), i64>> =
+            orders.iter().map(|order| held_by_shard(order, |line| line.quantity)).collect();
         let mut buyer_counts: HashMap<Bucket, i64> = HashMap::new();
         let mut seller_counts: HashMap<Bucket, i64> = HashMap::new();
         for order in &orders {
@@ -275,8 +292,8 @@ proptest! {
                     if closed_unpaid {
                         prop_assert_eq!(effects.restore_points, before.amounts.points_used);
                     }
-                    for (sku_id, stock_move) in &effects.stock {
-                        let units = held[target].entry(sku_id.clone()).or_insert(0);
+                    for ShardMove { sku_id, shard, stock_move } in &effects.stock {
+                        let units = held[target].entry((sku_id.clone(), *shard)).or_insert(0);
                         match stock_move {
                             StockMove::Release(q) | StockMove::Consume(q) => *units -= i64::from(*q),
                             StockMove::Reserve(_) => prop_assert!(false, "only a create reserves"),
@@ -287,10 +304,11 @@ proptest! {
                     }
                     // Unpaid or paid-unshipped orders hold what they keep; any other holds nothing.
                     let holds = matches!(after.status, OrderStatus::PendingPayment | OrderStatus::Paid);
-                    for line in &after.lines {
-                        let expected = if holds { i64::from(line.units_kept()) } else { 0 };
-                        prop_assert_eq!(held[target][&line.sku_id], expected, "held units of {}", line.sku_id);
-                    }
+                    // ... each unit in the shard it was reserved from.
+                    let expected = if holds { held_by_shard(&after, OrderLine::units_kept) } else { HashMap::new() };
+                    let mut still_held = held[target].clone();
+                    still_held.retain(|_, units| *units != 0);
+                    prop_assert_eq!(still_held, expected, "held units by SKU and shard");
                     for (bucket, delta) in bucket_delta(Some(&before), &after, Side::Buyer) {
                         *buyer_counts.entry(bucket).or_insert(0) += delta;
                     }

@@ -20,6 +20,7 @@ mod points_password;
 mod round_trips;
 mod secrets;
 mod security;
+mod shards;
 mod stock;
 mod use_cases;
 mod validation;

@@ -61,16 +61,17 @@ async fn every_route_makes_the_fewest_round_trips() {
             Some(json!({"channel": "alipay"})),
             &["GetItem", "PutItem"],
         ),
-        ("get-sku", Method::GET, "/api/v1/skus/tea".into(), None, None, &["GetItem"]),
-        ("get-seller-sku", Method::GET, "/api/v1/seller/skus/tea".into(), Some(&seller), None, &["GetItem"]),
+        // One Query reads a SKU's item and its stock shards, if any.
+        ("get-sku", Method::GET, "/api/v1/skus/tea".into(), None, None, &["Query"]),
+        ("get-seller-sku", Method::GET, "/api/v1/seller/skus/tea".into(), Some(&seller), None, &["Query"]),
         (
             "put-sku",
             Method::PUT,
             "/api/v1/seller/skus/tea".into(),
             Some(&seller),
             Some(json!({"name": "Tea", "price": "10.00", "stock": 100})),
-            // The SKU as it was (does its freight template change?), then the write.
-            &["GetItem", "UpdateItem"],
+            // The SKU as it was (does its freight template change? is it in shards?), then the write.
+            &["Query", "UpdateItem"],
         ),
         (
             "adjust-stock",
@@ -177,4 +178,32 @@ async fn check(api: &TestApi, steps: Vec<Step<'_>>) {
         calls.sort();
         assert_eq!(calls, expected, "{route}");
     }
+}
+
+#[tokio::test]
+async fn a_sharded_sku_is_read_in_one_call_and_a_create_reads_its_shards_once() {
+    let api = TestApi::start().await;
+    api.put_sku_body("shop-a", "flash", json!({"name": "Flash", "price": "10.00", "stock": 100, "stock_shards": 8}))
+        .await;
+    let buyer = api.buyer("alice");
+    let seller = api.seller("u", "shop-a");
+    // Warms the shop's counter setting, as any running function has it.
+    api.create(&buyer, &[("flash", 1)]).await;
+    api.calls.take();
+    let order_body =
+        json!({"items": [{"sku_id": "flash", "quantity": 1}], "address": orders_integration_tests::address()});
+    let steps: Vec<Step> = vec![
+        // The SKU (with its shards' count), its shards, then the transaction on the one chosen.
+        (
+            "create-order",
+            Method::POST,
+            "/api/v1/orders".into(),
+            Some(&buyer),
+            Some(order_body),
+            &["BatchGetItem", "Query", "TransactWriteItems"],
+        ),
+        ("get-sku", Method::GET, "/api/v1/skus/flash".into(), None, None, &["Query"]),
+        ("get-seller-sku", Method::GET, "/api/v1/seller/skus/flash".into(), Some(&seller), None, &["Query"]),
+    ];
+    check(&api, steps).await;
 }

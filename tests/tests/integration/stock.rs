@@ -220,28 +220,31 @@ fn op() -> impl Strategy<Value = Op> {
 fn random_interleavings_keep_available_plus_reserved_equal_to_on_hand() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let api = runtime.block_on(TestApi::start());
-    let cases = std::env::var("STOCK_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(24);
-    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    let cases = std::env::var("STOCK_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(16);
     let case = std::sync::atomic::AtomicUsize::new(0);
-    let result = runner.run(&prop::collection::vec(op(), 1..30), |ops| {
-        let sku_id = format!("sku-{}", case.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-        runtime.block_on(check_interleaving(&api, &sku_id, ops))
-    });
-    result.expect("the stock figures stay true");
+    // The same property whatever the SKU's stock is split over: its own item, 2 or 8 shards.
+    for shards in [1, 2, 8] {
+        let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+        let result = runner.run(&prop::collection::vec(op(), 1..30), |ops| {
+            let sku_id = format!("sku-{}", case.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+            runtime.block_on(check_interleaving(&api, &sku_id, shards, ops))
+        });
+        result.unwrap_or_else(|failure| panic!("the stock figures stay true with {shards} shards: {failure}"));
+    }
 }
 
-async fn check_interleaving(api: &TestApi, sku_id: &str, ops: Vec<Op>) -> Result<(), TestCaseError> {
+async fn check_interleaving(api: &TestApi, sku_id: &str, shards: u32, ops: Vec<Op>) -> Result<(), TestCaseError> {
     let app = &api.app;
     let listing = samples::listing(sku_id, "shop", 100);
     let mut shelved: i64 = 0; // everything ever put on the shelf
     let mut on_hand: i64 = 0;
     let mut orders: Vec<(String, u32, bool)> = Vec::new(); // (order_no, units, open)
     let mut sold: i64 = 0;
-    catalog::put_sku(app, &listing, 0, None).await.map_err(|e| TestCaseError::fail(e.to_string()))?;
+    catalog::put_sku(app, &listing, 0, None, shards).await.map_err(|e| TestCaseError::fail(e.to_string()))?;
     for op in ops {
         match op {
             Op::Set(units) => {
-                if catalog::put_sku(app, &listing, units, None).await.is_ok() {
+                if catalog::put_sku(app, &listing, units, None, shards).await.is_ok() {
                     shelved += (units - on_hand).max(0);
                     on_hand = units;
                 }
@@ -265,8 +268,13 @@ async fn check_interleaving(api: &TestApi, sku_id: &str, ops: Vec<Op>) -> Result
                     pay_password: None,
                     pay_channel: None,
                 };
-                if let Ok(Placed::Created(mut created)) = place(app, "buyer", &checkout, None).await {
-                    orders.push((created.remove(0).order_no, units, true));
+                let available = app.store.get_sku(sku_id).await.ok().flatten().map_or(0, |sku| sku.available);
+                match place(app, "buyer", &checkout, None).await {
+                    Ok(Placed::Created(mut created)) => orders.push((created.remove(0).order_no, units, true)),
+                    Err(orders_shared::ApiError::OutOfStock { .. }) => {
+                        prop_assert!(available < i64::from(units), "refused {units} with {available} available")
+                    }
+                    other => return Err(TestCaseError::fail(format!("placing {units}: {other:?}"))),
                 }
             }
             Op::Cancel(index) => {
@@ -298,7 +306,13 @@ async fn check_interleaving(api: &TestApi, sku_id: &str, ops: Vec<Op>) -> Result
                 on_hand -= i64::from(*units);
             }
         }
-        let sku = app.store.get_sku(sku_id).await.map_err(|e| TestCaseError::fail(e.to_string()))?.expect("the SKU");
+        let (sku, shard_figures) =
+            app.store.sku_stock(sku_id, true).await.map_err(|e| TestCaseError::fail(e.to_string()))?.expect("the SKU");
+        for shard in &shard_figures {
+            prop_assert_eq!(shard.available + shard.reserved, shard.on_hand, "each shard: {:?}", shard);
+            prop_assert!(shard.available >= 0 && shard.reserved >= 0 && shard.on_hand >= 0, "{:?}", shard);
+        }
+        prop_assert!(shard_figures.len() as u32 <= shards.max(1), "no shard item past the setting");
         let held: i64 = orders.iter().filter(|(_, _, open)| *open).map(|(_, units, _)| i64::from(*units)).sum();
         prop_assert_eq!(sku.available + sku.reserved, sku.on_hand, "available + reserved = on hand");
         prop_assert!(sku.available >= 0 && sku.reserved >= 0 && sku.on_hand >= 0);

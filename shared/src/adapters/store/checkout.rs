@@ -20,6 +20,7 @@ use crate::domain::member::MemberLevel;
 use crate::domain::order::Order;
 use crate::domain::party::Side;
 use crate::domain::pay_password::PayPassword;
+use crate::domain::stock_shards::units_by_shard;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -67,6 +68,8 @@ pub struct CheckoutReads {
     pub level: Option<MemberLevel>,
     /// The buyer's points password, when points are spent and one is set.
     pub pay_password: Option<PayPassword>,
+    /// The counter shards an admin set for the shops asked for (None: the default).
+    pub counter_shards: BTreeMap<String, Option<u32>>,
 }
 
 /// What a checkout reads besides SKUs: each asked for only when the checkout needs it.
@@ -113,6 +116,7 @@ impl Store {
             keys.push(pay_password_key(buyer_id));
         }
         keys.extend(wants.freight_of.iter().map(|seller_id| freight_key(seller_id)));
+        keys.extend(wants.freight_of.iter().map(|seller_id| key(seller_pk(seller_id), SHOP_SETTINGS_SK)));
         if wants.member_level {
             keys.push(membership_key(buyer_id));
             keys.push(levels_key());
@@ -126,6 +130,7 @@ impl Store {
             freight: wants.freight_of.iter().map(|seller| (seller.clone(), ShopFreight::default())).collect(),
             level: None,
             pay_password: None,
+            counter_shards: wants.freight_of.iter().map(|seller| (seller.clone(), None)).collect(),
         };
         let mut book = AddressBook::default();
         let mut stored_address = None;
@@ -134,6 +139,8 @@ impl Store {
             let sk = sort_key(&item).to_string();
             if let Some(seller_id) = is_freight(&item) {
                 reads.freight.insert(seller_id, ShopFreight::from_item(&item)?);
+            } else if let Some((seller_id, shards)) = counter_shards_setting(&item) {
+                reads.counter_shards.insert(seller_id, shards);
             } else if sk == PAY_PASSWORD_SK {
                 reads.pay_password = Some(pay_password_of(item)?);
             } else if sk == MEMBER_SK {
@@ -158,13 +165,22 @@ impl Store {
         Ok(reads)
     }
 
-    /// Shops' freight templates (one BatchGetItem), for SKUs whose shops were not known before.
-    pub async fn shops_freight(&self, seller_ids: &[String]) -> Result<BTreeMap<String, ShopFreight>, ApiError> {
-        let mut found: BTreeMap<String, ShopFreight> =
-            seller_ids.iter().map(|seller| (seller.clone(), ShopFreight::default())).collect();
-        for item in self.batch_get(seller_ids.iter().map(|seller| freight_key(seller)).collect()).await? {
+    /// Shops' freight templates and counter shards (one BatchGetItem), for SKUs whose shops
+    /// were not known before.
+    pub async fn shops_freight(&self, seller_ids: &[String]) -> Result<ShopReads, ApiError> {
+        let mut found = ShopReads {
+            freight: seller_ids.iter().map(|seller| (seller.clone(), ShopFreight::default())).collect(),
+            counter_shards: seller_ids.iter().map(|seller| (seller.clone(), None)).collect(),
+        };
+        let keys = seller_ids
+            .iter()
+            .flat_map(|seller| [freight_key(seller), key(seller_pk(seller), SHOP_SETTINGS_SK)])
+            .collect();
+        for item in self.batch_get(keys).await? {
             if let Some(seller_id) = is_freight(&item) {
-                found.insert(seller_id, ShopFreight::from_item(&item)?);
+                found.freight.insert(seller_id, ShopFreight::from_item(&item)?);
+            } else if let Some((seller_id, shards)) = counter_shards_setting(&item) {
+                found.counter_shards.insert(seller_id, shards);
             }
         }
         Ok(found)
@@ -187,12 +203,14 @@ impl Store {
         let mut actions = Vec::new();
         let mut steps = Vec::new();
 
-        let mut reserve: BTreeMap<&str, u32> = BTreeMap::new();
+        let mut reserve: BTreeMap<(&str, u32), u32> = BTreeMap::new();
         for line in orders.iter().flat_map(|order| &order.lines) {
-            *reserve.entry(&line.sku_id).or_default() += line.quantity;
+            for (shard, units) in units_by_shard(&line.stock_shards, 0, line.quantity) {
+                *reserve.entry((&line.sku_id, shard)).or_default() += units;
+            }
         }
-        for (sku_id, quantity) in reserve {
-            actions.push(stock_update(&self.table, sku_id, StockMove::Reserve(quantity))?);
+        for ((sku_id, shard), quantity) in reserve {
+            actions.push(stock_update(&self.table, sku_id, shard, StockMove::Reserve(quantity))?);
             steps.push(Step::Stock(sku_id.to_string()));
         }
         for order in orders {
@@ -200,7 +218,7 @@ impl Store {
             steps.push(Step::Order);
             actions.push(put(&self.table, order_no_claim(order), "attribute_not_exists(PK)")?);
             steps.push(Step::Order);
-            let shard = seller_counter_shard(&order.order_no);
+            let shard = seller_counter_shard(order);
             let seller_key = key(seller_pk(&order.seller_id), seller_counts_sk(shard));
             if let Some(update) = counter_update(&self.table, seller_key, &bucket_delta(None, order, Side::Seller))? {
                 actions.push(update);
@@ -293,6 +311,23 @@ impl Store {
         };
         Ok(read_idempotency_record(&record, claim.fingerprint))
     }
+}
+
+/// What a checkout reads of shops it learnt from their SKUs.
+pub struct ShopReads {
+    pub freight: BTreeMap<String, ShopFreight>,
+    /// The counter shards an admin set (None: the default).
+    pub counter_shards: BTreeMap<String, Option<u32>>,
+}
+
+/// A shop's settings item: the shop and the counter shards it sets.
+fn counter_shards_setting(item: &Item) -> Option<(String, Option<u32>)> {
+    if sort_key(item) != SHOP_SETTINGS_SK {
+        return None;
+    }
+    let seller_id = seller_of_pk(item.get(PK)?.as_s().ok()?)?.to_string();
+    let shards = item.get("counter_shards").and_then(|value| value.as_n().ok()).and_then(|value| value.parse().ok());
+    Some((seller_id, shards))
 }
 
 fn read_idempotency_record(record: &Item, fingerprint: &str) -> CreateOutcome {

@@ -87,3 +87,35 @@ impl Store {
         Ok(Counts::from_items(output.items()))
     }
 }
+
+impl Store {
+    /// The counter shards an admin set for a shop (None: the default applies).
+    pub async fn shop_counter_shards(&self, seller_id: &str) -> Result<Option<u32>, ApiError> {
+        let item = self.get(key(seller_pk(seller_id), SHOP_SETTINGS_SK), false).await?;
+        Ok(item
+            .as_ref()
+            .and_then(|item| item.get("counter_shards"))
+            .and_then(|value| value.as_n().ok())
+            .and_then(|value| value.parse().ok()))
+    }
+
+    /// Sets a shop's counter shards. Orders placed before keep moving the shard they chose.
+    pub async fn put_shop_counter_shards(
+        &self,
+        seller_id: &str,
+        shards: u32,
+        now: crate::domain::time::Timestamp,
+    ) -> Result<(), ApiError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(seller_pk(seller_id), SHOP_SETTINGS_SK)))
+            .update_expression("SET counter_shards = :shards, updated_at = :now")
+            .expression_attribute_values(":shards", n(shards))
+            .expression_attribute_values(":now", s(now.to_string()))
+            .send()
+            .await
+            .map_err(store_error)?;
+        Ok(())
+    }
+}

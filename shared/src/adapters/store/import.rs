@@ -54,7 +54,7 @@ impl Store {
         for order in orders {
             let buyer = (buyer_pk(&order.buyer_id), COUNTS_SK.to_string());
             counters.entry(buyer).or_default().extend(bucket_delta(None, order, Side::Buyer));
-            let seller = (seller_pk(&order.seller_id), seller_counts_sk(seller_counter_shard(&order.order_no)));
+            let seller = (seller_pk(&order.seller_id), seller_counts_sk(seller_counter_shard(order)));
             counters.entry(seller).or_default().extend(bucket_delta(None, order, Side::Seller));
         }
         for ((pk, sk), deltas) in counters {
@@ -89,7 +89,7 @@ impl Store {
             }
         }
         for (sku_id, units) in held.into_iter().filter(|(_, units)| *units > 0) {
-            let update = super::skus::stock_update(&self.table, sku_id, StockMove::Reserve(units))?;
+            let update = super::skus::stock_update(&self.table, sku_id, 0, StockMove::Reserve(units))?;
             self.transact(vec![update]).await.map_err(|failure| match failure {
                 TransactFailure::Api(error) => error,
                 TransactFailure::Conditions(_) => ApiError::OutOfStock { sku_id: sku_id.to_string() },

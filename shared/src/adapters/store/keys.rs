@@ -22,8 +22,8 @@ pub const DUE_SK: &str = "DUESK";
 /// Set (true) on an order with an open after-sales case: `status=after_sales` filters on it.
 pub const OPEN_CASE: &str = "open_case";
 
-/// Seller counters are spread over this many items so a busy shop has no hot key.
-pub const SELLER_COUNTER_SHARDS: u32 = 8;
+/// The counter shards of orders placed before their shard was recorded in the order.
+pub const LEGACY_COUNTER_SHARDS: u32 = 8;
 /// Due-index partitions per kind of deadline, so no single index key is hot.
 pub const DUE_SHARDS: u32 = 4;
 
@@ -92,6 +92,9 @@ pub const MEMBER_LEVELS_SK: &str = "MEMBER_LEVELS";
 /// A shop's return address: `SELLER#<seller>` / `RETURN_ADDRESS`.
 pub const RETURN_ADDRESS_SK: &str = "RETURN_ADDRESS";
 
+/// A shop's settings an admin gives it: `SELLER#<seller>` / `SETTINGS` (`counter_shards`).
+pub const SHOP_SETTINGS_SK: &str = "SETTINGS";
+
 /// A shop's counter shards: `SELLER#<seller>` / `COUNTS#<shard>`.
 pub const SELLER_COUNTS_PREFIX: &str = "COUNTS#";
 
@@ -99,11 +102,10 @@ pub fn seller_counts_sk(shard: u32) -> String {
     format!("{SELLER_COUNTS_PREFIX}{shard}")
 }
 
-/// The shard of a seller counter an order moves: stable per order, spread across orders.
-pub fn seller_counter_shard(order_no: &str) -> u32 {
-    let tail: u32 =
-        order_no.bytes().rev().take(4).fold(0, |acc, byte| acc * 10 + u32::from(byte.wrapping_sub(b'0') % 10));
-    tail % SELLER_COUNTER_SHARDS
+/// The shard of its shop's counters an order moves: the one chosen when it was placed (one of
+/// the shop's `shards` then), or for older orders the rule they were placed under.
+pub fn seller_counter_shard(order: &crate::domain::order::Order) -> u32 {
+    order.counter_shard.unwrap_or_else(|| crate::domain::order_no::spread(&order.order_no) % LEGACY_COUNTER_SHARDS)
 }
 
 fn deadline_name(deadline: Deadline) -> &'static str {
@@ -122,7 +124,7 @@ pub fn due_pk(deadline: Deadline, shard: u32) -> String {
 
 /// The due-index shard of an order.
 pub fn due_shard(order_no: &str) -> u32 {
-    seller_counter_shard(order_no) % DUE_SHARDS
+    crate::domain::order_no::spread(order_no) % LEGACY_COUNTER_SHARDS % DUE_SHARDS
 }
 
 /// `<deadline in ms, 15 digits>#<order_no>`: sorts by deadline.
@@ -152,6 +154,31 @@ pub fn sku_pk(sku_id: &str) -> String {
 }
 
 pub const SKU_SK: &str = "SKU";
+
+/// A SKU's stock shards: shard 0 is the SKU's own item, shard k its `SKU#<sku>` / `STOCK#<k>`,
+/// so one Query of the SKU's partition reads them all.
+const STOCK_SHARD_PREFIX: &str = "STOCK#";
+/// On a SKU's item: how many shard items hold its units, and how many orders reserve from
+/// (both absent: its own item only).
+pub const STOCK_ITEMS: &str = "stock_items";
+pub const STOCK_SHARDS: &str = "stock_shards";
+
+pub fn stock_shard_sk(shard: u32) -> String {
+    if shard == 0 {
+        SKU_SK.to_string()
+    } else {
+        format!("{STOCK_SHARD_PREFIX}{shard}")
+    }
+}
+
+/// The shard of a stock shard item's sort key (0 for the SKU's own item).
+pub fn shard_of_stock_sk(sk: &str) -> Option<u32> {
+    if sk == SKU_SK {
+        Some(0)
+    } else {
+        sk.strip_prefix(STOCK_SHARD_PREFIX)?.parse().ok()
+    }
+}
 
 /// A buyer's points balance: `BUYER#<buyer>` / `POINTS`.
 pub const POINTS_SK: &str = "POINTS";

@@ -142,14 +142,14 @@ impl Store {
         if effects.restore_points > 0 {
             others.push(points_update(&self.table, &before.buyer_id, effects.restore_points)?);
         }
-        for (sku_id, stock_move) in &effects.stock {
-            others.push(stock_update(&self.table, sku_id, *stock_move)?);
+        for shard_move in &effects.stock {
+            others.push(stock_update(&self.table, &shard_move.sku_id, shard_move.shard, shard_move.stock_move)?);
         }
         let buyer_key = key(buyer_pk(&before.buyer_id), COUNTS_SK);
         if let Some(update) = counter_update(&self.table, buyer_key, &bucket_delta(Some(before), after, Side::Buyer))? {
             others.push(update);
         }
-        let seller_key = key(seller_pk(&before.seller_id), seller_counts_sk(seller_counter_shard(&before.order_no)));
+        let seller_key = key(seller_pk(&before.seller_id), seller_counts_sk(seller_counter_shard(before)));
         if let Some(update) = counter_update(&self.table, seller_key, &bucket_delta(Some(before), after, Side::Seller))?
         {
             others.push(update);

@@ -15,8 +15,13 @@ use aws_sdk_dynamodb::operation::update_item::{UpdateItemError, UpdateItemOutput
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
 use std::collections::HashMap;
 
-/// One order's move of one SKU's stock, as an action of its transaction.
-pub(crate) fn stock_update(table: &str, sku_id: &str, stock_move: StockMove) -> Result<TransactWriteItem, ApiError> {
+/// One order's move of one shard of a SKU's stock, as an action of its transaction.
+pub(crate) fn stock_update(
+    table: &str,
+    sku_id: &str,
+    shard: u32,
+    stock_move: StockMove,
+) -> Result<TransactWriteItem, ApiError> {
     let (expression, condition, quantity) = match stock_move {
         StockMove::Reserve(q) => ("SET available = available - :q, reserved = reserved + :q", "available >= :q", q),
         StockMove::Release(q) => ("SET available = available + :q, reserved = reserved - :q", "reserved >= :q", q),
@@ -27,7 +32,7 @@ pub(crate) fn stock_update(table: &str, sku_id: &str, stock_move: StockMove) -> 
     };
     let update = Update::builder()
         .table_name(table)
-        .set_key(Some(key(sku_pk(sku_id), SKU_SK)))
+        .set_key(Some(key(sku_pk(sku_id), stock_shard_sk(shard))))
         .update_expression(expression)
         .condition_expression(condition)
         .expression_attribute_values(":q", n(quantity))
@@ -36,7 +41,7 @@ pub(crate) fn stock_update(table: &str, sku_id: &str, stock_move: StockMove) -> 
     Ok(TransactWriteItem::builder().update(update).build())
 }
 
-fn number(item: &Item, name: &str) -> Option<i64> {
+pub(crate) fn number(item: &Item, name: &str) -> Option<i64> {
     item.get(name).and_then(|value| value.as_n().ok()).and_then(|value| value.parse().ok())
 }
 
@@ -67,6 +72,8 @@ fn refusal(old: Option<&Item>, seller_id: &str, reserved_limit: Option<i64>, exp
         StockRefusal::NotYours
     } else if old.contains_key("stock") {
         StockRefusal::NotMigrated
+    } else if old.contains_key(STOCK_ITEMS) {
+        StockRefusal::ShardsChanged
     } else if expected.is_some_and(|expected| expected != on_hand) {
         StockRefusal::OnHandChanged { on_hand }
     } else if let (Some(limit), Some(reserved)) = (reserved_limit, number(old, "reserved")) {
@@ -94,11 +101,13 @@ fn updated_or_refused(
 }
 
 impl Store {
+    /// A SKU with its stock figures summed over its shards (one Query).
     pub async fn get_sku(&self, sku_id: &str) -> Result<Option<Sku>, ApiError> {
-        self.get(key(sku_pk(sku_id), SKU_SK), false).await?.map(decode_sku).transpose()
+        Ok(self.sku_stock(sku_id, false).await?.map(|(sku, _)| sku))
     }
 
-    /// Several SKUs in one BatchGetItem, by id; missing ones are left out.
+    /// Several SKUs in one BatchGetItem, by id; missing ones are left out. A SKU whose stock is
+    /// in shards is read again whole (one Query each), so every figure is its sum.
     pub async fn get_skus(&self, sku_ids: &[&str]) -> Result<std::collections::BTreeMap<String, Sku>, ApiError> {
         if sku_ids.is_empty() {
             return Ok(Default::default());
@@ -106,7 +115,12 @@ impl Store {
         let keys = sku_ids.iter().map(|sku_id| key(sku_pk(sku_id), SKU_SK)).collect();
         let mut skus = std::collections::BTreeMap::new();
         for item in self.batch_get(keys).await? {
-            let sku = decode_sku(item)?;
+            let mut sku = decode_sku(item)?;
+            if sku.is_sharded() {
+                if let Some((whole, _)) = self.sku_stock(&sku.listing.sku_id, true).await? {
+                    sku = whole;
+                }
+            }
             skus.insert(sku.listing.sku_id.clone(), sku);
         }
         Ok(skus)
@@ -155,8 +169,9 @@ impl Store {
             values.insert(format!(":f{index}"), value);
             sets.push(format!("#f{index} = :f{index}"));
         }
+        // A SKU whose stock is in shards is written by `write_stock_spread`.
         let mut condition = "(attribute_not_exists(PK) OR seller_id = :seller) AND attribute_not_exists(stock) \
-                             AND (attribute_not_exists(reserved) OR reserved <= :n)"
+                             AND attribute_not_exists(stock_items) AND (attribute_not_exists(reserved) OR reserved <= :n)"
             .to_string();
         if let Some(expected) = expected_on_hand {
             values.insert(":expected".into(), n(expected));
@@ -256,7 +271,7 @@ impl Store {
             )
             .condition_expression(
                 "seller_id = :seller AND available >= :lowest AND on_hand <= :highest \
-                 AND (attribute_not_exists(#last) OR #last <> :token)",
+                 AND attribute_not_exists(stock_items) AND (attribute_not_exists(#last) OR #last <> :token)",
             )
             .expression_attribute_names("#last", LAST_WRITE)
             .expression_attribute_values(":token", s(token.clone()))

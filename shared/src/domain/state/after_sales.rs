@@ -411,11 +411,13 @@ fn settle_refunded_case(order: &mut Order, effects: &mut SideEffects) -> Result<
             if !units_back {
                 continue;
             }
+            // The units refunded are the last ones the line still kept.
+            let (from, to) = (line.units_kept().saturating_sub(refunded.quantity), line.units_kept());
             line.refunded_quantity += refunded.quantity;
             if unshipped {
-                effects.stock.push((line.sku_id.clone(), StockMove::Release(refunded.quantity)));
+                effects.stock.extend(line.stock_moves(from, to, StockMove::Release));
             } else if returned {
-                effects.stock.push((line.sku_id.clone(), StockMove::Restock(refunded.quantity)));
+                effects.stock.extend(line.stock_moves(from, to, StockMove::Restock));
             }
         }
     }
@@ -437,7 +439,7 @@ fn settle_refunded_case(order: &mut Order, effects: &mut SideEffects) -> Result<
         if unshipped {
             // Nothing of it will ship: every unit still held goes back on sale.
             for line in order.lines.iter_mut().filter(|line| line.units_kept() > 0) {
-                effects.stock.push((line.sku_id.clone(), StockMove::Release(line.units_kept())));
+                effects.stock.extend(line.stock_moves(0, line.units_kept(), StockMove::Release));
                 line.refunded_quantity = line.quantity;
             }
         }

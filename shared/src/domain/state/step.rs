@@ -3,6 +3,7 @@
 
 use crate::domain::catalog::StockMove;
 use crate::domain::order::{Order, OrderStatus};
+use crate::domain::stock_shards::ShardMove;
 use crate::domain::time::Timestamp;
 use crate::error::ApiError;
 
@@ -28,19 +29,14 @@ impl Verb {
 pub struct SideEffects {
     /// Stock moves, by SKU: units released when an unshipped order closes or refunds them,
     /// consumed when it ships.
-    pub stock: Vec<(String, StockMove)>,
+    pub stock: Vec<ShardMove>,
     /// Points to give back to the buyer.
     pub restore_points: i64,
 }
 
 /// The units an unshipped order holds, moved by `stock_move` (released on close, consumed on ship).
-pub(super) fn held_units(order: &Order, stock_move: fn(u32) -> StockMove) -> Vec<(String, StockMove)> {
-    order
-        .lines
-        .iter()
-        .filter(|line| line.units_kept() > 0)
-        .map(|line| (line.sku_id.clone(), stock_move(line.units_kept())))
-        .collect()
+pub(super) fn held_units(order: &Order, stock_move: fn(u32) -> StockMove) -> Vec<ShardMove> {
+    order.lines.iter().flat_map(|line| line.stock_moves(0, line.units_kept(), stock_move)).collect()
 }
 
 /// What one step wrote into the timeline.

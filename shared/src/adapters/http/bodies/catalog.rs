@@ -4,6 +4,7 @@
 use crate::adapters::http::rules;
 use crate::domain::catalog::{validate_stock, Listing, MAX_STOCK};
 use crate::domain::money::Money;
+use crate::domain::stock_shards::validate_stock_shards;
 use crate::domain::text::validate_multiline_text;
 use crate::error::ApiError;
 use serde::Deserialize;
@@ -36,6 +37,11 @@ pub struct PutSkuBody {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = rules::id))]
     pub freight_template_id: Option<String>,
+    /// The items its available units are split over (1 to 32, default 1): more lets more buyers
+    /// reserve it each second, as in a flash sale (docs/scaling.md).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 32))]
+    pub stock_shards: Option<u32>,
 }
 
 /// A seller's SKU as the body gives it: the listing, on hand, and the on hand it expects.
@@ -43,6 +49,7 @@ pub struct SkuPut {
     pub listing: Listing,
     pub on_hand: i64,
     pub expected_on_hand: Option<i64>,
+    pub stock_shards: u32,
 }
 
 impl PutSkuBody {
@@ -62,7 +69,8 @@ impl PutSkuBody {
             points_price: self.points_price,
             freight_template_id: self.freight_template_id,
         };
-        Ok(SkuPut { listing, on_hand: self.stock, expected_on_hand: self.expected_on_hand })
+        let stock_shards = validate_stock_shards(self.stock_shards.unwrap_or(1))?;
+        Ok(SkuPut { listing, on_hand: self.stock, expected_on_hand: self.expected_on_hand, stock_shards })
     }
 }
 

@@ -35,6 +35,17 @@ impl GrantPointsBody {
     }
 }
 
+/// `PUT /admin/shops/{seller_id}/counter-shards`: the items a shop's order counters are spread over.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"counter_shards": 32}))))]
+pub struct CounterShardsBody {
+    /// 1 to 32; each shard takes about 1,000 writes a second, and the counts are still read in one call.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 32))]
+    pub counter_shards: u32,
+}
+
 /// `PUT /admin/member-levels/{level}`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

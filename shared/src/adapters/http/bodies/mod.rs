@@ -21,7 +21,7 @@ pub use cart::CartItemBody;
 pub use catalog::{PutSkuBody, SkuPut, StockAdjustmentBody};
 pub use freight::{FreightTemplateBody, RegionFeeBody};
 pub use fulfilment::{ShipBody, TrackingEventBody};
-pub use members::{GrantPointsBody, MemberLevelBody, MembershipBody, PointsPasswordBody};
+pub use members::{CounterShardsBody, GrantPointsBody, MemberLevelBody, MembershipBody, PointsPasswordBody};
 pub use orders::{CreateOrderBody, ItemBody, PaymentBody, ReasonBody, ReviewBody};
 pub use webhooks::WebhookBody;
 

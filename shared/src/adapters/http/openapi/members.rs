@@ -1,8 +1,18 @@
 //! Member levels and a buyer's membership.
 
 use super::answers::*;
-use crate::adapters::http::bodies::{MemberLevelBody, MembershipBody};
-use crate::adapters::http::views::{MeView, MemberLevelView};
+use crate::adapters::http::bodies::{CounterShardsBody, MemberLevelBody, MembershipBody};
+use crate::adapters::http::views::{CounterShardsView, MeView, MemberLevelView};
+
+/// Spread a shop's order counters over more items (for shops placing hundreds of orders a second)
+#[utoipa::path(put, path = "/api/v1/admin/shops/{seller_id}/counter-shards", operation_id = "put-shop-counter-shards", tag = "members",
+    params(("seller_id" = String, Path, pattern = "^[A-Za-z0-9_.:@|+=-]{1,128}$")),
+    request_body = CounterShardsBody,
+    responses(
+        (status = 200, description = "The shop's counter shards from now on", body = Envelope<CounterShardsView>),
+        TokenErrors, BodyErrors, Faults,
+    ))]
+fn put_shop_counter_shards() {}
 
 /// Create or replace a member level (percent off goods)
 #[utoipa::path(put, path = "/api/v1/admin/member-levels/{level}", operation_id = "put-member-level", tag = "members",

@@ -84,7 +84,7 @@ impl Modify for BearerAuth {
         after_sales::apply_refund, after_sales::withdraw_refund, after_sales::ship_return, after_sales::approve_refund, after_sales::reject_refund, after_sales::confirm_return, after_sales::retry_payout, after_sales::put_return_address, after_sales::get_return_address,
         cart::get_cart, cart::put_cart_item, cart::delete_cart_item, cart::empty_cart, cart::quote_order,
         shipping::put_freight_template, shipping::list_freight_templates, shipping::delete_freight_template, shipping::get_shipping_fee,
-        members::put_member_level, members::put_member, members::get_me,
+        members::put_member_level, members::put_member, members::get_me, members::put_shop_counter_shards,
         webhooks::list_webhooks, webhooks::create_webhook, webhooks::get_webhook, webhooks::update_webhook, webhooks::delete_webhook, webhooks::rotate_webhook_secret, webhooks::test_webhook, webhooks::list_webhook_deliveries, webhooks::retry_webhook_delivery,
     ),
     components(schemas(ErrorEnvelope, AddressEntry, ItemBody, webhooks::EventEnvelope), responses(ErrorEnvelope)),
@@ -97,7 +97,7 @@ impl Modify for BearerAuth {
         (name = "points", description = "Points"),
         (name = "cart", description = "A buyer's cart, and quotes"),
         (name = "shipping", description = "Freight templates and shipping fees"),
-        (name = "members", description = "Member levels and their discount"),
+        (name = "members", description = "Member levels and their discount, and shops' settings"),
         (name = "after-sales", description = "Refunds and returns: the buyer's case, the shop's answers, the money going back"),
         (name = "webhooks", description = "A shop's endpoints for its order events (signed as Standard Webhooks 1.0), and their delivery logs"),
     )

@@ -23,7 +23,7 @@ pub struct SkuView<'a> {
 
 impl<'a> SkuView<'a> {
     pub fn new(sku: &'a Sku) -> SkuView<'a> {
-        let Sku { listing, updated_at, available, reserved: _, on_hand: _ } = sku;
+        let Sku { listing, updated_at, available, .. } = sku;
         let Listing { sku_id, seller_id, name, properties, pic, price, points_price, freight_template_id } = listing;
         SkuView {
             sku_id,
@@ -52,6 +52,8 @@ pub struct SellerSkuView<'a> {
     pub reserved: i64,
     /// `on_hand − reserved`: what can be bought (the catalog's `stock`).
     pub available: i64,
+    /// The items its available units are split over.
+    pub stock_shards: u32,
 }
 
 impl<'a> SellerSkuView<'a> {
@@ -61,6 +63,7 @@ impl<'a> SellerSkuView<'a> {
             on_hand: sku.on_hand,
             reserved: sku.reserved,
             available: sku.available,
+            stock_shards: sku.stock_shards,
         }
     }
 }

@@ -20,6 +20,14 @@ pub struct MeView<'a> {
     pub points: i64,
 }
 
+/// A shop's counter shards.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CounterShardsView<'a> {
+    pub seller_id: &'a str,
+    pub counter_shards: u32,
+}
+
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberLevelView<'a> {

@@ -20,7 +20,7 @@ pub use catalog::{SellerSkuView, SkuView};
 pub use freight::{FreightTemplateView, FreightTemplatesView, RegionFeeView, ShippingFeeView};
 pub use fulfilment::LogisticsView;
 pub use lists::{CountsView, DeletedOrderView, OrderListView};
-pub use members::{MeView, MemberLevelView, PointsView};
+pub use members::{CounterShardsView, MeView, MemberLevelView, PointsView};
 pub use order::{AmountsView, LatePaymentView, LineView, OrderView, RefundView};
 pub use payments::{ClientParamsView, CreatedOrdersView, PaymentErrorView, PaymentStartView, PaymentView};
 pub use webhooks::{DeliveryListView, DeliveryView, WebhookListView, WebhookView};

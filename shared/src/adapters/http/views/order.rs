@@ -89,6 +89,8 @@ impl<'a> OrderView<'a> {
             auto_confirm_at,
             // Internal: the after-sales window runs from it.
             completed_at: _,
+            // Internal: which stock and counter items the order moves.
+            counter_shard: _,
         } = order;
         OrderView {
             order_no,
@@ -197,6 +199,7 @@ impl<'a> LineView<'a> {
             discount,
             refunded_quantity,
             refunded_amount,
+            stock_shards: _,
         } = line;
         LineView {
             line_id: (index + 1).to_string(),
@@ -363,6 +366,7 @@ mod tests {
                 discount: Money(700_013),
                 refunded_quantity: 0,
                 refunded_amount: Money(700_003),
+                stock_shards: Vec::new(),
             }],
             address,
             remark: String::new(),
@@ -403,6 +407,7 @@ mod tests {
             expires_at: None,
             auto_confirm_at: None,
             completed_at: None,
+            counter_shard: None,
         }
     }
 
