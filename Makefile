@@ -6,7 +6,7 @@ export SAM_CLI_TELEMETRY := 0
 FUNCTIONS := $(notdir $(wildcard functions/*))
 LAMBDA_PACKAGES := $(foreach f,$(FUNCTIONS),-p $(f))
 
-.PHONY: tools tools-all bench-tools dev test contract contract-long walkthrough events lint validate package deploy bench clean openapi
+.PHONY: tools tools-all bench-tools dev test contract contract-long walkthrough events lint validate package deploy bench clean openapi console console-test console-screenshots
 
 tools: ## DynamoDB Local (and Java 17 if missing)
 	scripts/tools.sh db
@@ -14,8 +14,21 @@ tools: ## DynamoDB Local (and Java 17 if missing)
 tools-all: ## also cargo-lambda and the SAM CLI
 	scripts/tools.sh all
 
-dev: tools ## DynamoDB Local + demo shop + every function on 127.0.0.1:3000
+dev: tools console ## DynamoDB Local + demo shop + every function on 127.0.0.1:3000 (the console at /console)
 	cargo run -p orders-dev --bin dev-server
+
+CONSOLE_SOURCES := $(shell find console/src console/index.html console/package-lock.json console/vite.config.ts -type f -not -name schema.d.ts 2>/dev/null)
+
+console: console/dist/index.html ## build the console (console/dist), its API client generated from docs/openapi.json
+
+console/dist/index.html: $(CONSOLE_SOURCES) docs/openapi.json
+	cd console && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+console-test: tools ## the console in headless Chromium (Playwright, axe-core) against a fresh dev server, and its size budget
+	scripts/console-test.sh
+
+console-screenshots: tools ## rewrite docs/console/*.png from the console tests
+	CONSOLE_SCREENSHOTS=1 scripts/console-test.sh
 
 test: tools ## unit, property and integration tests against DynamoDB Local
 	cargo run -q -p orders-dev --bin with-dynamodb -- scripts/run-tests.sh

@@ -5,6 +5,7 @@
 pub mod alipay_gateway;
 pub mod alipay_keys;
 pub mod auth;
+pub mod console;
 pub mod event_stream;
 pub mod events;
 pub mod gateway_fault;

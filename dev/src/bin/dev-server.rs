@@ -4,7 +4,7 @@
 use orders_dev::event_stream::StreamPump;
 use orders_dev::local_db::{self, LocalDynamo};
 use orders_dev::local_providers::{local_provider, Local};
-use orders_dev::{auth, data_dir, seed, server, template, template_path, webhook_inbox};
+use orders_dev::{auth, console, data_dir, seed, server, template, template_path, webhook_inbox};
 use orders_shared::adapters::config::Config;
 use orders_shared::adapters::config::NOTIFY_BASE_VARIABLE;
 use orders_shared::adapters::cursor::CursorKey;
@@ -145,7 +145,7 @@ async fn run() -> Result<(), String> {
     let pump = StreamPump::open(&dynamo.endpoint(), &table).await?;
     tokio::spawn(publish_events(app.clone(), pump));
     let extra = stand_ins.into_iter().fold(axum::Router::new(), |routes, stand_in| routes.merge(stand_in(&app)));
-    let extra = extra.merge(webhook_inbox::Inbox::new().router());
+    let extra = extra.merge(webhook_inbox::Inbox::new().router()).merge(console::Console::new(&secret).router());
     let state = server::DevState::new(app, secret);
     let shutdown = async {
         let terminate = async {

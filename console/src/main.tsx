@@ -1,0 +1,53 @@
+import { render } from "preact";
+import "./style.css";
+import { useEffect, useState } from "preact/hooks";
+import { session } from "./session";
+import { t } from "./i18n";
+import { SignIn } from "./pages/SignIn";
+import { SellerOrders } from "./pages/SellerOrders";
+import { SellerOrder } from "./pages/SellerOrder";
+
+/** The page the hash names: `#/orders?tab=wait_send`, `#/orders/<order_no>`. */
+function useRoute(): string {
+  const [route, setRoute] = useState(location.hash.slice(1) || "/");
+  useEffect(() => {
+    const changed = () => setRoute(location.hash.slice(1) || "/");
+    addEventListener("hashchange", changed);
+    return () => removeEventListener("hashchange", changed);
+  }, []);
+  return route;
+}
+
+function App() {
+  const route = useRoute();
+  const [, redraw] = useState(0);
+  const current = session.value;
+  const toggleLang = () => {
+    session.setLang(session.lang === "zh" ? "en" : "zh");
+    document.documentElement.lang = session.lang === "zh" ? "zh-CN" : "en";
+    redraw((n) => n + 1);
+  };
+  let page;
+  if (!current) page = <SignIn onSignedIn={() => redraw((n) => n + 1)} />;
+  else if (route.startsWith("/orders/")) page = <SellerOrder orderNo={decodeURIComponent(route.slice(8))} />;
+  else page = <SellerOrders tab={new URLSearchParams(route.split("?")[1] ?? "").get("tab") ?? "wait_send"} />;
+  return (
+    <>
+      <header>
+        <h1>{t("title")}</h1>
+        <nav aria-label="account">
+          <button type="button" lang={session.lang === "zh" ? "en" : "zh-CN"} onClick={toggleLang}>{t("language")}</button>
+          {current && (
+            <button type="button" onClick={() => { session.signOut(); location.hash = "/"; redraw((n) => n + 1); }}>
+              {t("signOut")} ({current.name})
+            </button>
+          )}
+        </nav>
+      </header>
+      <main>{page}</main>
+    </>
+  );
+}
+
+document.documentElement.lang = session.lang === "zh" ? "zh-CN" : "en";
+render(<App />, document.getElementById("app")!);

@@ -1,0 +1,75 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, unwrap } from "../api/client";
+import type { components } from "../api/schema";
+import { t, time } from "../i18n";
+import { ErrorNote } from "./ErrorNote";
+
+type Order = components["schemas"]["OrderView"];
+
+export function SellerOrder({ orderNo }: { orderNo: string }) {
+  const [order, setOrder] = useState<Order | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    unwrap<Order>(api.GET("/api/v1/seller/orders/{id}", { params: { path: { id: orderNo } } }))
+      .then(setOrder)
+      .catch(setError);
+  }, [orderNo]);
+  if (!order) return error ? <ErrorNote error={error} /> : <p>{t("loading")}</p>;
+  return (
+    <article aria-labelledby="order">
+      <p><a href="#/orders?tab=wait_send">{t("back")}</a></p>
+      <h2 id="order">{t("orderNo")} {order.order_no}</h2>
+      <p>{t("status")}: <strong data-testid="status">{order.status}</strong></p>
+      <h3>{t("lines")}</h3>
+      <ul>
+        {order.lines.map((line) => (
+          <li>{line.product_name} × {line.quantity} ({line.line_total})</li>
+        ))}
+      </ul>
+      <h3>{t("amounts")}</h3>
+      <dl>
+        <dt>{t("goods")}</dt><dd>{order.amounts.goods}</dd>
+        <dt>{t("shipping")}</dt><dd>{order.amounts.shipping}</dd>
+        <dt>{t("payable")}</dt><dd>{order.amounts.payable}</dd>
+        <dt>{t("paid")}</dt><dd>{order.amounts.paid}</dd>
+      </dl>
+      <h3>{t("address")}</h3>
+      <p>{order.address.name} {order.address.province} {order.address.city} {order.address.district} {order.address.detail}</p>
+      <h3>{t("timeline")}</h3>
+      <ol>
+        {order.timeline.map((entry) => (
+          <li>{time(entry.at)} {entry.status} {entry.comment}</li>
+        ))}
+      </ol>
+      {order.status === "paid" && !order.refund && <ShipForm orderNo={order.order_no} onShipped={setOrder} />}
+    </article>
+  );
+}
+
+function ShipForm({ orderNo, onShipped }: { orderNo: string; onShipped: (order: Order) => void }) {
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const body = {
+      carrier_code: String(form.get("carrier_code") ?? ""),
+      carrier_name: String(form.get("carrier_name") ?? ""),
+      tracking_no: String(form.get("tracking_no") ?? ""),
+    };
+    try {
+      onShipped(await unwrap<Order>(api.POST("/api/v1/seller/orders/{id}/ship", { params: { path: { id: orderNo } }, body })));
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <form onSubmit={submit} aria-labelledby="ship">
+      <h3 id="ship">{t("ship")}</h3>
+      <label>{t("carrierCode")} <input name="carrier_code" required defaultValue="SF" /></label>
+      <label>{t("carrierName")} <input name="carrier_name" required defaultValue="SF Express" /></label>
+      <label>{t("trackingNo")} <input name="tracking_no" required /></label>
+      <button type="submit">{t("ship")}</button>
+      <ErrorNote error={error} />
+    </form>
+  );
+}
