@@ -6,6 +6,7 @@ import { t } from "./i18n";
 import { SignIn } from "./pages/SignIn";
 import { SellerOrders } from "./pages/SellerOrders";
 import { SellerOrder } from "./pages/SellerOrder";
+import { SellerSkus } from "./pages/SellerSkus";
 
 /** The page the hash names: `#/orders?tab=wait_send`, `#/orders/<order_no>`. */
 function useRoute(): string {
@@ -29,12 +30,18 @@ function App() {
   };
   let page;
   if (!current) page = <SignIn onSignedIn={() => redraw((n) => n + 1)} />;
+  else if (route.startsWith("/skus")) page = <SellerSkus skuId={decodeURIComponent(route.slice(6))} />;
   else if (route.startsWith("/orders/")) page = <SellerOrder orderNo={decodeURIComponent(route.slice(8))} />;
   else page = <SellerOrders tab={new URLSearchParams(route.split("?")[1] ?? "").get("tab") ?? "wait_send"} />;
   return (
     <>
       <header>
         <h1>{t("title")}</h1>
+        {current && (
+          <nav aria-label="sections">
+            <a href="#/orders?tab=wait_send">{t("orders")}</a> <a href="#/skus">{t("skus")}</a>
+          </nav>
+        )}
         <nav aria-label="account">
           <button type="button" lang={session.lang === "zh" ? "en" : "zh-CN"} onClick={toggleLang}>{t("language")}</button>
           {current && (

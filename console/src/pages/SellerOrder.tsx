@@ -3,6 +3,7 @@ import { api, unwrap } from "../api/client";
 import type { components } from "../api/schema";
 import { t, time } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
+import { CaseFacts, RefundCase } from "./RefundCase";
 
 type Order = components["schemas"]["OrderView"];
 
@@ -42,6 +43,13 @@ export function SellerOrder({ orderNo }: { orderNo: string }) {
         ))}
       </ol>
       {order.status === "paid" && !order.refund && <ShipForm orderNo={order.order_no} onShipped={setOrder} />}
+      <RefundCase order={order} onChanged={setOrder} />
+      {order.refunds.length > 0 && (
+        <section aria-labelledby="past-cases">
+          <h3 id="past-cases">{t("pastCases")}</h3>
+          {order.refunds.map((refund) => <CaseFacts refund={refund} />)}
+        </section>
+      )}
     </article>
   );
 }
