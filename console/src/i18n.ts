@@ -64,6 +64,20 @@ const words = {
   adjustReason: ["Why", "原因"],
   saved: ["Saved.", "已保存。"],
   updated: ["Updated", "更新时间"],
+  cart: ["Cart", "购物车"],
+  myOrders: ["My orders", "我的订单"],
+  addToCart: ["Add to the cart", "加入购物车"],
+  quantity: ["Quantity", "数量"],
+  emptyCart: ["The cart is empty.", "购物车是空的"],
+  quote: ["Quote", "试算"],
+  shipTo: ["Ship to", "收货地址"],
+  placeOrder: ["Place the order and pay with WeChat Pay", "提交订单并使用微信支付"],
+  payStandIn: ["Pay (the stand-in WeChat Pay of make dev)", "付款（make dev 的模拟微信支付）"],
+  confirmReceipt: ["Confirm receipt", "确认收货"],
+  review: ["Review", "评价"],
+  comment: ["Comment", "评价内容"],
+  applyRefund: ["Ask for the money back", "申请退款"],
+  cancel: ["Cancel the order", "取消订单"],
 } as const;
 
 export type Word = keyof typeof words;

@@ -7,6 +7,9 @@ import { SignIn } from "./pages/SignIn";
 import { SellerOrders } from "./pages/SellerOrders";
 import { SellerOrder } from "./pages/SellerOrder";
 import { SellerSkus } from "./pages/SellerSkus";
+import { BuyerCart } from "./pages/BuyerCart";
+import { BuyerOrder } from "./pages/BuyerOrder";
+import { BuyerOrders } from "./pages/BuyerOrders";
 
 /** The page the hash names: `#/orders?tab=wait_send`, `#/orders/<order_no>`. */
 function useRoute(): string {
@@ -30,16 +33,24 @@ function App() {
   };
   let page;
   if (!current) page = <SignIn onSignedIn={() => redraw((n) => n + 1)} />;
-  else if (route.startsWith("/skus")) page = <SellerSkus skuId={decodeURIComponent(route.slice(6))} />;
+  else if (current.role === "buyer") {
+    if (route.startsWith("/orders/")) page = <BuyerOrder orderNo={decodeURIComponent(route.slice(8))} />;
+    else if (route.startsWith("/orders")) page = <BuyerOrders />;
+    else page = <BuyerCart />;
+  } else if (route.startsWith("/skus")) page = <SellerSkus skuId={decodeURIComponent(route.slice(6))} />;
   else if (route.startsWith("/orders/")) page = <SellerOrder orderNo={decodeURIComponent(route.slice(8))} />;
   else page = <SellerOrders tab={new URLSearchParams(route.split("?")[1] ?? "").get("tab") ?? "wait_send"} />;
+  const sections =
+    current?.role === "buyer"
+      ? [["#/cart", t("cart")], ["#/orders", t("myOrders")]]
+      : [["#/orders?tab=wait_send", t("orders")], ["#/skus", t("skus")]];
   return (
     <>
       <header>
         <h1>{t("title")}</h1>
         {current && (
           <nav aria-label="sections">
-            <a href="#/orders?tab=wait_send">{t("orders")}</a> <a href="#/skus">{t("skus")}</a>
+            {sections.map(([href, label]) => <a href={href}>{label}</a>)}
           </nav>
         )}
         <nav aria-label="account">

@@ -14,7 +14,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
       if (!answer.ok) throw new Error(`the dev server's sign-in answered ${answer.status}`);
       const tokens = (await answer.json()) as Tokens;
       session.signIn({ role, token: tokens[role].token, name: tokens[role].name });
-      location.hash = "/orders?tab=wait_send";
+      location.hash = role === "buyer" ? "/cart" : "/orders?tab=wait_send";
       onSignedIn();
     } catch (failure) {
       setError(failure);
@@ -24,7 +24,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     <section aria-labelledby="sign-in">
       <h2 id="sign-in">{t("signIn")}</h2>
       <p>{t("signInAs")}</p>
-      <button type="button" onClick={() => signIn("seller")}>{t("seller")}</button>
+      <button type="button" onClick={() => signIn("seller")}>{t("seller")}</button>{" "}
+      <button type="button" onClick={() => signIn("buyer")}>{t("buyer")}</button>
       <ErrorNote error={error} />
     </section>
   );
