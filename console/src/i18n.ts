@@ -78,6 +78,18 @@ const words = {
   comment: ["Comment", "评价内容"],
   applyRefund: ["Ask for the money back", "申请退款"],
   cancel: ["Cancel the order", "取消订单"],
+  members: ["Members and points", "会员与积分"],
+  memberLevel: ["A member level", "会员等级"],
+  levelId: ["Level id", "等级编号"],
+  levelName: ["Name", "名称"],
+  discountPercent: ["Percent off goods", "商品折扣（百分比）"],
+  memberOf: ["A buyer's level", "买家的会员等级"],
+  buyerIdField: ["Buyer id", "买家编号"],
+  grantPoints: ["Grant points", "发放积分"],
+  points: ["Points (negative takes back)", "积分（负数为扣回）"],
+  counterShards: ["A big shop's counter shards", "大店铺的计数分片"],
+  shopId: ["Shop id", "店铺编号"],
+  shards: ["Shards (1–32)", "分片数（1–32）"],
 } as const;
 
 export type Word = keyof typeof words;

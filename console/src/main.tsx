@@ -10,6 +10,7 @@ import { SellerSkus } from "./pages/SellerSkus";
 import { BuyerCart } from "./pages/BuyerCart";
 import { BuyerOrder } from "./pages/BuyerOrder";
 import { BuyerOrders } from "./pages/BuyerOrders";
+import { Admin } from "./pages/Admin";
 
 /** The page the hash names: `#/orders?tab=wait_send`, `#/orders/<order_no>`. */
 function useRoute(): string {
@@ -33,6 +34,7 @@ function App() {
   };
   let page;
   if (!current) page = <SignIn onSignedIn={() => redraw((n) => n + 1)} />;
+  else if (current.role === "admin") page = <Admin />;
   else if (current.role === "buyer") {
     if (route.startsWith("/orders/")) page = <BuyerOrder orderNo={decodeURIComponent(route.slice(8))} />;
     else if (route.startsWith("/orders")) page = <BuyerOrders />;
@@ -43,7 +45,9 @@ function App() {
   const sections =
     current?.role === "buyer"
       ? [["#/cart", t("cart")], ["#/orders", t("myOrders")]]
-      : [["#/orders?tab=wait_send", t("orders")], ["#/skus", t("skus")]];
+      : current?.role === "admin"
+        ? [["#/", t("members")]]
+        : [["#/orders?tab=wait_send", t("orders")], ["#/skus", t("skus")]];
   return (
     <>
       <header>

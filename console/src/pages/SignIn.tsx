@@ -14,7 +14,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
       if (!answer.ok) throw new Error(`the dev server's sign-in answered ${answer.status}`);
       const tokens = (await answer.json()) as Tokens;
       session.signIn({ role, token: tokens[role].token, name: tokens[role].name });
-      location.hash = role === "buyer" ? "/cart" : "/orders?tab=wait_send";
+      location.hash = { buyer: "/cart", seller: "/orders?tab=wait_send", admin: "/" }[role];
       onSignedIn();
     } catch (failure) {
       setError(failure);
@@ -25,7 +25,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
       <h2 id="sign-in">{t("signIn")}</h2>
       <p>{t("signInAs")}</p>
       <button type="button" onClick={() => signIn("seller")}>{t("seller")}</button>{" "}
-      <button type="button" onClick={() => signIn("buyer")}>{t("buyer")}</button>
+      <button type="button" onClick={() => signIn("buyer")}>{t("buyer")}</button>{" "}
+      <button type="button" onClick={() => signIn("admin")}>{t("admin")}</button>
       <ErrorNote error={error} />
     </section>
   );

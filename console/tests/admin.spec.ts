@@ -1,0 +1,31 @@
+import { test, expect } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+test("the admin creates a level, puts a buyer in it and grants points; a bad value shows its message", async ({ page }) => {
+  await page.goto("/console/");
+  await page.getByRole("button", { name: "admin" }).click();
+  await expect(page.getByRole("region", { name: "Members and points" })).toBeVisible();
+  const level = page.getByRole("form", { name: "A member level" });
+  await level.getByLabel("Level id").fill("vip");
+  await level.getByLabel("Name").fill("VIP");
+  await level.getByLabel("Percent off goods").fill("5");
+  await level.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toContainText('"discount_percent":5');
+  const member = page.getByRole("form", { name: "A buyer's level" });
+  await member.getByLabel("Buyer id").fill("buyer-demo");
+  await member.getByLabel("Level id").fill("vip");
+  await member.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toContainText("vip");
+  const grant = page.getByRole("form", { name: "Grant points" });
+  await grant.getByLabel("Buyer id").fill("buyer-demo");
+  await grant.getByLabel(/^Points/).fill("100");
+  await grant.getByLabel("Reason").fill("Welcome gift");
+  await grant.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toContainText("balance");
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+  if (process.env.CONSOLE_SCREENSHOTS) await page.screenshot({ path: "../docs/console/admin.png", fullPage: true });
+  await member.getByLabel("Level id").fill("no-such-level");
+  await member.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+});
