@@ -2,6 +2,8 @@ import { render } from "preact";
 import "./style.css";
 import { useEffect, useState } from "preact/hooks";
 import { session } from "./session";
+import { loadConfig, usesIssuer } from "./config";
+import { finishSignIn } from "./pkce";
 import { t } from "./i18n";
 import { SignIn } from "./pages/SignIn";
 import { SellerOrders } from "./pages/SellerOrders";
@@ -72,4 +74,13 @@ function App() {
 }
 
 document.documentElement.lang = session.lang === "zh" ? "zh-CN" : "en";
-render(<App />, document.getElementById("app")!);
+const root = document.getElementById("app")!;
+loadConfig()
+  .then(() => (usesIssuer() ? finishSignIn() : false))
+  .then((signedIn) => {
+    if (signedIn && !location.hash) location.hash = session.value?.role === "buyer" ? "/cart" : "/orders?tab=wait_send";
+    render(<App />, root);
+  })
+  .catch((failure) => {
+    render(<p role="alert" class="error">{String(failure)}</p>, root);
+  });

@@ -3,6 +3,7 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "./schema";
 import { session } from "../session";
+import { config } from "../config";
 
 /** An error envelope as the API answers it: shown with its message, never a blank screen. */
 export class ApiFailure extends Error {
@@ -17,6 +18,10 @@ export class ApiFailure extends Error {
 
 const auth: Middleware = {
   onRequest({ request }) {
+    // Deployed, the API is elsewhere (config.json's api_url); under `make dev` it is this origin.
+    if (config.api_url && request.url.startsWith(location.origin)) {
+      request = new Request(config.api_url + request.url.slice(location.origin.length), request);
+    }
     const current = session.value;
     if (current) request.headers.set("Authorization", `Bearer ${current.token}`);
     request.headers.set("Accept-Language", session.lang === "zh" ? "zh-CN" : "en");

@@ -2,6 +2,8 @@ import { useState } from "preact/hooks";
 import { session, type Role } from "../session";
 import { t } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
+import { usesIssuer } from "../config";
+import { startSignIn } from "../pkce";
 
 type Tokens = Record<Role, { token: string; name: string }>;
 
@@ -20,6 +22,15 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
       setError(failure);
     }
   };
+  if (usesIssuer()) {
+    return (
+      <section aria-labelledby="sign-in">
+        <h2 id="sign-in">{t("signIn")}</h2>
+        <button type="button" onClick={() => startSignIn().catch(setError)}>{t("signIn")}</button>
+        <ErrorNote error={error} />
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="sign-in">
       <h2 id="sign-in">{t("signIn")}</h2>
