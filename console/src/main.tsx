@@ -13,6 +13,8 @@ import { BuyerCart } from "./pages/BuyerCart";
 import { BuyerOrder } from "./pages/BuyerOrder";
 import { BuyerOrders } from "./pages/BuyerOrders";
 import { Admin } from "./pages/Admin";
+import { SellerShop } from "./pages/SellerShop";
+import { SellerWebhooks } from "./pages/SellerWebhooks";
 
 /** The page the hash names: `#/orders?tab=wait_send`, `#/orders/<order_no>`. */
 function useRoute(): string {
@@ -41,7 +43,9 @@ function App() {
     if (route.startsWith("/orders/")) page = <BuyerOrder orderNo={decodeURIComponent(route.slice(8))} />;
     else if (route.startsWith("/orders")) page = <BuyerOrders />;
     else page = <BuyerCart />;
-  } else if (route.startsWith("/skus")) page = <SellerSkus skuId={decodeURIComponent(route.slice(6))} />;
+  } else if (route.startsWith("/shop")) page = <SellerShop />;
+  else if (route.startsWith("/webhooks")) page = <SellerWebhooks />;
+  else if (route.startsWith("/skus")) page = <SellerSkus skuId={decodeURIComponent(route.slice(6))} />;
   else if (route.startsWith("/orders/")) page = <SellerOrder orderNo={decodeURIComponent(route.slice(8))} />;
   else page = <SellerOrders tab={new URLSearchParams(route.split("?")[1] ?? "").get("tab") ?? "wait_send"} />;
   const sections =
@@ -49,7 +53,7 @@ function App() {
       ? [["#/cart", t("cart")], ["#/orders", t("myOrders")]]
       : current?.role === "admin"
         ? [["#/", t("members")]]
-        : [["#/orders?tab=wait_send", t("orders")], ["#/skus", t("skus")]];
+        : [["#/orders?tab=wait_send", t("orders")], ["#/skus", t("skus")], ["#/shop", t("shop")], ["#/webhooks", t("webhooks")]];
   return (
     <>
       <header>

@@ -32,7 +32,7 @@ const auth: Middleware = {
 export const api = createClient<paths>({ baseUrl: "" });
 api.use(auth);
 
-type Envelope<T> = { code: number; msg: string; data?: T };
+type Envelope<T> = { code?: number; msg?: string; data?: T };
 
 /** The `data` of a 2xx envelope, or an ApiFailure with the envelope's message. */
 export async function unwrap<T>(

@@ -28,7 +28,7 @@ export function Admin() {
         unwrap(api.PUT("/api/v1/admin/member-levels/{level}", {
           params: { path: { level: text(form, "level") } },
           body: { name: text(form, "name"), discount_percent: Number(form.get("discount_percent")) },
-        }) as never))}>
+        })))}>
         <h3 id="level">{t("memberLevel")}</h3>
         <label>{t("levelId")} <input name="level" required /></label>
         <label>{t("levelName")} <input name="name" required /></label>
@@ -39,7 +39,7 @@ export function Admin() {
         unwrap(api.PUT("/api/v1/admin/members/{buyer_id}", {
           params: { path: { buyer_id: text(form, "buyer_id") } },
           body: { level: text(form, "level") },
-        }) as never))}>
+        })))}>
         <h3 id="member">{t("memberOf")}</h3>
         <label>{t("buyerIdField")} <input name="buyer_id" required /></label>
         <label>{t("levelId")} <input name="level" required /></label>
@@ -48,7 +48,7 @@ export function Admin() {
       <form aria-labelledby="grant" onSubmit={submit((form) =>
         unwrap(api.POST("/api/v1/admin/points", {
           body: { buyer_id: text(form, "buyer_id"), points: Number(form.get("points")), reason: text(form, "reason") },
-        }) as never))}>
+        })))}>
         <h3 id="grant">{t("grantPoints")}</h3>
         <label>{t("buyerIdField")} <input name="buyer_id" required /></label>
         <label>{t("points")} <input name="points" type="number" required /></label>
@@ -59,7 +59,7 @@ export function Admin() {
         unwrap(api.PUT("/api/v1/admin/shops/{seller_id}/counter-shards", {
           params: { path: { seller_id: text(form, "seller_id") } },
           body: { counter_shards: Number(form.get("counter_shards")) },
-        }) as never))}>
+        })))}>
         <h3 id="shards">{t("counterShards")}</h3>
         <label>{t("shopId")} <input name="seller_id" required /></label>
         <label>{t("shards")} <input name="counter_shards" type="number" min={1} max={32} required /></label>

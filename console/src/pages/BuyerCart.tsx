@@ -40,18 +40,18 @@ export function BuyerCart() {
     const skuId = String(form.get("sku_id") ?? "").trim();
     const body = { quantity: Number(form.get("quantity")), selected: true };
     run(async () => {
-      await unwrap(api.PUT("/api/v1/cart/items/{sku_id}", { params: { path: { sku_id: skuId } }, body }) as never);
+      await unwrap(api.PUT("/api/v1/cart/items/{sku_id}", { params: { path: { sku_id: skuId } }, body }));
       setQuote(null);
       await load();
     });
   };
   const addressId = () => (document.getElementById("address") as HTMLSelectElement | null)?.value;
   const quoteIt = () =>
-    run(async () => setQuote(await unwrap<Quote>(api.POST("/api/v1/orders/quote", { body: { from_cart: true, address_id: addressId() } }) as never)));
+    run(async () => setQuote(await unwrap<Quote>(api.POST("/api/v1/orders/quote", { body: { from_cart: true, address_id: addressId() } }))));
   const place = () =>
     run(async () => {
       const body = { from_cart: true, address_id: addressId(), pay_channel: "wxpay" as const };
-      const created = await unwrap<Created>(api.POST("/api/v1/orders", { body }) as never);
+      const created = await unwrap<Created>(api.POST("/api/v1/orders", { body }));
       location.hash = `/orders/${created.orders[0].order_no}`;
     });
   const lines = cart?.shops.flatMap((shop) => shop.items) ?? [];

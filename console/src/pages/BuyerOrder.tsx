@@ -45,16 +45,16 @@ export function BuyerOrder({ orderNo }: { orderNo: string }) {
             const paid = await fetch(`/stand-in/wxpay/buyer-pays/${order.order_no}`, { method: "POST" });
             if (!paid.ok) throw new Error(`the stand-in WeChat Pay answered ${paid.status}`);
           })}>{t("payStandIn")}</button>{" "}
-          <button type="button" onClick={() => act(() => unwrap(api.POST("/api/v1/orders/{id}/cancel", { ...id, body: {} }) as never))}>{t("cancel")}</button>
+          <button type="button" onClick={() => act(() => unwrap(api.POST("/api/v1/orders/{id}/cancel", { ...id, body: {} })))}>{t("cancel")}</button>
         </p>
       )}
       {status === "shipped" && (
-        <button type="button" onClick={() => act(() => unwrap(api.POST("/api/v1/orders/{id}/receipt", id) as never))}>{t("confirmReceipt")}</button>
+        <button type="button" onClick={() => act(() => unwrap(api.POST("/api/v1/orders/{id}/receipt", id)))}>{t("confirmReceipt")}</button>
       )}
       {status === "completed" && !order.reviewed && (
         <form aria-labelledby="review" onSubmit={(event) => {
           const comment = formValue(event, "comment");
-          act(() => unwrap(api.POST("/api/v1/orders/{id}/review", { ...id, body: { comment } }) as never));
+          act(() => unwrap(api.POST("/api/v1/orders/{id}/review", { ...id, body: { comment } })));
         }}>
           <h3 id="review">{t("review")}</h3>
           <label>{t("comment")} <input name="comment" /></label>
@@ -64,11 +64,32 @@ export function BuyerOrder({ orderNo }: { orderNo: string }) {
       {["paid", "shipped", "completed"].includes(status) && !order.refund && (
         <form aria-labelledby="apply" onSubmit={(event) => {
           const reason = formValue(event, "reason");
-          act(() => unwrap(api.POST("/api/v1/orders/{id}/refund", { ...id, body: { type: "refund_only", reason } }) as never));
+          const kind = String(new FormData(event.currentTarget as HTMLFormElement).get("type")) === "return_and_refund" ? "return_and_refund" as const : "refund_only" as const;
+          act(() => unwrap(api.POST("/api/v1/orders/{id}/refund", { ...id, body: { type: kind, reason } })));
         }}>
           <h3 id="apply">{t("applyRefund")}</h3>
+          <label>{t("kind")}{" "}
+            <select name="type">
+              <option value="refund_only">{t("moneyOnly")}</option>
+              {status !== "paid" && <option value="return_and_refund">{t("goodsAndMoney")}</option>}
+            </select>
+          </label>
           <label>{t("reason")} <input name="reason" required /></label>
           <button type="submit">{t("applyRefund")}</button>
+        </form>
+      )}
+      {order.refund?.status === "awaiting_return" && (
+        <form aria-labelledby="send-back" onSubmit={(event) => {
+          event.preventDefault();
+          const form = new FormData(event.currentTarget as HTMLFormElement);
+          const body = { carrier_code: String(form.get("carrier_code") ?? ""), carrier_name: String(form.get("carrier_name") ?? ""), tracking_no: String(form.get("tracking_no") ?? "") };
+          act(() => unwrap(api.POST("/api/v1/orders/{id}/refund/return-shipment", { ...id, body })));
+        }}>
+          <h3 id="send-back">{t("sendBack")}</h3>
+          <label>{t("carrierCode")} <input name="carrier_code" required defaultValue="SF" /></label>
+          <label>{t("carrierName")} <input name="carrier_name" required defaultValue="SF Express" /></label>
+          <label>{t("trackingNo")} <input name="tracking_no" required /></label>
+          <button type="submit">{t("sendBack")}</button>
         </form>
       )}
       {order.refund && (

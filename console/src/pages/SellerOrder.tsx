@@ -36,6 +36,17 @@ export function SellerOrder({ orderNo }: { orderNo: string }) {
       </dl>
       <h3>{t("address")}</h3>
       <p>{order.address.name} {order.address.province} {order.address.city} {order.address.district} {order.address.detail}</p>
+      {order.shipment && (
+        <>
+          <h3>{t("ship")}</h3>
+          <p>{order.shipment.carrier_name} {order.shipment.tracking_no} · {time(order.shipment.shipped_at)}</p>
+          <ol>
+            {order.tracking_events.map((event) => (
+              <li>{time(event.at)} {event.location} {event.description}</li>
+            ))}
+          </ol>
+        </>
+      )}
       <h3>{t("timeline")}</h3>
       <ol>
         {order.timeline.map((entry) => (
@@ -43,6 +54,8 @@ export function SellerOrder({ orderNo }: { orderNo: string }) {
         ))}
       </ol>
       {order.status === "paid" && !order.refund && <ShipForm orderNo={order.order_no} onShipped={setOrder} />}
+      {["shipped", "completed"].includes(order.status) && <TrackingForm orderNo={order.order_no} onAdded={setOrder} />}
+      {order.status === "pending_payment" && <CloseButton orderNo={order.order_no} onClosed={setOrder} />}
       <RefundCase order={order} onChanged={setOrder} />
       {order.refunds.length > 0 && (
         <section aria-labelledby="past-cases">
@@ -79,5 +92,47 @@ function ShipForm({ orderNo, onShipped }: { orderNo: string; onShipped: (order: 
       <button type="submit">{t("ship")}</button>
       <ErrorNote error={error} />
     </form>
+  );
+}
+
+function TrackingForm({ orderNo, onAdded }: { orderNo: string; onAdded: (order: Order) => void }) {
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const body = { description: String(form.get("description") ?? ""), location: String(form.get("location") ?? "") };
+    try {
+      const id = { params: { path: { id: orderNo } } };
+      await unwrap(api.POST("/api/v1/seller/orders/{id}/tracking-events", { ...id, body }));
+      onAdded(await unwrap(api.GET("/api/v1/seller/orders/{id}", id)));
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <form onSubmit={submit} aria-labelledby="tracking">
+      <h3 id="tracking">{t("tracking")}</h3>
+      <label>{t("description")} <input name="description" required /></label>
+      <label>{t("location")} <input name="location" /></label>
+      <button type="submit">{t("tracking")}</button>
+      <ErrorNote error={error} />
+    </form>
+  );
+}
+
+function CloseButton({ orderNo, onClosed }: { orderNo: string; onClosed: (order: Order) => void }) {
+  const [error, setError] = useState<unknown>(null);
+  const close = async () => {
+    try {
+      onClosed(await unwrap<Order>(api.POST("/api/v1/seller/orders/{id}/close", { params: { path: { id: orderNo } } })));
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <p>
+      <button type="button" onClick={close}>{t("closeOrder")}</button>
+      <ErrorNote error={error} />
+    </p>
   );
 }

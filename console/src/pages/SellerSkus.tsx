@@ -27,7 +27,7 @@ export function SellerSkus({ skuId }: { skuId: string }) {
     setError(null);
     setSaved(false);
     try {
-      setSku(await unwrap<Sku>(api.GET("/api/v1/seller/skus/{sku_id}", path(id)) as never));
+      setSku(await unwrap<Sku>(api.GET("/api/v1/seller/skus/{sku_id}", path(id))));
     } catch (failure) {
       setSku(null);
       setError(failure);
