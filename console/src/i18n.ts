@@ -39,6 +39,7 @@ const words = {
   goods: ["Goods", "商品金额"],
   shipping: ["Shipping", "运费"],
   paid: ["Paid", "实付"],
+  payment: ["Payment", "支付信息"],
   refundCase: ["Refund case", "售后单"],
   pastCases: ["Past cases", "历史售后单"],
   kind: ["Kind", "类型"],

@@ -34,6 +34,12 @@ export function SellerOrder({ orderNo }: { orderNo: string }) {
         <dt>{t("payable")}</dt><dd>{order.amounts.payable}</dd>
         <dt>{t("paid")}</dt><dd>{order.amounts.paid}</dd>
       </dl>
+      {order.payment && (
+        <>
+          <h3>{t("payment")}</h3>
+          <p>{order.payment.channel} {order.payment.trade_no} · {time(order.payment.paid_at)}</p>
+        </>
+      )}
       <h3>{t("address")}</h3>
       <p>{order.address.name} {order.address.province} {order.address.city} {order.address.district} {order.address.detail}</p>
       {order.shipment && (
