@@ -1,15 +1,5 @@
 import { test, expect } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
-
-async function accessible(page: import("@playwright/test").Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const grave = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(grave.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
-
-async function shot(page: import("@playwright/test").Page, name: string) {
-  if (process.env.CONSOLE_SCREENSHOTS) await page.screenshot({ path: `../docs/console/${name}.png`, fullPage: true });
-}
+import { accessible, shot } from "./helpers";
 
 test("the buyer orders from the cart, pays through the stand-in and asks for the money back", async ({ page }) => {
   await page.goto("/console/");

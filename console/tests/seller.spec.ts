@@ -1,45 +1,8 @@
-import { test, expect, type APIRequestContext } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
-
-const address = { name: "Li Lei", phone: "13800000000", province: "Sichuan", city: "Chengdu", district: "Wuhou", detail: "1 Renmin Rd" };
-
-/** An order of the demo shop, paid through the stand-in WeChat Pay (as a buyer's phone would). */
-async function paidOrder(request: APIRequestContext): Promise<string> {
-  const tokens = await (await request.get("/dev/console-tokens")).json();
-  const created = await request.post("/api/v1/orders", {
-    headers: { Authorization: `Bearer ${tokens.buyer.token}` },
-    data: { items: [{ sku_id: "tea-longjing-250g", quantity: 1 }], address, pay_channel: "wxpay" },
-  });
-  expect(created.status(), await created.text()).toBe(201);
-  const orderNo: string = (await created.json()).data.orders[0].order_no;
-  const paid = await request.post(`/stand-in/wxpay/buyer-pays/${orderNo}`);
-  expect(paid.ok(), await paid.text()).toBeTruthy();
-  return orderNo;
-}
-
-/** With CONSOLE_SCREENSHOTS set (`make console-screenshots`), the page as docs/console/ shows it. */
-async function shot(page: import("@playwright/test").Page, name: string) {
-  if (process.env.CONSOLE_SCREENSHOTS) {
-    await page.screenshot({ path: `../docs/console/${name}.png`, fullPage: true });
-  }
-}
-
-/** Signs in as the demo shop's seller and waits for the orders it lands on. */
-async function signIn(page: import("@playwright/test").Page) {
-  await page.goto("/console/");
-  await page.getByRole("button", { name: "seller" }).click();
-  await expect(page.getByRole("region", { name: "Orders" })).toBeVisible();
-}
-
-/** No serious or critical accessibility finding on the page as it is. */
-async function accessible(page: import("@playwright/test").Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const grave = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(grave.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
+import { test, expect } from "@playwright/test";
+import { accessible, orderOf, shot, signIn, tokensOf } from "./helpers";
 
 test("the seller ships a paid order and sees it move from To ship to Shipped", async ({ page, request }) => {
-  const orderNo = await paidOrder(request);
+  const orderNo = await orderOf(request, "tea-longjing-250g", true);
   await page.goto("/console/");
   await accessible(page);
   await shot(page, "sign-in");
@@ -63,20 +26,20 @@ test("the seller ships a paid order and sees it move from To ship to Shipped", a
 });
 
 test("an error envelope is shown with its message", async ({ page }) => {
-  await signIn(page);
+  await signIn(page, "seller");
   await page.goto("/console/#/orders/000000000000000000");
   await expect(page.getByRole("alert")).toContainText("404");
 });
 
 test("the seller approves a refund and sees the money go back", async ({ page, request }) => {
-  const orderNo = await paidOrder(request);
-  const tokens = await (await request.get("/dev/console-tokens")).json();
+  const orderNo = await orderOf(request, "tea-longjing-250g", true);
+  const tokens = await tokensOf(request);
   const applied = await request.post(`/api/v1/orders/${orderNo}/refund`, {
     headers: { Authorization: `Bearer ${tokens.buyer.token}` },
     data: { type: "refund_only", reason: "Ordered twice" },
   });
   expect(applied.status(), await applied.text()).toBe(201);
-  await signIn(page);
+  await signIn(page, "seller");
   await page.goto(`/console/#/orders/${orderNo}`);
   const refundCase = page.getByRole("region", { name: "Refund case" });
   await expect(refundCase.getByTestId("refund-status")).toHaveText("requested");
@@ -99,8 +62,8 @@ test("the seller approves a refund and sees the money go back", async ({ page, r
 });
 
 test("a stock edit that another screen overtook shows the conflict", async ({ page, request }) => {
-  const tokens = await (await request.get("/dev/console-tokens")).json();
-  await signIn(page);
+  const tokens = await tokensOf(request);
+  await signIn(page, "seller");
   await page.goto("/console/#/skus/tray-bamboo");
   await expect(page.getByTestId("on-hand")).not.toBeEmpty();
   await accessible(page);

@@ -1,38 +1,5 @@
-import { test, expect, type APIRequestContext, type Page } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
-
-const address = { name: "Li Lei", phone: "13800000000", province: "Sichuan", city: "Chengdu", district: "Wuhou", detail: "1 Renmin Rd" };
-
-async function tokensOf(request: APIRequestContext) {
-  return (await request.get("/dev/console-tokens")).json();
-}
-
-async function order(request: APIRequestContext, pay: boolean): Promise<string> {
-  const tokens = await tokensOf(request);
-  const created = await request.post("/api/v1/orders", {
-    headers: { Authorization: `Bearer ${tokens.buyer.token}` },
-    data: { items: [{ sku_id: "cup-celadon", quantity: 1 }], address, pay_channel: "wxpay" },
-  });
-  expect(created.status(), await created.text()).toBe(201);
-  const orderNo: string = (await created.json()).data.orders[0].order_no;
-  if (pay) expect((await request.post(`/stand-in/wxpay/buyer-pays/${orderNo}`)).ok()).toBeTruthy();
-  return orderNo;
-}
-
-async function signIn(page: Page, role: "seller" | "buyer") {
-  await page.goto("/console/");
-  await page.getByRole("button", { name: role }).click();
-  await expect(page.getByRole("region", { name: role === "seller" ? "Orders" : "Cart" })).toBeVisible();
-}
-
-async function accessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
-
-async function shot(page: Page, name: string) {
-  if (process.env.CONSOLE_SCREENSHOTS) await page.screenshot({ path: `../docs/console/${name}.png`, fullPage: true });
-}
+import { test, expect } from "@playwright/test";
+import { accessible, orderOf, shot, signIn, tokensOf } from "./helpers";
 
 test("freight templates with a fee preview, and the return address", async ({ page }) => {
   await signIn(page, "seller");
@@ -66,13 +33,13 @@ test("freight templates with a fee preview, and the return address", async ({ pa
 
 test("tracking events on a shipped order, and closing an unpaid one", async ({ page, request }) => {
   const tokens = await tokensOf(request);
-  const shipped = await order(request, true);
+  const shipped = await orderOf(request, "cup-celadon", true);
   const ship = await request.post(`/api/v1/seller/orders/${shipped}/ship`, {
     headers: { Authorization: `Bearer ${tokens.seller.token}` },
     data: { carrier_code: "SF", carrier_name: "SF Express", tracking_no: "SF77" },
   });
   expect(ship.ok(), await ship.text()).toBeTruthy();
-  const unpaid = await order(request, false);
+  const unpaid = await orderOf(request, "cup-celadon", false);
   await signIn(page, "seller");
   await page.goto(`/console/#/orders/${shipped}`);
   await page.getByLabel("Description").fill("Left the Hangzhou hub");
@@ -110,7 +77,7 @@ test("webhook endpoints: register one, its secret once, the delivery log and a r
 
 test("the buyer asks for goods and money back and sends the goods back", async ({ page, request }) => {
   const tokens = await tokensOf(request);
-  const orderNo = await order(request, true);
+  const orderNo = await orderOf(request, "cup-celadon", true);
   const seller = { Authorization: `Bearer ${tokens.seller.token}` };
   expect((await request.post(`/api/v1/seller/orders/${orderNo}/ship`, { headers: seller, data: { carrier_code: "SF", carrier_name: "SF", tracking_no: "SF88" } })).ok()).toBeTruthy();
   await signIn(page, "buyer");

@@ -1,11 +1,12 @@
 import { test, expect } from "@playwright/test";
 import { createHash } from "node:crypto";
+import { tokensOf } from "./helpers";
 
 // Deployed, the console signs in with the authorization code flow and PKCE against the issuer its
 // config.json names. Here a stand-in issuer (routes of the browser itself) checks what the console
 // sends: S256 challenge, state, redirect URI, and the verifier that matches the challenge.
 test("deployed, the console signs in with the authorization code flow and PKCE", async ({ page, request }) => {
-  const tokens = await (await request.get("/dev/console-tokens")).json();
+  const tokens = await tokensOf(request);
   const issuer = "https://issuer.example.com";
   let asked: URLSearchParams | null = null;
   let exchanged: URLSearchParams | null = null;

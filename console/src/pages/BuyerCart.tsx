@@ -3,6 +3,7 @@ import { api, unwrap } from "../api/client";
 import type { components } from "../api/schema";
 import { t } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
+import { useAction } from "./useAction";
 
 type Cart = components["schemas"]["CartView"];
 type Quote = components["schemas"]["QuoteView"];
@@ -14,7 +15,7 @@ export function BuyerCart() {
   const [cart, setCart] = useState<Cart | null>(null);
   const [quote, setQuote] = useState<Quote | null>(null);
   const [addresses, setAddresses] = useState<AddressList["items"]>([]);
-  const [error, setError] = useState<unknown>(null);
+  const { error, setError, run } = useAction();
   const load = async () => {
     try {
       setCart(await unwrap<Cart>(api.GET("/api/v1/cart")));
@@ -26,14 +27,6 @@ export function BuyerCart() {
   useEffect(() => {
     load();
   }, []);
-  const run = async (work: () => Promise<void>) => {
-    setError(null);
-    try {
-      await work();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
   const add = (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);

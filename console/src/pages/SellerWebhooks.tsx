@@ -3,6 +3,7 @@ import { api, unwrap } from "../api/client";
 import type { components } from "../api/schema";
 import { t, time } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
+import { useAction } from "./useAction";
 
 type Endpoints = components["schemas"]["WebhookListView"];
 type Endpoint = components["schemas"]["WebhookView"];
@@ -13,19 +14,11 @@ export function SellerWebhooks() {
   const [endpoints, setEndpoints] = useState<Endpoint[]>([]);
   const [secret, setSecret] = useState<string | null>(null);
   const [log, setLog] = useState<{ endpoint: string; deliveries: Deliveries } | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { error, setError, run } = useAction();
   const load = async () => setEndpoints((await unwrap<Endpoints>(api.GET("/api/v1/seller/webhooks"))).items);
   useEffect(() => {
     load().catch(setError);
   }, []);
-  const run = async (work: () => Promise<void>) => {
-    setError(null);
-    try {
-      await work();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
   const register = (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
