@@ -8,7 +8,7 @@
 //! A buyer answered 503 tries again after a pause, as an app would; one answered 409 (sold out)
 //! goes away. Figures are printed and reported, never asserted.
 
-use crate::{BUYER, SHOP};
+use crate::{checkout_of, BUYER, SHOP};
 use aws_sdk_dynamodb::config::SharedInterceptor;
 use orders_dev::{local_db, template, template_path};
 use orders_integration_tests::faults::{Fault, FaultInjector};
@@ -16,9 +16,6 @@ use orders_shared::adapters::config::Config;
 use orders_shared::app::checkout::{place, Placed};
 use orders_shared::app::{catalog, shops};
 use orders_shared::domain::counters::Bucket;
-use orders_shared::domain::member::Benefit;
-use orders_shared::domain::order::OrderType;
-use orders_shared::domain::pricing::{AddressSource, Checkout};
 use orders_shared::{samples, ApiError, App};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
@@ -46,20 +43,6 @@ const SALE_COUNTER_SHARDS: u32 = 32;
 /// Shard counts compared.
 const SHARDS: [u32; 3] = [1, 4, 8];
 
-fn checkout(sku_id: &str) -> Checkout {
-    Checkout {
-        items: vec![(sku_id.to_string(), 1)],
-        order_type: OrderType::Standard,
-        from_cart: None,
-        benefit: Benefit::None,
-        address: AddressSource::Inline(samples::address()),
-        remark: String::new(),
-        fingerprint: String::new(),
-        pay_password: None,
-        pay_channel: None,
-    }
-}
-
 /// A fresh table whose client throttles what goes over the budget (set once the data is in).
 async fn budgeted_app(endpoint: &str, name: &str) -> Result<(App, FaultInjector), String> {
     let faults = FaultInjector::seeded(20261205);
@@ -80,7 +63,7 @@ async fn own_dynamo() -> Result<local_db::LocalDynamo, String> {
         app.store.sku_stock("warm-up", true).await.map_err(|e| e.to_string())?;
     }
     for index in 0..300 {
-        place(&app, &format!("warm-up-{index}"), &checkout("warm-up"), None).await.map_err(|e| e.to_string())?;
+        place(&app, &format!("warm-up-{index}"), &checkout_of("warm-up"), None).await.map_err(|e| e.to_string())?;
     }
     Ok(dynamo)
 }
@@ -110,7 +93,7 @@ async fn race(
         let (app, race, gate, sku) = (app.clone(), race.clone(), gate.clone(), sku_of(index));
         racing.spawn(async move {
             let buyer = format!("{BUYER}-{index}");
-            let wanted = checkout(&sku);
+            let wanted = checkout_of(&sku);
             for attempt in 0u32.. {
                 let permit = gate.acquire().await.map_err(|e| e.to_string())?;
                 let placed = place(&app, &buyer, &wanted, None).await;
@@ -230,8 +213,6 @@ pub async fn big_shop(sizes: &Sizes) -> Result<Value, String> {
             "accepted_per_s": round(accepted as f64 / took.max(0.001)),
             "rejected_503": race.rejected_503.load(Ordering::Relaxed),
             "throttled_requests": throttled(&faults),
-            "oversold": 0,
-            "stranded": 0,
             "took_s": round(took),
             "counts_exact": counts_exact(&app, accepted).await?,
         });
