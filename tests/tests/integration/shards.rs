@@ -232,3 +232,26 @@ async fn an_item_over_its_write_budget_is_throttled_and_nothing_is_half_written(
     let counts = api.counts(&buyer).await;
     assert_eq!(counts["all"].as_i64(), Some(created));
 }
+
+#[tokio::test]
+async fn a_sharded_stock_edit_sent_twice_by_the_sdk_is_applied_once() {
+    let faults = FaultInjector::seeded(26);
+    let (api, _) = TestApi::start_with_faults(&faults).await;
+    api.put_sku_body("shop", "twice", sku_body(10, 4)).await;
+    let seller = api.seller("u", "shop");
+    let adjust = |delta: i64| json!({"delta": delta, "reason": "delivery"});
+    let path = "/api/v1/seller/skus/twice/stock-adjustments";
+    // The transaction lands, DynamoDB answers 500 and the SDK sends it again: its conditions fail
+    // on what the first attempt moved, and the write token on the SKU's item tells it landed.
+    faults.fail_next(Some("TransactWriteItems"), Fault::ServerErrorAfterWrite, 1);
+    let answer = api.call(Method::POST, path, Some(&seller), Some(adjust(5))).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.data()["on_hand"].as_i64(), Some(15), "applied once");
+    assert_eq!(faults.injected().get(&("TransactWriteItems".to_string(), Fault::ServerErrorAfterWrite)), Some(&1));
+    // An answer lost altogether is a 503, as for every write here; the change is made once.
+    faults.fail_next(Some("TransactWriteItems"), Fault::LostAnswer, 1);
+    let lost = api.call(Method::POST, path, Some(&seller), Some(adjust(5))).await;
+    assert_eq!(lost.status, StatusCode::SERVICE_UNAVAILABLE, "{}", lost.body);
+    let sku = seller_sku(&api, "twice").await;
+    assert_eq!((sku["on_hand"].as_i64(), sku["available"].as_i64()), (Some(20), Some(20)));
+}
