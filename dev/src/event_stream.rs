@@ -133,6 +133,36 @@ impl StreamPump {
 
     /// Reads every record there is now and publishes it; the number of records read.
     pub async fn pump(&mut self, app: &App) -> Result<usize, String> {
+        self.find_shards().await?;
+        let mut read = 0;
+        let shard_ids: Vec<String> = self.shards.keys().cloned().collect();
+        for shard_id in shard_ids {
+            read += self.pump_shard(app, &shard_id).await?;
+        }
+        Ok(read)
+    }
+
+    /// Every change recorded since the last call, shard by shard (each item's in order), without
+    /// publishing: what the benchmark prices writes by.
+    pub async fn changes(&mut self) -> Result<Vec<Change>, String> {
+        self.find_shards().await?;
+        let mut changes = Vec::new();
+        let shard_ids: Vec<String> = self.shards.keys().cloned().collect();
+        for shard_id in shard_ids {
+            while let Some(Some(iterator)) = self.shards.get(&shard_id).cloned() {
+                let (records, next) = self.get_records(&iterator).await?;
+                self.shards.insert(shard_id.clone(), next);
+                if records.is_empty() {
+                    break;
+                }
+                changes.extend(records.into_iter().map(Change::from));
+            }
+        }
+        Ok(changes)
+    }
+
+    /// Starts reading, from its start, every shard not seen before.
+    async fn find_shards(&mut self) -> Result<(), String> {
         let described = self.client.describe_stream().stream_arn(&self.stream_arn).send().await.map_err(|error| {
             format!("DescribeStream: {}", aws_sdk_dynamodbstreams::error::DisplayErrorContext(error))
         })?;
@@ -148,12 +178,7 @@ impl StreamPump {
                 self.shards.insert(shard_id, iterator);
             }
         }
-        let mut read = 0;
-        let shard_ids: Vec<String> = self.shards.keys().cloned().collect();
-        for shard_id in shard_ids {
-            read += self.pump_shard(app, &shard_id).await?;
-        }
-        Ok(read)
+        Ok(())
     }
 
     async fn pump_shard(&mut self, app: &App, shard_id: &str) -> Result<usize, String> {

@@ -25,6 +25,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub mod capacity;
 pub mod event_bus;
 pub mod faults;
 pub mod secrets_manager;

@@ -1,5 +1,6 @@
 //! What an order costs: the DynamoDB capacity each step of an order's life consumes, read from
-//! `ReturnConsumedCapacity` (DynamoDB Local computes it by DynamoDB's rules, indexes included),
+//! `ReturnConsumedCapacity` (DynamoDB Local computes it by DynamoDB's rules, indexes included,
+//! except for transactions, which `TransactionShape` charges per action as DynamoDB does),
 //! priced at on-demand rates, with Lambda's price at 128 MB for the measured durations, beside
 //! the floor: the fewest item writes each step needs.
 
@@ -11,11 +12,15 @@ use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents, SharedIn
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::{Storable, StoreReplace};
 use orders_dev::alipay_gateway::{self, StandInGateway};
+use orders_dev::event_stream::StreamPump;
 use orders_dev::local_db;
+use orders_integration_tests::capacity::{write_charge, Image, Index, TRANSACTION_FACTOR};
 use orders_shared::adapters::alipay::AlipayConfig;
 use orders_shared::adapters::config::Config;
 use orders_shared::adapters::crypto::SigningKey;
+use orders_shared::adapters::store::keys;
 use orders_shared::app::after_sales;
 use orders_shared::app::checkout::{place, Placed};
 use orders_shared::app::orders::transition;
@@ -32,7 +37,7 @@ use orders_shared::domain::state::{Action, RefundApplication};
 use orders_shared::domain::time::Timestamp;
 use orders_shared::App;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -50,6 +55,8 @@ pub struct Consumed {
     operation: String,
     table: f64,
     indexes: f64,
+    /// The items a write names (PK, SK), in its order: what its stream records are matched by.
+    keys: Vec<(String, String)>,
 }
 
 impl Consumed {
@@ -58,6 +65,39 @@ impl Consumed {
             self.operation.as_str(),
             "PutItem" | "UpdateItem" | "DeleteItem" | "BatchWriteItem" | "TransactWriteItems"
         )
+    }
+}
+
+/// The items a request writes, kept from its body to its answer.
+#[derive(Debug, Clone)]
+struct WrittenKeys(Vec<(String, String)>);
+
+impl Storable for WrittenKeys {
+    type Storer = StoreReplace<Self>;
+}
+
+/// The (PK, SK) of an item or key in DynamoDB JSON.
+fn key_of(attributes: &Value) -> Option<(String, String)> {
+    Some((attributes[keys::PK]["S"].as_str()?.to_string(), attributes[keys::SK]["S"].as_str()?.to_string()))
+}
+
+/// The items a write request names, in order (a ConditionCheck writes nothing, changes nothing).
+fn written_keys(operation: &str, body: &Value) -> Vec<(String, String)> {
+    match operation {
+        "PutItem" => key_of(&body["Item"]).into_iter().collect(),
+        "UpdateItem" | "DeleteItem" => key_of(&body["Key"]).into_iter().collect(),
+        "TransactWriteItems" => body["TransactItems"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|action| {
+                key_of(&action["Put"]["Item"])
+                    .or_else(|| key_of(&action["Update"]["Key"]))
+                    .or_else(|| key_of(&action["Delete"]["Key"]))
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -83,7 +123,68 @@ impl CapacityMeter {
                 (reads + units, writes)
             }
         });
+        if all.iter().any(|consumed| consumed.operation == "TransactWriteItems") {
+            eprintln!(
+                "[bench] a TransactWriteItems is counted as DynamoDB Local reports it (less than DynamoDB charges)"
+            );
+        }
         (reads, writes, all.len())
+    }
+}
+
+/// An item before and after one write.
+type Images = (Option<Image>, Option<Image>);
+
+/// The meter, with the table's stream: a transaction's charge is computed from the images of the
+/// items it changed (`write_charge`, twice), since DynamoDB Local under-reports transactions.
+pub struct Metering {
+    meter: CapacityMeter,
+    stream: tokio::sync::Mutex<StreamPump>,
+    indexes: Vec<Index>,
+}
+
+impl Metering {
+    pub async fn new(meter: CapacityMeter, endpoint: &str, table: &str) -> Result<Metering, String> {
+        let described =
+            local_db::client(endpoint).describe_table().table_name(table).send().await.map_err(|e| e.to_string())?;
+        let indexes = described.table().map(Index::of_table).unwrap_or_default();
+        let mut stream = StreamPump::open(endpoint, table).await?;
+        stream.changes().await?;
+        Ok(Metering { meter, stream: tokio::sync::Mutex::new(stream), indexes })
+    }
+
+    /// What was consumed since the last call, transactions charged as DynamoDB charges them.
+    async fn take(&self) -> Result<Vec<Consumed>, String> {
+        let mut consumed = self.meter.take();
+        let mut changes: BTreeMap<(String, String), VecDeque<Images>> = BTreeMap::new();
+        for change in self.stream.lock().await.changes().await? {
+            let image = change.new.as_ref().or(change.old.as_ref());
+            let key = image.and_then(|item| {
+                Some((item.get(keys::PK)?.as_s().ok()?.clone(), item.get(keys::SK)?.as_s().ok()?.clone()))
+            });
+            if let Some(key) = key {
+                changes.entry(key).or_default().push_back((change.old, change.new));
+            }
+        }
+        for request in consumed.iter_mut().filter(|request| request.is_write()) {
+            let transaction = request.operation == "TransactWriteItems";
+            let mut charged = (0.0, 0.0);
+            for key in &request.keys {
+                match changes.get_mut(key).and_then(|queue| queue.pop_front()) {
+                    Some((old, new)) => {
+                        let charge = write_charge(old.as_ref(), new.as_ref(), &self.indexes);
+                        charged.0 += charge.table;
+                        charged.1 += charge.indexes;
+                    }
+                    // A write that changed nothing leaves no record; it still costs a unit.
+                    None => charged.0 += 1.0,
+                }
+            }
+            if transaction {
+                (request.table, request.indexes) = (charged.0 * TRANSACTION_FACTOR, charged.1 * TRANSACTION_FACTOR);
+            }
+        }
+        Ok(consumed)
     }
 }
 
@@ -120,6 +221,8 @@ impl Intercept for CapacityMeter {
         let request = context.request_mut();
         let Some(bytes) = request.body().bytes() else { return Ok(()) };
         let mut body: Value = serde_json::from_slice(bytes)?;
+        let written = WrittenKeys(written_keys(&operation(cfg), &body));
+        cfg.interceptor_state().store_put(written);
         body["ReturnConsumedCapacity"] = json!("INDEXES");
         let text = body.to_string();
         request.headers_mut().insert("content-length", text.len().to_string());
@@ -147,6 +250,9 @@ impl Intercept for CapacityMeter {
             let table = entry["Table"]["CapacityUnits"].as_f64().unwrap_or(total);
             consumed.table += table;
             consumed.indexes += total - table;
+        }
+        if let Some(WrittenKeys(keys)) = cfg.load::<WrittenKeys>() {
+            consumed.keys = keys.clone();
         }
         if let Ok(mut all) = self.consumed.lock() {
             all.push(consumed);
@@ -219,16 +325,16 @@ fn checkout(key_suffix: &str) -> Checkout {
     }
 }
 
-async fn measure<F, Fut, T>(meter: &CapacityMeter, tally: &mut Tally, step: F) -> Result<T, String>
+async fn measure<F, Fut, T>(meter: &Metering, tally: &mut Tally, step: F) -> Result<T, String>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<T, orders_shared::ApiError>>,
 {
-    meter.take();
+    meter.take().await?;
     let started = Instant::now();
     let value = step().await.map_err(|error| error.to_string())?;
     tally.micros.push(started.elapsed().as_secs_f64() * 1e6);
-    for consumed in meter.take() {
+    for consumed in meter.take().await? {
         tally.requests += 1;
         *tally.operations.entry(consumed.operation.clone()).or_default() += 1;
         if consumed.is_write() {
@@ -254,7 +360,7 @@ fn shipment(now: Timestamp) -> Shipment {
 /// refunded.
 async fn returned_life(
     app: &App,
-    meter: &CapacityMeter,
+    meter: &Metering,
     alipay_key: &SigningKey,
     tallies: &mut [Tally],
     run: usize,
@@ -333,8 +439,9 @@ pub async fn run(
     alipay_key: &SigningKey,
     lives: usize,
 ) -> Result<Value, String> {
-    let meter = CapacityMeter::default();
-    let client = local_db::client_with(endpoint, vec![SharedInterceptor::new(meter.clone())]);
+    let capacity = CapacityMeter::default();
+    let client = local_db::client_with(endpoint, vec![SharedInterceptor::new(capacity.clone())]);
+    let meter = Metering::new(capacity, endpoint, table).await?;
     // Refunds go to a stand-in Alipay gateway on a local port; its own reads are not counted.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     let gateway_url = format!("http://{}{}", listener.local_addr().map_err(|e| e.to_string())?, alipay_gateway::PATH);

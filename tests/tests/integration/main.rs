@@ -4,6 +4,7 @@
 
 mod after_sales;
 mod authorization;
+mod capacity;
 mod checkout;
 mod concurrency;
 mod events;
