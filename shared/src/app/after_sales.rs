@@ -5,14 +5,14 @@
 //! retried by `retry-refund-payouts` with the same request number.
 
 use crate::adapters::metrics;
-use crate::app::orders::{buyer_order, transition, transition_from};
+use crate::app::orders::{buyer_order, transition, transition_from, transition_with, MadeAction};
 use crate::app::App;
 use crate::domain::address::Address;
 use crate::domain::order::{Deadline, Order};
 use crate::domain::order_no;
 use crate::domain::party::Actor;
 use crate::domain::payment::{PayoutRequest, RefundStatus};
-use crate::domain::refund::{PayoutStatus, RefundState, ReturnShipment};
+use crate::domain::refund::{PayoutStatus, RefundKind, RefundState, ReturnShipment};
 use crate::domain::state::{
     payout_by_request_no, payouts_in_flight, Action, DuePayout, PayoutOutcome, RefundApplication,
 };
@@ -64,12 +64,22 @@ async fn approve_as(
     order_no: &str,
     return_address: Option<Address>,
 ) -> Result<Order, ApiError> {
-    let return_address = match return_address {
-        Some(address) => Some(address),
-        None => app.store.return_address(seller_id).await?,
-    };
     let policy = app.config.after_sales;
-    let order = transition(app, actor, order_no, Action::ApproveRefund { return_address, policy }).await?;
+    // The shop's saved return address is read only for a return that needs one (once).
+    let saved = tokio::sync::OnceCell::new();
+    let (given, saved) = (&return_address, &saved);
+    let make = |order: &Order| -> MadeAction<'_> {
+        let a_return = order.refund.as_ref().is_some_and(|case| case.kind == RefundKind::ReturnAndRefund);
+        Box::pin(async move {
+            let return_address = match given {
+                Some(address) => Some(address.clone()),
+                None if a_return => saved.get_or_try_init(|| app.store.return_address(seller_id)).await?.clone(),
+                None => None,
+            };
+            Ok(Action::ApproveRefund { return_address, policy })
+        })
+    };
+    let order = transition_with(app, actor, order_no, make).await?;
     pay_out(app, order).await
 }
 

@@ -105,8 +105,35 @@ pub async fn transition_from(
     app: &App,
     actor: Actor<'_>,
     order_no: &str,
-    mut first: Option<Order>,
+    first: Option<Order>,
     action: Action,
+) -> Result<Order, ApiError> {
+    change(app, actor, order_no, first, |_: &Order| -> MadeAction<'_> {
+        Box::pin(std::future::ready(Ok(action.clone())))
+    })
+    .await
+}
+
+/// An action being made from the order read (it may read what it needs first).
+pub type MadeAction<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Action, ApiError>> + Send + 'a>>;
+
+/// `transition` with the action made from the order as read, for an action that needs something
+/// only some orders need (read then, and only then).
+pub async fn transition_with<'a>(
+    app: &App,
+    actor: Actor<'_>,
+    order_no: &str,
+    make: impl Fn(&Order) -> MadeAction<'a> + Send + Sync,
+) -> Result<Order, ApiError> {
+    change(app, actor, order_no, None, make).await
+}
+
+async fn change<'a>(
+    app: &App,
+    actor: Actor<'_>,
+    order_no: &str,
+    mut first: Option<Order>,
+    make: impl Fn(&Order) -> MadeAction<'a> + Send + Sync,
 ) -> Result<Order, ApiError> {
     let mut read = match &first {
         Some(order) => Read::Buyer(order.buyer_id.clone()),
@@ -118,7 +145,8 @@ pub async fn transition_from(
             Some(order) => order,
             None => read_for_change(app, actor, order_no, &mut read).await?,
         };
-        let (after, effects) = match state::apply(&before, action.clone(), actor.role(), Timestamp::now()) {
+        let action = make(&before).await?;
+        let (after, effects) = match state::apply(&before, action, actor.role(), Timestamp::now()) {
             Ok(applied) => applied,
             // The index may be a moment behind: a refusal is only final on a consistent read.
             Err(ApiError::StateConflict { .. }) if from_index => continue,

@@ -207,3 +207,63 @@ async fn a_sharded_sku_is_read_in_one_call_and_a_create_reads_its_shards_once() 
     ];
     check(&api, steps).await;
 }
+
+#[tokio::test]
+async fn an_approval_reads_the_shops_return_address_only_for_a_return_that_needs_it() {
+    let (api, alipay) = TestApi::start_with_alipay(|_| {}).await;
+    api.put_sku("shop-a", "tea", "10.00", 100).await;
+    let buyer = api.buyer("alice");
+    let seller = api.seller("u", "shop-a");
+    let address = json!({"name": "Returns desk", "phone": "02800000000", "province": "Sichuan", "city": "Chengdu",
+                         "district": "Jinjiang", "detail": "8 Warehouse Rd"});
+    let saved = api.call(Method::PUT, "/api/v1/seller/return-address", Some(&seller), Some(address.clone())).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let (money_only, goods_back, goods_back_to) = (
+        api.paid_order(&alipay, &buyer, 1).await,
+        api.paid_order(&alipay, &buyer, 1).await,
+        api.paid_order(&alipay, &buyer, 1).await,
+    );
+    for no in [&goods_back, &goods_back_to] {
+        let ship = json!({"carrier_code": "SF", "carrier_name": "SF", "tracking_no": "SF1"});
+        let shipped =
+            api.call(Method::POST, &format!("/api/v1/seller/orders/{no}/ship"), Some(&seller), Some(ship)).await;
+        assert_eq!(shipped.status, StatusCode::OK, "{}", shipped.body);
+    }
+    for (no, kind) in
+        [(&money_only, "refund_only"), (&goods_back, "return_and_refund"), (&goods_back_to, "return_and_refund")]
+    {
+        let body = json!({"type": kind, "reason": "r"});
+        let applied = api.call(Method::POST, &format!("/api/v1/orders/{no}/refund"), Some(&buyer), Some(body)).await;
+        assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
+    }
+    // Let the shop's index catch up, as it has in a moment.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    api.calls.take();
+    let approve = |no: &str| format!("/api/v1/seller/orders/{no}/refund/approve");
+    let steps: Vec<Step> = vec![
+        // The order from the shop's index; the payout written before the provider's call; the
+        // answer recorded with the stock released; no return address read. (The two GetItems
+        // are the stand-in Alipay gateway's, which shares the counted client: the number claim,
+        // then the order it checks the refund against.)
+        (
+            "approve money only",
+            Method::POST,
+            approve(&money_only),
+            Some(&seller),
+            None,
+            &["GetItem", "GetItem", "PutItem", "Query", "TransactWriteItems"],
+        ),
+        // A return: the shop's saved address, read once.
+        ("approve a return", Method::POST, approve(&goods_back), Some(&seller), None, &["GetItem", "PutItem", "Query"]),
+        // A return to an address in the body: nothing more.
+        (
+            "approve a return to the address given",
+            Method::POST,
+            approve(&goods_back_to),
+            Some(&seller),
+            Some(json!({"return_address": address})),
+            &["PutItem", "Query"],
+        ),
+    ];
+    check(&api, steps).await;
+}
