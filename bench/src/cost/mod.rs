@@ -1,6 +1,6 @@
 //! What an order costs: the DynamoDB capacity each step of an order's life consumes, read from
 //! `ReturnConsumedCapacity` (DynamoDB Local computes it by DynamoDB's rules, indexes included,
-//! except for transactions, which `TransactionShape` charges per action as DynamoDB does),
+//! except for transactions, which `meter` prices from the stream per item as DynamoDB does),
 //! priced at on-demand rates, with Lambda's price at 128 MB for the measured durations, beside
 //! the floor: the fewest item writes each step needs.
 
