@@ -508,8 +508,9 @@ pub fn cost_section(cost: &Value) -> String {
          rules to single requests: 1 KB per write unit, 4 KB per strongly consistent read unit, and every index the \
          write changes), except for TransactWriteItems, which DynamoDB Local under-reports (it prices a transaction \
          of several items about as one): each item a transaction changed is priced here from its images in the \
-         table's stream by the same rules, twice (`tests/src/capacity.rs`, checked against DynamoDB Local's single \
-         writes by `integration::capacity`). Averaged over {} lives; durations are the median of the use case's wall time here \
+         table's stream by the same rules, the table's units twice and the indexes' once, as DynamoDB charges a \
+         transaction (`tests/src/capacity.rs`, checked against DynamoDB Local's single writes by \
+         `integration::capacity`). Averaged over {} lives; durations are the median of the use case's wall time here \
          against DynamoDB Local (not Lambda at 128 MB, where the CPU share is smaller and DynamoDB further away). The \
          floor is the fewest item writes a step needs (the order, and the SKU whose stock moves), at 1 write unit each.\n",
         cost["lives"]

@@ -1,7 +1,7 @@
 //! The capacity meter: asks every DynamoDB request for `ReturnConsumedCapacity: INDEXES` and keeps
 //! what each answer says (DynamoDB Local prices single requests by DynamoDB's rules), and prices a
 //! transaction from the table's stream instead: every item it changed, from its old and new
-//! images (`write_charge`), twice, since DynamoDB Local under-reports transactions.
+//! images (`write_charge`, the table's units twice), since DynamoDB Local under-reports transactions.
 
 use aws_sdk_dynamodb::config::interceptors::{
     AfterDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextMut,
@@ -13,7 +13,7 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::{Storable, StoreReplace};
 use orders_dev::event_stream::StreamPump;
 use orders_dev::local_db;
-use orders_integration_tests::capacity::{write_charge, Image, Index, TRANSACTION_FACTOR};
+use orders_integration_tests::capacity::{write_charge, Charge, Image, Index};
 use orders_shared::adapters::store::keys;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, VecDeque};
@@ -106,7 +106,8 @@ impl CapacityMeter {
 type Images = (Option<Image>, Option<Image>);
 
 /// The meter, with the table's stream: a transaction's charge is computed from the images of the
-/// items it changed (`write_charge`, twice), since DynamoDB Local under-reports transactions.
+/// items it changed (`write_charge`, the table's units twice), since DynamoDB Local under-reports
+/// transactions.
 pub struct Metering {
     meter: CapacityMeter,
     stream: tokio::sync::Mutex<StreamPump>,
@@ -138,20 +139,21 @@ impl Metering {
         }
         for request in consumed.iter_mut().filter(|request| request.is_write()) {
             let transaction = request.operation == "TransactWriteItems";
-            let mut charged = (0.0, 0.0);
+            let mut charged = Charge::default();
             for key in &request.keys {
                 match changes.get_mut(key).and_then(|queue| queue.pop_front()) {
                     Some((old, new)) => {
                         let charge = write_charge(old.as_ref(), new.as_ref(), &self.indexes);
-                        charged.0 += charge.table;
-                        charged.1 += charge.indexes;
+                        charged.table += charge.table;
+                        charged.indexes += charge.indexes;
                     }
                     // A write that changed nothing leaves no record; it still costs a unit.
-                    None => charged.0 += 1.0,
+                    None => charged.table += 1.0,
                 }
             }
             if transaction {
-                (request.table, request.indexes) = (charged.0 * TRANSACTION_FACTOR, charged.1 * TRANSACTION_FACTOR);
+                let charged = charged.in_transaction();
+                (request.table, request.indexes) = (charged.table, charged.indexes);
             }
         }
         Ok(consumed)

@@ -5,7 +5,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnConsumedCapacity, TransactWriteItem, Update};
 use orders_dev::local_db;
-use orders_integration_tests::capacity::{item_size, write_charge, Charge, Image, Index, TRANSACTION_FACTOR};
+use orders_integration_tests::capacity::{item_size, write_charge, Charge, Image, Index};
 use orders_integration_tests::{dynamodb_endpoint, TestApi};
 use orders_shared::adapters::store::keys;
 
@@ -49,7 +49,7 @@ fn reported(consumed: Option<&aws_sdk_dynamodb::types::ConsumedCapacity>) -> Cha
 }
 
 #[tokio::test]
-async fn single_writes_are_priced_as_dynamodb_local_prices_them_and_transactions_twice_per_item() {
+async fn single_writes_are_priced_as_dynamodb_local_prices_them_and_transactions_twice_per_item_in_the_table() {
     let api = TestApi::start().await;
     let client = local_db::client(&dynamodb_endpoint());
     let described = client.describe_table().table_name(&api.table).send().await.expect("describe");
@@ -129,7 +129,8 @@ async fn single_writes_are_priced_as_dynamodb_local_prices_them_and_transactions
     // moves in seller-status (its old entry deleted: 1, the new put: 2) and is rewritten in
     // seller-orders (2).
     assert_eq!((table, index_writes), (2.0 + 3.0, 1.0 + 1.0 + 2.0 + 2.0));
-    let dynamodb = Charge { table: table * TRANSACTION_FACTOR, indexes: index_writes * TRANSACTION_FACTOR };
+    let dynamodb = Charge { table, indexes: index_writes }.in_transaction();
+    assert_eq!(dynamodb, Charge { table: 10.0, indexes: 6.0 }, "the table's units twice, the indexes' once");
     let local = reported(answer.consumed_capacity().first());
     assert_ne!(
         local, dynamodb,
