@@ -2,7 +2,8 @@
 //! template.yaml, every template parameter in docs/deploy.md, every environment variable the code
 //! reads in docs/configuration.md (and no other), every metric and notification-rejection reason,
 //! every error code with its status, the OpenAPI enums of payment channels against the code, a
-//! short README, and no reference to files outside the repository.
+//! short README, no reference to files outside the repository, and the cost per life that
+//! docs/performance.md gives is the committed benchmark's.
 
 use orders_dev::{repo_root, template, template_path};
 use orders_shared::adapters::metrics;
@@ -278,4 +279,32 @@ fn every_event_type_is_in_the_events_table_and_no_other() {
     let types: BTreeSet<String> =
         orders_shared::domain::events::EventType::ALL.iter().map(|kind| kind.as_str().to_string()).collect();
     assert_eq!(documented, types, "docs/events.md's event types against EventType::ALL");
+}
+
+#[test]
+fn the_cost_per_life_in_the_performance_page_is_the_committed_benchmarks() {
+    let results: serde_json::Value = serde_json::from_str(&read("bench/results.json")).unwrap();
+    let measured = &results["order_cost"];
+    let docs = read("docs/performance.md");
+    let documented: Vec<Vec<String>> =
+        rows(&docs).into_iter().filter(|cells| cells[0].starts_with("create →")).collect();
+    let mut lives = BTreeSet::new();
+    for cells in &documented {
+        let life = cells[0].as_str();
+        let name = if life.ends_with("review") {
+            "life"
+        } else if life.ends_with("cancel") {
+            "cancelled"
+        } else if life.contains("return") {
+            "returned"
+        } else {
+            "refunded"
+        };
+        let total = &measured[name]["total"];
+        let figures = |key: &str, decimals: usize| format!("{:.*}", decimals, total[key].as_f64().unwrap_or(f64::NAN));
+        assert_eq!(cells[1], figures("read_units", 1), "read units of {life}");
+        assert_eq!(cells[2], figures("write_units", 0), "write units of {life}");
+        lives.insert(name);
+    }
+    assert_eq!(lives.len(), 4, "docs/performance.md's cost table names every measured life once: {documented:?}");
 }
