@@ -53,10 +53,10 @@ if [ "$want" = contract ]; then
 fi
 
 if [ "$want" = bench ]; then
-  if [ ! -x .tools/bench-venv/bin/python ] || ! .tools/bench-venv/bin/python -c 'import awslambdaric, boto3' 2>/dev/null; then
-    echo "installing the Python peer's runtime (awslambdaric, boto3) into .tools/bench-venv..."
+  if [ ! -x .tools/bench-venv/bin/python ] || ! .tools/bench-venv/bin/python -c 'import awslambdaric, boto3, zstandard' 2>/dev/null; then
+    echo "installing the Python peer's runtime (awslambdaric, boto3, zstandard) into .tools/bench-venv..."
     python3 -m venv .tools/bench-venv
-    .tools/bench-venv/bin/pip install -q --disable-pip-version-check awslambdaric==4.2.2 boto3
+    .tools/bench-venv/bin/pip install -q --disable-pip-version-check awslambdaric==4.2.2 boto3 zstandard==0.25.0
   fi
   for tool in wrk valgrind; do
     if ! command -v "$tool" >/dev/null 2>&1; then

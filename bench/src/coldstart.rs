@@ -37,10 +37,57 @@ pub struct ColdStart {
     /// DynamoDB (`store_ms`) and the rest, its own work (`duration_ms - store_ms`), at p50.
     pub warm_store_p50_ms: Option<f64>,
     pub warm_own_p50_ms: Option<f64>,
+    /// Of the warm invocations, each DynamoDB operation's time per request (`store_ops`), at p50
+    /// over the requests that made it, and how many of them it made per request.
+    pub warm_store_ops: Vec<OperationTime>,
     pub peak_rss_mib: f64,
     /// The status code of the first answer (proves the invocation did real work).
     pub first_status: Option<u64>,
     pub error: Option<String>,
+}
+
+/// One DynamoDB operation's share of a function's warm invocations.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct OperationTime {
+    pub operation: String,
+    /// Attempts of it per warm request, on average.
+    pub per_request: f64,
+    /// Its time in one request (all its attempts), median over the requests that made it.
+    pub p50_ms: f64,
+}
+
+/// Each operation's time per request over a function's warm request log lines, in the order the
+/// operations were first made.
+fn operation_times(lines: &[LogLine]) -> Vec<OperationTime> {
+    let mut order: Vec<String> = Vec::new();
+    let mut per_operation: std::collections::HashMap<String, (usize, Vec<Duration>)> = Default::default();
+    for line in lines {
+        let mut in_request: Vec<(String, f64)> = Vec::new();
+        for (operation, millis) in &line.attempts {
+            if !order.contains(operation) {
+                order.push(operation.clone());
+            }
+            match in_request.iter_mut().find(|(name, _)| name == operation) {
+                Some((_, total)) => *total += millis,
+                None => in_request.push((operation.clone(), *millis)),
+            }
+            per_operation.entry(operation.clone()).or_default().0 += 1;
+        }
+        for (operation, millis) in in_request {
+            per_operation.entry(operation).or_default().1.push(Duration::from_secs_f64(millis / 1000.0));
+        }
+    }
+    order
+        .into_iter()
+        .map(|operation| {
+            let (attempts, times) = per_operation.remove(&operation).unwrap_or_default();
+            OperationTime {
+                per_request: (attempts as f64 / lines.len().max(1) as f64 * 100.0).round() / 100.0,
+                p50_ms: Latency::of(&times).p50_ms,
+                operation,
+            }
+        })
+        .collect()
 }
 
 fn spawn(subject: &Subject, runtime_api: &str, wrapper: &[String]) -> std::io::Result<Child> {
@@ -189,16 +236,17 @@ pub async fn measure(subject: &Subject, floor: Option<&Subject>, cold_runs: usiz
         if let Some(reader) = log_lines {
             let lines = reader.await.unwrap_or_default();
             // The cold start's own line and the first invocation's are not warm ones.
-            let warm_lines: Vec<(f64, f64)> = lines.into_iter().skip(1).collect();
+            let warm_lines: Vec<LogLine> = lines.into_iter().skip(1).collect();
             let store: Vec<Duration> =
-                warm_lines.iter().map(|(_, store)| Duration::from_secs_f64(store / 1000.0)).collect();
+                warm_lines.iter().map(|line| Duration::from_secs_f64(line.store_ms / 1000.0)).collect();
             let own: Vec<Duration> = warm_lines
                 .iter()
-                .map(|(total, store)| Duration::from_secs_f64((total - store).max(0.0) / 1000.0))
+                .map(|line| Duration::from_secs_f64((line.duration_ms - line.store_ms).max(0.0) / 1000.0))
                 .collect();
             if !warm_lines.is_empty() {
                 result.warm_store_p50_ms = Some(Latency::of(&store).p50_ms);
                 result.warm_own_p50_ms = Some(Latency::of(&own).p50_ms);
+                result.warm_store_ops = operation_times(&warm_lines);
             }
         }
     }
@@ -213,16 +261,27 @@ pub async fn measure(subject: &Subject, floor: Option<&Subject>, cold_runs: usiz
     result
 }
 
-/// (duration_ms, store_ms) of every request log line a function wrote.
-async fn read_log_lines(stdout: tokio::process::ChildStdout) -> Vec<(f64, f64)> {
+/// What the bench reads from a request's log line.
+struct LogLine {
+    duration_ms: f64,
+    store_ms: f64,
+    /// (operation, milliseconds) of each DynamoDB attempt, in order.
+    attempts: Vec<(String, f64)>,
+}
+
+/// Every request log line a function wrote.
+async fn read_log_lines(stdout: tokio::process::ChildStdout) -> Vec<LogLine> {
     use tokio::io::AsyncBufReadExt;
     let mut lines = tokio::io::BufReader::new(stdout).lines();
     let mut found = Vec::new();
     while let Ok(Some(line)) = lines.next_line().await {
         let Ok(value) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
         let fields = &value["fields"];
-        if let (Some(total), Some(store)) = (fields["duration_ms"].as_f64(), fields["store_ms"].as_f64()) {
-            found.push((total, store));
+        if let (Some(duration_ms), Some(store_ms)) = (fields["duration_ms"].as_f64(), fields["store_ms"].as_f64()) {
+            let attempts = orders_shared::adapters::store_time::StoreTime::parse_attempts_field(
+                fields["store_ops"].as_str().unwrap_or_default(),
+            );
+            found.push(LogLine { duration_ms, store_ms, attempts });
         }
     }
     found

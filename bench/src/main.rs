@@ -558,6 +558,12 @@ async fn run() -> Result<(), String> {
                 result.warm_own_p50_ms.map(|ms| format!("{ms:.3}")).unwrap_or_else(|| "–".into()),
                 result.warm.p99_ms, result.peak_rss_mib
             );
+            for operation in &result.warm_store_ops {
+                eprintln!(
+                    "[bench]     {} p50 {:.3} ms, {:.2} per request",
+                    operation.operation, operation.p50_ms, operation.per_request
+                );
+            }
             cold.push(result);
         }
 

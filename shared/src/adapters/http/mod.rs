@@ -125,6 +125,7 @@ where
         duration_ms: started.elapsed().as_secs_f64() * 1000.0,
         store_calls: store.calls,
         store_ms: store.millis(),
+        store_ops: &store.attempts_field(),
         cold_start,
     };
     match &result {
@@ -205,6 +206,8 @@ struct RequestLine<'a> {
     /// DynamoDB attempts made, and how long the request waited for them.
     store_calls: u32,
     store_ms: f64,
+    /// Each attempt and its time (`StoreTime::attempts_field`).
+    store_ops: &'a str,
     cold_start: bool,
 }
 
@@ -212,16 +215,18 @@ impl RequestLine<'_> {
     /// One line per request: `info` when answered or refused, `error` for a fault (500, 503),
     /// whose detail stays here and never reaches the caller.
     fn log(&self, status: u16, code: u32, error: Option<&ApiError>) {
-        let RequestLine { function, route, request_id, duration_ms, store_calls, store_ms, cold_start, .. } = *self;
+        let RequestLine {
+            function, route, request_id, duration_ms, store_calls, store_ms, store_ops, cold_start, ..
+        } = *self;
         let order_no = self.order_no.unwrap_or_default();
         match error {
             Some(error @ (ApiError::Internal(_) | ApiError::Unavailable(_))) => tracing::error!(
-                function, route, status, code, duration_ms, store_calls, store_ms, cold_start, request_id, order_no,
-                error = %error, "failed"
+                function, route, status, code, duration_ms, store_calls, store_ms, store_ops, cold_start, request_id,
+                order_no, error = %error, "failed"
             ),
             Some(error) => tracing::info!(
-                function, route, status, code, duration_ms, store_calls, store_ms, cold_start, request_id, order_no,
-                refusal = %error.message(Lang::En), "refused"
+                function, route, status, code, duration_ms, store_calls, store_ms, store_ops, cold_start, request_id,
+                order_no, refusal = %error.message(Lang::En), "refused"
             ),
             None => tracing::info!(
                 function,
@@ -230,6 +235,7 @@ impl RequestLine<'_> {
                 duration_ms,
                 store_calls,
                 store_ms,
+                store_ops,
                 cold_start,
                 request_id,
                 order_no,
