@@ -308,3 +308,29 @@ fn the_cost_per_life_in_the_performance_page_is_the_committed_benchmarks() {
     }
     assert_eq!(lives.len(), 4, "docs/performance.md's cost table names every measured life once: {documented:?}");
 }
+
+#[test]
+fn the_least_a_life_can_cost_is_set_beside_the_committed_benchmarks() {
+    let results: serde_json::Value = serde_json::from_str(&read("bench/results.json")).unwrap();
+    let life = &results["order_cost"]["life"];
+    let docs = read("docs/performance.md");
+    let start =
+        docs.find("**The least a whole life can cost").expect("the least a life can cost, in docs/performance.md");
+    let table: String = docs[start..]
+        .lines()
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let number = |cell: &str| cell.trim_matches('*').parse::<f64>().unwrap_or_else(|_| panic!("not a number: {cell}"));
+    let rows: Vec<Vec<String>> = rows(&table).into_iter().skip(1).collect();
+    let (total, steps) = rows.split_last().expect("a whole-life row");
+    let measured = life["steps"].as_array().expect("the life's steps");
+    assert_eq!(steps.len(), measured.len(), "one row per measured step of a whole life");
+    for (row, step) in steps.iter().zip(measured) {
+        assert_eq!(number(&row[4]), step["write_units"].as_f64().unwrap(), "measured write units of {}", row[0]);
+    }
+    assert_eq!(number(&total[4]), life["total"]["write_units"].as_f64().unwrap(), "a whole life, measured");
+    let least: f64 = steps.iter().map(|row| number(&row[3])).sum();
+    assert_eq!(number(&total[3]), least, "the least of a whole life is the sum of its steps'");
+}
