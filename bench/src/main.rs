@@ -183,9 +183,6 @@ fn read_events(root: &std::path::Path) -> Result<std::collections::BTreeMap<Stri
     Ok(events)
 }
 
-/// A WeChat Pay notification that the bench order `order_no` (10.00) is paid, signed now with the
-/// stand-in keys (WeChat Pay refuses one more than five minutes old, so it is made just before
-/// it is measured).
 /// The sample event with a LianLian notification that `order_no` (10.00) is paid, signed with the
 /// stand-in LianLian key.
 fn lianlian_notification_event(template: &str, order_no: &str) -> Result<String, String> {
@@ -205,10 +202,17 @@ fn lianlian_notification_event(template: &str, order_no: &str) -> Result<String,
     Ok(value.to_string())
 }
 
+/// A WeChat Pay notification that the bench order `order_no` (10.00) is paid, signed now with the
+/// stand-in keys (WeChat Pay refuses one more than five minutes old, so it is made just before
+/// it is measured).
 fn wxpay_notification_event(template: &str, order_no: &str) -> Result<String, String> {
     use orders_dev::wxpay_keys::{paid_transaction, stand_in_notification};
     let now = Timestamp::now();
-    let transaction = paid_transaction(order_no, 1000, &format!("4200{order_no}"), now);
+    let mut transaction = paid_transaction(order_no, 1000, &format!("4200{order_no}"), now);
+    // As the prepay attached it: the order is read without its number claim.
+    if let Some(attach) = orders_shared::adapters::wxpay::attach_of_buyer(BUYER) {
+        transaction["attach"] = Value::String(attach);
+    }
     let (headers, body) = stand_in_notification("TRANSACTION.SUCCESS", "transaction", &transaction, now, None)?;
     let mut value: Value = serde_json::from_str(template).map_err(|e| e.to_string())?;
     for (name, header) in headers.pairs() {
@@ -216,6 +220,25 @@ fn wxpay_notification_event(template: &str, order_no: &str) -> Result<String, St
     }
     value["body"] = Value::String(body);
     Ok(value.to_string())
+}
+
+/// LianLian Pay as the functions run here: the stand-in partner, verifying with the stand-in
+/// LianLian key (its notifications are signed with it); a fresh merchant key (nothing is sent).
+fn lianlian() -> Result<orders_shared::adapters::lianlian::LianlianConfig, String> {
+    use orders_dev::lianlian_keys::{self, MerchantKey};
+    use orders_shared::adapters::lianlian::{LianlianConfig, LianlianSettings};
+    let settings = LianlianSettings {
+        oid_partner: lianlian_keys::DEV_OID_PARTNER.into(),
+        ware_category: lianlian_keys::DEV_WARE_CATEGORY.into(),
+        ap_merchant_id: Some(lianlian_keys::DEV_AP_MERCHANT_ID.into()),
+        notify_url: Some(format!("{NOTIFY_BASE}{}", orders_shared::adapters::lianlian::NOTIFY_PATH)),
+        refund_notify_url: Some(format!("{NOTIFY_BASE}{}", orders_shared::adapters::lianlian::REFUND_NOTIFY_PATH)),
+    };
+    Ok(LianlianConfig::with_keys(
+        settings,
+        MerchantKey::generate()?.signing_key()?,
+        lianlian_keys::stand_in_lianlian_public_key()?,
+    ))
 }
 
 /// Seeds one order per function in the state that function acts on, and returns each
@@ -320,6 +343,8 @@ async fn seed_events(
                 ("trade_no".to_string(), format!("T{order_no}")),
                 ("total_amount".to_string(), "10.00".to_string()),
                 ("trade_status".to_string(), "TRADE_SUCCESS".to_string()),
+                // As the order string carried it: the order is read without its number claim.
+                ("passback_params".to_string(), orders_shared::adapters::alipay::passback(BUYER)),
             ]);
             let form =
                 orders_shared::adapters::alipay::sign_notification(alipay_key, params).map_err(|e| e.to_string())?;
@@ -379,7 +404,8 @@ async fn run() -> Result<(), String> {
     let wxpay = orders_dev::wxpay_keys::config(SigningKey::generate()?, &wxpay_key, wxpay_notify)?;
     let app = App::new(client, Config::for_table(table))
         .with_provider(orders_shared::domain::payment::PaymentChannel::Alipay, std::sync::Arc::new(alipay))
-        .with_provider(orders_shared::domain::payment::PaymentChannel::Wxpay, std::sync::Arc::new(wxpay));
+        .with_provider(orders_shared::domain::payment::PaymentChannel::Wxpay, std::sync::Arc::new(wxpay))
+        .with_provider(orders_shared::domain::payment::PaymentChannel::Lianlian, std::sync::Arc::new(lianlian()?));
 
     // The data every run reads: SKUs with plenty of stock, an address, points.
     put_skus(&app).await?;

@@ -389,7 +389,9 @@ pub fn write(root: &Path, results: &Value) -> Result<(), String> {
 
     let _ = writeln!(
         md,
-        "\n## DynamoDB round trips per request\n\n| function | route | calls | operations |\n|---|---|---|---|"
+        "\n## DynamoDB round trips per request\n\nEach route's sample event on an order of its own, in process; \
+         the status says whether the request did its work (a 4xx makes only the calls before its refusal).\n\n\
+         | function | route | status | calls | operations |\n|---|---|---|---|---|"
     );
     for r in results["round_trips"].as_array().cloned().unwrap_or_default() {
         let ops: Vec<String> = r["operations"]
@@ -401,9 +403,10 @@ pub fn write(root: &Path, results: &Value) -> Result<(), String> {
             .collect();
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             r["function"].as_str().unwrap_or(""),
             r["route"].as_str().unwrap_or(""),
+            r["status"],
             r["calls"],
             ops.join(", ")
         );

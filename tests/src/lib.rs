@@ -477,7 +477,7 @@ pub fn alipay_notification_with_passback(
     trade_no: &str,
     buyer_id: &str,
 ) -> String {
-    let passback: String = form_urlencoded::byte_serialize(format!("buyer={buyer_id}").as_bytes()).collect();
+    let passback = orders_shared::adapters::alipay::passback(buyer_id);
     let params = std::collections::BTreeMap::from([
         ("app_id".to_string(), app_id.to_string()),
         ("out_trade_no".to_string(), order_no.to_string()),

@@ -199,7 +199,7 @@ fn created(placed: Placed) -> Result<String, orders_shared::ApiError> {
 /// Alipay's notification that the bench order `order_no` (10.00) is paid, with the
 /// `passback_params` the order string carried (Alipay sends it back as given).
 fn paid_notification(alipay_key: &SigningKey, order_no: &str) -> Result<String, String> {
-    let passback: String = form_urlencoded::byte_serialize(format!("buyer={BUYER}").as_bytes()).collect();
+    let passback = orders_shared::adapters::alipay::passback(BUYER);
     let params = BTreeMap::from([
         ("app_id".to_string(), orders_dev::alipay_keys::DEV_APP_ID.to_string()),
         ("out_trade_no".to_string(), order_no.to_string()),

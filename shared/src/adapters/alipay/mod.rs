@@ -16,4 +16,4 @@ pub use config::{
     SECRET_APP_KEY_FIELD, TIMEOUT_VARIABLE,
 };
 pub use notify::{sign_notification, Notification};
-pub use sign::{parse_alipay_time, rsa2_sign, sign_answer, signed_call, signing_content, verify_call};
+pub use sign::{parse_alipay_time, passback, rsa2_sign, sign_answer, signed_call, signing_content, verify_call};

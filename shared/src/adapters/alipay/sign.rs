@@ -33,7 +33,7 @@ pub(super) fn url_encode(pairs: &BTreeMap<String, String>) -> String {
 }
 
 /// `passback_params` as Alipay takes it (URL-encoded, as its documentation asks): `buyer=<id>`.
-pub(super) fn passback(buyer_id: &str) -> String {
+pub fn passback(buyer_id: &str) -> String {
     form_urlencoded::byte_serialize(format!("buyer={buyer_id}").as_bytes()).collect()
 }
 

@@ -14,6 +14,15 @@ use crate::error::{ApiError, Rejection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+const ATTACH_BUYER: &str = "buyer=";
+
+/// What a prepay attaches so that WeChat Pay passes it back in the notification (at most 128
+/// characters): the buyer, so the order is read without its number claim. None when too long.
+pub fn attach_of_buyer(buyer_id: &str) -> Option<String> {
+    let attach = format!("{ATTACH_BUYER}{buyer_id}");
+    (attach.chars().count() <= 128).then_some(attach)
+}
+
 /// What the app SDK takes to open WeChat Pay (`PayReq`), `sign` over
 /// `appid\ntimestamp\nnoncestr\nprepayid\n` with the merchant key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,10 +142,7 @@ pub async fn prepay(config: &WxpayConfig, order: &Order, notify_url: &str, now: 
     if let Some(expires_at) = order.expires_at {
         body["time_expire"] = json!(beijing_rfc3339(expires_at));
     }
-    // WeChat Pay passes `attach` back (at most 128 characters): the order is then read without
-    // its number claim.
-    let attach = format!("buyer={}", order.buyer_id);
-    if attach.chars().count() <= 128 {
+    if let Some(attach) = attach_of_buyer(&order.buyer_id) {
         body["attach"] = json!(attach);
     }
     match call(config, "POST", "/v3/pay/transactions/app", Some(&body), now).await? {
@@ -198,7 +204,7 @@ impl Transaction {
             "CLOSED" | "REVOKED" | "PAYERROR" => TradeStatus::Closed,
             _ => TradeStatus::NotPaid,
         };
-        let buyer_id = self.attach.as_deref().and_then(|attach| attach.strip_prefix("buyer=")).map(str::to_string);
+        let buyer_id = self.attach.as_deref().and_then(|attach| attach.strip_prefix(ATTACH_BUYER)).map(str::to_string);
         Ok(TradeFacts { out_trade_no: self.out_trade_no.clone(), status, buyer_id })
     }
 }
@@ -287,4 +293,18 @@ pub async fn query_refund(config: &WxpayConfig, out_refund_no: &str, now: Timest
         Ok(verified) => RefundStatus::Unknown(error_detail(&verified)),
         Err(NoAnswer(why)) => RefundStatus::Unknown(why),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_buyer_is_attached_when_it_fits() {
+        let attach = attach_of_buyer("u-8f3a2c19").expect("fits");
+        assert_eq!(attach.strip_prefix(ATTACH_BUYER), Some("u-8f3a2c19"), "what a notification's facts read back");
+        // WeChat Pay takes at most 128 characters: a longer buyer id is not attached.
+        assert_eq!(attach_of_buyer(&"b".repeat(122)).map(|text| text.len()), Some(128));
+        assert_eq!(attach_of_buyer(&"b".repeat(123)), None);
+    }
 }

@@ -13,7 +13,7 @@ mod notify;
 mod provider;
 mod sign;
 
-pub use api::{AppPayParams, Transaction, TransactionAmount};
+pub use api::{attach_of_buyer, AppPayParams, Transaction, TransactionAmount};
 pub use config::{
     ApiV3Key, MerchantIds, WxpayConfig, DEFAULT_GATEWAY_URL, GATEWAY_URL_VARIABLE, NOTIFY_PATH, NOTIFY_URL_VARIABLE,
     REFUND_NOTIFY_PATH, REFUND_NOTIFY_URL_VARIABLE, SECRET_APIV3_KEY_FIELD, SECRET_MCH_KEY_FIELD,
