@@ -2,8 +2,9 @@
 //! template.yaml, every template parameter in docs/deploy.md, every environment variable the code
 //! reads in docs/configuration.md (and no other), every metric and notification-rejection reason,
 //! every error code with its status, the OpenAPI enums of payment channels against the code, a
-//! short README, no reference to files outside the repository, and the cost per life that
-//! docs/performance.md gives is the committed benchmark's.
+//! short README, no reference to files outside the repository, and the cost per life (and per
+//! step of a whole life, beside the least it can cost) that docs/performance.md gives is the
+//! committed benchmark's.
 
 use orders_dev::{repo_root, template, template_path};
 use orders_shared::adapters::metrics;
