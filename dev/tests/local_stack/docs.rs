@@ -4,7 +4,7 @@
 //! every error code with its status, the OpenAPI enums of payment channels against the code, a
 //! short README, no reference to files outside the repository, and the cost per life (and per
 //! step of a whole life, beside the least it can cost) that docs/performance.md gives is the
-//! committed benchmark's.
+//! committed benchmark's; the bound of a filtered list page in docs/limits.md is the store's.
 
 use orders_dev::{repo_root, template, template_path};
 use orders_shared::adapters::metrics;
@@ -334,4 +334,12 @@ fn the_least_a_life_can_cost_is_set_beside_the_committed_benchmarks() {
     assert_eq!(number(&total[4]), life["total"]["write_units"].as_f64().unwrap(), "a whole life, measured");
     let least: f64 = steps.iter().map(|row| number(&row[3])).sum();
     assert_eq!(number(&total[3]), least, "the least of a whole life is the sum of its steps'");
+}
+
+#[test]
+fn the_bound_of_a_filtered_list_page_is_the_stores() {
+    let pages = orders_shared::adapters::store::MAX_QUERY_PAGES;
+    let limits = read("docs/limits.md").split_whitespace().collect::<Vec<_>>().join(" ");
+    let bound = format!("reads at most {pages} × (`limit` + 1) orders of its partition, in at most {pages} Queries");
+    assert!(limits.contains(&bound), "docs/limits.md must say: {bound}");
 }

@@ -144,7 +144,10 @@ pub async fn list_orders(
         return Ok(OrderList { orders, next_cursor: None, total });
     }
 
-    let query = OrderQuery {
+    // A status the partition is not keyed by is a filter over all of the partition's orders.
+    let status_is_a_filter =
+        !matches!(partition, Partition::SellerStatus(..)) && (!filter.statuses.is_empty() || filter.after_sales);
+    let mut query = OrderQuery {
         partition,
         order_no_range: created_range(filter),
         statuses: if filter.statuses.len() > 1 { filter.statuses.clone() } else { Vec::new() },
@@ -152,24 +155,44 @@ pub async fn list_orders(
         buyer_id: filter.buyer_id.clone(),
         open_case: filter.after_sales,
         limit: filter.limit,
+        items_per_read: None,
         start,
     };
     let needs_total = filter.total_from(&Counts::default()).is_some();
-    let (page, counts) = if needs_total {
-        let counts = async {
-            match side {
-                Side::Buyer => store.buyer_counts(owner).await,
-                Side::Seller => store.seller_counts(owner).await,
-            }
-        };
+    let counts = async {
+        match side {
+            Side::Buyer => store.buyer_counts(owner).await,
+            Side::Seller => store.seller_counts(owner).await,
+        }
+    };
+    let (page, total) = if needs_total && status_is_a_filter {
+        // The counters first: they say how sparse the status is, so one Query reads as far as a
+        // page's worth of matches should be, and an empty status needs no Query at all.
+        let counts = counts.await?;
+        let matching = filter.total_from(&counts).unwrap_or(0);
+        if matching == 0 {
+            return Ok(OrderList { orders: Vec::new(), next_cursor: None, total: Some(0) });
+        }
+        query.items_per_read = Some(items_per_read(filter.limit, matching, counts.get(Bucket::All)));
+        (store.query_orders(&query).await?, Some(matching))
+    } else if needs_total {
         let (page, counts) = tokio::join!(store.query_orders(&query), counts);
-        (page?, Some(counts?))
+        (page?, filter.total_from(&counts?))
     } else {
         (store.query_orders(&query).await?, None)
     };
-    let total = counts.as_ref().and_then(|counts| filter.total_from(counts));
     let next_cursor = page.next.map(|position| cursor::encode(key, &scope, position, now_seconds));
     Ok(OrderList { orders: page.orders, next_cursor, total })
+}
+
+/// How many orders of a partition to read for a page of `limit` when `matching` of its `all`
+/// orders pass the filter: the page's share of the partition, and a quarter more for orders that
+/// are not spread evenly (the store bounds it).
+fn items_per_read(limit: usize, matching: i64, all: i64) -> usize {
+    let matching = usize::try_from(matching).unwrap_or(1).max(1);
+    let all = usize::try_from(all).unwrap_or(0).max(matching);
+    let share = (limit + 1).saturating_mul(all).div_ceil(matching);
+    share.saturating_add(share / 4)
 }
 
 fn created_range(params: &ListFilter) -> Option<(String, String)> {
@@ -179,4 +202,20 @@ fn created_range(params: &ListFilter) -> Option<(String, String)> {
     let from = params.created_from.unwrap_or(Timestamp::from_millis(0));
     let to = params.created_to.unwrap_or(Timestamp::from_millis(9_999_999_999_999));
     Some(order_no::range(from, to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::items_per_read;
+
+    #[test]
+    fn a_sparse_status_reads_as_far_as_a_page_of_it_should_be() {
+        // Every order matches: a page and one more, a quarter over.
+        assert_eq!(items_per_read(20, 50, 50), 26);
+        // One in ten matches: ten times as far.
+        assert_eq!(items_per_read(20, 10, 100), 262);
+        // Counters that cannot be (more matching than all, below zero) read as if all matched.
+        assert_eq!(items_per_read(20, 80, 10), 26);
+        assert_eq!(items_per_read(20, -3, 0), 26);
+    }
 }

@@ -267,3 +267,62 @@ async fn an_approval_reads_the_shops_return_address_only_for_a_return_that_needs
     ];
     check(&api, steps).await;
 }
+
+/// A status few of a buyer's orders are in is still one Query: the counters, read first, say how
+/// far to read for a page of it. A status none is in is answered by the counters alone.
+#[tokio::test]
+async fn a_sparse_status_is_one_query_and_an_empty_one_none() {
+    let api = TestApi::start().await;
+    api.put_sku("shop-a", "tea", "10.00", 100).await;
+    let buyer = api.buyer("bea");
+    let seller = api.seller("u", "shop-a");
+    let mut order_nos = Vec::new();
+    for _ in 0..24 {
+        let created = api.create(&buyer, &[("tea", 1)]).await;
+        order_nos.push(created.data()["orders"][0]["order_no"].as_str().unwrap().to_string());
+    }
+    // The oldest is the only one left unpaid: 23 newer closed orders lie before it.
+    for no in &order_nos[1..] {
+        let cancelled = api.call(Method::POST, &format!("/api/v1/orders/{no}/cancel"), Some(&buyer), None).await;
+        assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+    }
+    api.calls.take();
+
+    let numbers = |answer: &orders_integration_tests::Answer| -> Vec<String> {
+        let items = answer.data()["items"].as_array().cloned().unwrap_or_default();
+        items.iter().map(|order| order["order_no"].as_str().unwrap_or_default().to_string()).collect()
+    };
+    // Path, token, the orders it lists, its total, the operations it makes (sorted).
+    type ListStep<'a> = (&'a str, &'a str, Vec<String>, i64, &'a [&'a str]);
+    let steps: [ListStep; 4] = [
+        ("/api/v1/orders?status=pending_payment&limit=5", &buyer, vec![order_nos[0].clone()], 1, &["GetItem", "Query"]),
+        ("/api/v1/orders?status=paid&limit=5", &buyer, Vec::new(), 0, &["GetItem"]),
+        // The shop's list of two statuses filters its all-orders index the same way (its
+        // counters are a Query of their shards).
+        (
+            "/api/v1/seller/orders?status=pending_payment,paid&limit=5",
+            &seller,
+            vec![order_nos[0].clone()],
+            1,
+            &["Query", "Query"],
+        ),
+        // A status the buyer's orders are mostly in: a page, and a cursor to the rest.
+        (
+            "/api/v1/orders?status=closed&limit=5",
+            &buyer,
+            order_nos[19..].iter().rev().cloned().collect(),
+            23,
+            &["GetItem", "Query"],
+        ),
+    ];
+    for (path, token, expected, total, operations) in steps {
+        let answer = api.call(Method::GET, path, Some(token), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+        assert_eq!(numbers(&answer), expected, "{path}");
+        assert_eq!(answer.data()["total"], json!(total), "{path}");
+        assert_eq!(answer.data()["next_cursor"].is_null(), total as usize <= expected.len(), "{path}");
+        let mut calls = api.calls.take();
+        calls.sort();
+        assert_eq!(calls, operations, "{path}");
+    }
+}

@@ -40,6 +40,6 @@ pub use freight::{FreightRefusal, ShopFreight};
 pub use migrations::StockMigration;
 pub(crate) use order_item::order_from_item;
 pub use orders::CommitError;
-pub use queries::{OrderPage, OrderQuery, Partition};
+pub use queries::{OrderPage, OrderQuery, Partition, MAX_QUERY_PAGES};
 pub use stock_shards::{SpreadOutcome, StockSpread};
 pub use table::{CallCounter, Item, Store};

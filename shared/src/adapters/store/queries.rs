@@ -10,8 +10,9 @@ use crate::error::ApiError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::{BTreeMap, HashMap};
 
-/// A filtered list reads at most this many pages of the store per request.
-const MAX_QUERY_PAGES: usize = 5;
+/// A filtered list reads at most this many pages of the store per request, and evaluates at
+/// most this many times `limit + 1` items in all (what bounds a request's read units).
+pub const MAX_QUERY_PAGES: usize = 5;
 
 /// Which index partition a list reads.
 #[derive(Debug, Clone)]
@@ -36,6 +37,11 @@ pub struct OrderQuery {
     /// Only orders with an open after-sales case (`status=after_sales`).
     pub open_case: bool,
     pub limit: usize,
+    /// How many items of the partition a read evaluates (DynamoDB's `Limit`, which counts items
+    /// before the filter): `limit + 1` when unset, enough when the filter keeps most of them. A
+    /// caller that knows how sparse the matches are (from the counters) sets more, so a sparse
+    /// page is still one Query.
+    pub items_per_read: Option<usize>,
     pub start: Option<BTreeMap<String, String>>,
 }
 
@@ -88,6 +94,7 @@ impl OrderQuery {
             buyer_id: None,
             open_case: false,
             limit,
+            items_per_read: None,
             start: None,
         }
     }
@@ -176,9 +183,10 @@ impl Store {
             .map(|position| position.iter().map(|(name, value)| (name.clone(), s(value.clone()))).collect());
         let mut items: Vec<Item> = Vec::new();
         let mut pages = 0;
+        let mut evaluable = MAX_QUERY_PAGES * (query.limit + 1);
         loop {
             pages += 1;
-            let want = query.limit + 1 - items.len();
+            let want = (query.limit + 1 - items.len()).max(query.items_per_read.unwrap_or(0)).min(evaluable);
             let output = self
                 .client
                 .query()
@@ -194,9 +202,10 @@ impl Store {
                 .send()
                 .await
                 .map_err(store_error)?;
+            evaluable = evaluable.saturating_sub(usize::try_from(output.scanned_count).unwrap_or(want));
             items.extend(output.items.unwrap_or_default());
             start = output.last_evaluated_key;
-            if items.len() > query.limit || start.is_none() || pages >= MAX_QUERY_PAGES {
+            if items.len() > query.limit || start.is_none() || pages >= MAX_QUERY_PAGES || evaluable == 0 {
                 break;
             }
         }
