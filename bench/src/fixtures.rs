@@ -99,10 +99,12 @@ pub fn read_events(root: &std::path::Path) -> Result<std::collections::BTreeMap<
 /// stand-in LianLian key.
 fn lianlian_notification_event(template: &str, order_no: &str) -> Result<String, String> {
     use orders_dev::lianlian_keys::{paid_notification, stand_in_lianlian_key};
-    use orders_shared::adapters::lianlian::{lianlian_time, sign_notification};
+    use orders_shared::adapters::lianlian::{info_order, lianlian_time, sign_notification};
     let now = Timestamp::now();
+    // As the payment's parameters described it: the order is read without its number claim.
     let params = paid_notification(
         order_no,
+        &info_order(order_no, Some(BUYER)),
         &lianlian_time(now),
         orders_shared::domain::money::Money(1000),
         &format!("2026{}", &order_no[6..]),

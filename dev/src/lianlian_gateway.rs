@@ -40,6 +40,8 @@ pub struct Bill {
     pub oid_paybill: String,
     /// `quick`, or `apple` when the parameters named an Apple merchant id.
     pub method: &'static str,
+    /// The order's description, as the parameters gave it (notifications and queries pass it back).
+    pub info_order: String,
     pub valid_until: Timestamp,
 }
 
@@ -163,6 +165,7 @@ impl StandInLianlian {
                     result_pay: "WAITING".into(),
                     oid_paybill: String::new(),
                     method: if params.contains_key("ap_merchant_id") { "apple" } else { "quick" },
+                    info_order: params.get("info_order").cloned().unwrap_or_default(),
                     valid_until: now.plus_seconds(valid_minutes * 60),
                 },
             };
@@ -177,7 +180,14 @@ impl StandInLianlian {
         if !notify {
             return Ok((bill, None));
         }
-        let notification = paid_notification(&bill.no_order, &bill.dt_order, bill.money_order, &bill.oid_paybill, now);
+        let notification = paid_notification(
+            &bill.no_order,
+            &bill.info_order,
+            &bill.dt_order,
+            bill.money_order,
+            &bill.oid_paybill,
+            now,
+        );
         let answer = self.post(&bill.notify_url, notification).await?;
         Ok((bill, Some(answer)))
     }
@@ -275,7 +285,7 @@ async fn order_query(State(gateway): State<Arc<StandInLianlian>>, body: Bytes) -
         ("dt_order", bill.dt_order.clone()),
         ("money_order", bill.money_order.to_string()),
         ("result_pay", bill.result_pay.clone()),
-        ("info_order", format!("order {}", bill.no_order)),
+        ("info_order", bill.info_order.clone()),
     ]);
     if bill.result_pay != "WAITING" {
         answer.insert("oid_paybill".into(), bill.oid_paybill.clone());

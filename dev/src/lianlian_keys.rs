@@ -68,8 +68,15 @@ impl MerchantKey {
 }
 
 /// A payment notification's parameters, as LianLian sends them for a paid bill of the stand-in
-/// partner (before signing).
-pub fn paid_notification(order_no: &str, dt_order: &str, amount: Money, oid_paybill: &str, at: Timestamp) -> Params {
+/// partner (before signing); `info_order` is passed back as the payment's parameters gave it.
+pub fn paid_notification(
+    order_no: &str,
+    info_order: &str,
+    dt_order: &str,
+    amount: Money,
+    oid_paybill: &str,
+    at: Timestamp,
+) -> Params {
     let settle_date = lianlian_time(at)[..8].to_string();
     Params::from([
         ("oid_partner".into(), DEV_OID_PARTNER.into()),
@@ -79,7 +86,7 @@ pub fn paid_notification(order_no: &str, dt_order: &str, amount: Money, oid_payb
         ("money_order".into(), amount.to_string()),
         ("result_pay".into(), "SUCCESS".into()),
         ("settle_date".into(), settle_date),
-        ("info_order".into(), format!("order {order_no}")),
+        ("info_order".into(), info_order.into()),
         ("pay_type".into(), "2".into()),
         ("bank_code".into(), "01020000".into()),
     ])

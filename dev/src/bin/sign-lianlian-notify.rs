@@ -5,7 +5,7 @@
 //! `cargo run -q -p orders-dev --bin sign-lianlian-notify -- <order_no> <amount> [result_pay]`
 
 use orders_dev::lianlian_keys::{self, new_paybill, paid_notification};
-use orders_shared::adapters::lianlian::{lianlian_time, sign_notification};
+use orders_shared::adapters::lianlian::{info_order, lianlian_time, sign_notification};
 use orders_shared::domain::money::Money;
 use orders_shared::domain::order_no;
 use orders_shared::domain::time::Timestamp;
@@ -27,7 +27,9 @@ fn run() -> Result<String, String> {
     // The order number begins with its creation time in milliseconds: the bill's `dt_order`.
     let created_ms: i64 = order_no[..13].parse().map_err(|_| "the order number does not begin with a time")?;
     let dt_order = lianlian_time(Timestamp::from_millis(created_ms));
-    let mut params = paid_notification(order_no, &dt_order, amount, &new_paybill(), Timestamp::now());
+    // Without the buyer our payment start puts in `info_order`: the order is found by its number.
+    let info_order = info_order(order_no, None);
+    let mut params = paid_notification(order_no, &info_order, &dt_order, amount, &new_paybill(), Timestamp::now());
     if let Some(result_pay) = rest.first() {
         params.insert("result_pay".into(), result_pay.clone());
     }

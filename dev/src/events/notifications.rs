@@ -85,7 +85,9 @@ pub(super) fn lianlian_notification(function: &'static str) -> Result<Request, S
         let dt_order = orders_shared::adapters::lianlian::lianlian_time(
             orders_shared::domain::time::Timestamp::from_millis(created_ms),
         );
-        let params = paid_notification(&order_no, &dt_order, Money(13_800), "2026112500000002", at);
+        // The shape only: without the buyer our payment start puts in `info_order`.
+        let info_order = orders_shared::adapters::lianlian::info_order(&order_no, None);
+        let params = paid_notification(&order_no, &info_order, &dt_order, Money(13_800), "2026112500000002", at);
         ("/api/v1/payments/lianlian/notify", params)
     };
     let mut request = request(function, "POST", path, Caller::Public);

@@ -11,7 +11,7 @@ use orders_dev::lianlian_keys::{self, paid_notification, MerchantKey};
 use orders_integration_tests::{Method, StatusCode, TestApi};
 use orders_shared::adapters::crypto::Md5RsaVerifyingKey;
 use orders_shared::adapters::lianlian::{
-    check_signature, lianlian_time, sign_notification, LianlianConfig, LianlianSettings, Params,
+    check_signature, info_order, lianlian_time, sign_notification, LianlianConfig, LianlianSettings, Params,
 };
 use orders_shared::app::after_sales::retry_refund_payouts;
 use orders_shared::app::payment::start;
@@ -76,6 +76,7 @@ fn notification(no: &str, amount: Money, change: impl FnOnce(&mut Params)) -> St
     let created_ms: i64 = no[..13].parse().expect("an order number");
     let mut params = paid_notification(
         no,
+        &info_order(no, None),
         &lianlian_time(Timestamp::from_millis(created_ms)),
         amount,
         &format!("2026{}", &no[6..18]),
@@ -105,6 +106,7 @@ async fn a_buyer_pays_with_lianlian_quick_pay_end_to_end_and_is_refunded_once() 
     assert_eq!(params["money_order"], "128.00");
     assert_eq!(params["sign_type"], "RSA");
     assert_eq!(params["user_id"], "ll-buyer");
+    assert_eq!(params["info_order"], format!("order {no} buyer=ll-buyer"), "passed back by the notification");
     assert_eq!(params["notify_url"], format!("{}{NOTIFY}", api.base));
     let minutes: i64 = params["valid_order"].parse().expect("minutes");
     assert!((29..=30).contains(&minutes), "the minutes left to pay: {minutes}");
@@ -117,10 +119,13 @@ async fn a_buyer_pays_with_lianlian_quick_pay_end_to_end_and_is_refunded_once() 
     tampered.insert("money_order".into(), "0.01".into());
     assert!(check_signature(&merchant_public_key(), &tampered, &[]).is_err(), "the amount is covered");
 
-    // The buyer pays in the app; LianLian's notification pays the order.
+    // The buyer pays in the app; LianLian's notification pays the order, reading it directly (the
+    // buyer rides in `info_order`): one GetItem and one write.
+    api.calls.take();
     let (bill, notified) = api.lianlian.buyer_pays(&params, true).await.expect("paid");
     let (status, answer) = notified.expect("a notification was sent");
     assert_eq!(status, 200);
+    assert_eq!(api.calls.take(), ["GetItem", "TransactWriteItems"], "the notification's round trips");
     assert_eq!(serde_json::from_str::<Value>(&answer).unwrap(), json!({"ret_code": "0000", "ret_msg": "交易成功"}));
     let paid = api.payment_of(&buyer, &no, false).await;
     assert_eq!(
@@ -233,6 +238,7 @@ async fn tampered_foreign_wrong_amount_wrong_key_and_unsigned_notifications_chan
         &impostor,
         paid_notification(
             &no,
+            &info_order(&no, None),
             &lianlian_time(Timestamp::from_millis(created_ms)),
             Money(12_800),
             "2026x",

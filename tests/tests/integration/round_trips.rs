@@ -1,6 +1,6 @@
 //! DynamoDB round trips per route, counted by an SDK interceptor: reads are one call, state
-//! changes one read and one write (a shop's and the payment provider's first find the buyer
-//! through the order-number claim). These are counts, not times.
+//! changes one read and one write (a shop's reads the order from its index; a payment provider's
+//! notification names the buyer it was given). These are counts, not times.
 
 use orders_integration_tests::{alipay_notification_with_passback, Method, StatusCode, TestApi, DEV_APP_ID};
 use serde_json::{json, Value};

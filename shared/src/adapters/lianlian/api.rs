@@ -20,6 +20,33 @@ const QUERY_VERSION: &str = "1.0";
 /// Fields of a query answer LianLian leaves out of its signature.
 const UNSIGNED_QUERY_FIELDS: [&str; 2] = ["bank_name", "card_no"];
 
+/// The longest `info_order` LianLian takes.
+const INFO_ORDER_MAX_CHARS: usize = 255;
+
+/// `info_order`, the order's description, which LianLian's payment notification passes back:
+/// `order <order_no> buyer=<buyer>`, so that the notification reads the order without its number
+/// claim; `order <order_no>` alone when no buyer is known or it would not fit.
+pub fn info_order(order_no: &str, buyer_id: Option<&str>) -> String {
+    let plain = format!("order {order_no}");
+    match buyer_id {
+        Some(buyer) => {
+            let with_buyer = format!("{plain} buyer={buyer}");
+            if with_buyer.chars().count() <= INFO_ORDER_MAX_CHARS {
+                with_buyer
+            } else {
+                plain
+            }
+        }
+        None => plain,
+    }
+}
+
+/// The buyer an `info_order` of `order_no` names (what `info_order` wrote).
+pub fn buyer_of_info_order(text: &str, order_no: &str) -> Option<String> {
+    let buyer = text.strip_prefix(&format!("order {order_no} buyer="))?;
+    (!buyer.is_empty()).then(|| buyer.to_string())
+}
+
 fn text(params: &Params, name: &str) -> String {
     params.get(name).cloned().unwrap_or_default()
 }
@@ -55,7 +82,7 @@ pub fn client_params(
         ("no_order".into(), order.order_no.clone()),
         ("dt_order".into(), lianlian_time(order.created_at)),
         ("name_goods".into(), name_goods.clone()),
-        ("info_order".into(), format!("order {}", order.order_no)),
+        ("info_order".into(), info_order(&order.order_no, Some(&order.buyer_id))),
         ("money_order".into(), order.amounts.payable.to_string()),
         ("notify_url".into(), notify_url.to_string()),
         ("valid_order".into(), minutes_left.max(1).to_string()),
@@ -246,4 +273,24 @@ pub async fn query_refund(config: &LianlianConfig, payout: &PayoutRequest<'_>) -
     Ok(ask_refund(config, payout)
         .await?
         .unwrap_or_else(|| RefundStatus::Unknown(format!("{NO_RECORD}: no such refund yet"))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_buyer_rides_in_the_description_when_it_fits() {
+        let order_no = "176400000000012345";
+        let text = info_order(order_no, Some("u-8f3a 2c19"));
+        assert_eq!(text, "order 176400000000012345 buyer=u-8f3a 2c19");
+        assert_eq!(buyer_of_info_order(&text, order_no).as_deref(), Some("u-8f3a 2c19"));
+        // Another order's description, or one without a buyer, names none.
+        assert_eq!(buyer_of_info_order(&text, "176400000000054321"), None);
+        assert_eq!(buyer_of_info_order(&info_order(order_no, None), order_no), None);
+        // At most 255 characters: a longer one leaves the buyer out.
+        let longest = "b".repeat(INFO_ORDER_MAX_CHARS - "order  buyer=".len() - order_no.len());
+        assert_eq!(info_order(order_no, Some(&longest)).chars().count(), INFO_ORDER_MAX_CHARS);
+        assert_eq!(info_order(order_no, Some(&format!("{longest}b"))), format!("order {order_no}"));
+    }
 }

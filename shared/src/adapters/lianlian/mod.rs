@@ -12,6 +12,7 @@ mod notify;
 mod provider;
 mod sign;
 
+pub use api::info_order;
 pub use config::{
     LianlianConfig, LianlianSettings, AP_MERCHANT_ID_VARIABLE, GATEWAY_URL_VARIABLE, NOTIFY_PATH, NOTIFY_URL_VARIABLE,
     OID_PARTNER_VARIABLE, ORDER_QUERY_URL, REFUND_NOTIFY_PATH, REFUND_NOTIFY_URL_VARIABLE, REFUND_QUERY_URL,

@@ -3,6 +3,7 @@
 //! and the partner id before anything is read; and signed as LianLian signs them, for the
 //! stand-in gateway and the tools.
 
+use super::api::buyer_of_info_order;
 use super::config::LianlianConfig;
 use super::sign::{check_signature, params_of, signed, to_json, Params};
 use crate::adapters::crypto::{Md5RsaSigningKey, Md5RsaVerifyingKey};
@@ -48,8 +49,9 @@ pub fn read_notification(config: &LianlianConfig, key: &Md5RsaVerifyingKey, body
         }
         _ => TradeStatus::NotPaid,
     };
-    // LianLian's notification passes nothing of ours back: the order is found by its number.
-    Ok(Notice::Trade(TradeFacts { out_trade_no, status, buyer_id: None }))
+    // The buyer, from the description our payment parameters gave (LianLian passes it back).
+    let buyer_id = params.get("info_order").and_then(|text| buyer_of_info_order(text, &out_trade_no));
+    Ok(Notice::Trade(TradeFacts { out_trade_no, status, buyer_id }))
 }
 
 /// A notification's parameters signed as LianLian signs them (`lianlian_key` plays LianLian): the

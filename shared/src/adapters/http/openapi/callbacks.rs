@@ -138,6 +138,8 @@ pub struct LianlianNotification {
     /// `SUCCESS` pays the order; others are acknowledged.
     pub result_pay: String,
     pub settle_date: Option<String>,
+    /// The order's description as the payment's parameters gave it, passed back:
+    /// `order <order_no> buyer=<buyer>`.
     pub info_order: Option<String>,
     pub pay_type: Option<String>,
     pub bank_code: Option<String>,

@@ -22,6 +22,8 @@ pub struct LianlianParams {
     /// The order's creation time, `yyyyMMddHHmmss` in Beijing time.
     pub dt_order: String,
     pub name_goods: String,
+    /// `order <order_no> buyer=<buyer>` (at most 255 characters; the buyer left out of a longer
+    /// one): LianLian's notification passes it back.
     pub info_order: String,
     /// `"12.34"`.
     pub money_order: String,
